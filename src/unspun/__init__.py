@@ -1,0 +1,12 @@
+"""unspun: shows how a news or opinion article argues.
+
+The public API: `analyze` (dispatches on its argument), the explicit `analyze_text`, `analyze_html`,
+`analyze_file`, `analyze_url`, and the `Document` they return.
+"""
+
+__version__ = "0.1.0"
+
+from unspun.document import Document  # noqa: E402
+from unspun.pipeline import analyze, analyze_file, analyze_html, analyze_text, analyze_url  # noqa: E402
+
+__all__ = ["Document", "analyze", "analyze_file", "analyze_html", "analyze_text", "analyze_url", "__version__"]

@@ -1,0 +1,5 @@
+"""`python -m unspun` runs the CLI."""
+
+from unspun.cli import main
+
+main()

@@ -1,0 +1,197 @@
+"""The `unspun` command line (typer). Exit codes follow sysexits (INTERFACES.md); logs and progress go to stderr.
+
+No error prints a traceback unless `--debug` is given (or UNSPUN_DEBUG=1).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import traceback
+import webbrowser
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from unspun import __version__
+from unspun.errors import UnspunError, UsageError
+
+app = typer.Typer(
+    name="unspun",
+    help="Show how a news or opinion article argues: techniques, quotes, sources, claims and actors.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class OutputFormat(str, Enum):
+    json = "json"
+    jsonl = "jsonl"
+    md = "md"
+    tsv = "tsv"
+
+
+class ModelName(str, Enum):
+    fast = "fast"
+    accurate = "accurate"
+
+
+class InputFormat(str, Enum):
+    auto = "auto"
+    text = "text"
+    html = "html"
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"unspun {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Print the version and exit.")
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+) -> None:
+    """unspun: shows how a news or opinion article argues."""
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def _analyze_one(source: str, *, input_format: str, offline: bool, timeout: float, options: dict):
+    from unspun import pipeline
+    from unspun.ingest import reader
+    from unspun.limits import max_bytes
+
+    if source == "-":
+        data = reader.read_stdin(max_bytes(options.get("max_bytes")))
+        return pipeline.analyze_bytes(data, input_format=input_format, source_value="-", **options)
+    if source.lower().startswith(("http://", "https://")) and input_format == "auto" and not Path(source).exists():
+        return pipeline.analyze_url(source, offline=offline, timeout=timeout, **options)
+    return pipeline.analyze_file(source, input_format=input_format, **options)
+
+
+def _resolve_format(fmt: Optional[OutputFormat], output: Optional[Path]) -> str:
+    from unspun.render import EXTENSIONS
+
+    if fmt is not None:
+        return fmt.value
+    if output is not None:
+        found = EXTENSIONS.get(output.suffix.lower())
+        if found is None:
+            raise UsageError(f"cannot tell the format from '{output.name}'; give --format json|jsonl|md|tsv")
+        return found
+    return "summary" if sys.stdout.isatty() else "json"
+
+
+@app.command()
+def analyze(
+    inputs: Annotated[list[str], typer.Argument(metavar="INPUT...", help="A file, an http(s) URL, or - for stdin. May repeat.")],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout (atomically).")] = None,
+    fmt: Annotated[
+        Optional[OutputFormat],
+        typer.Option("--format", "-f", help="Output format. Default: from -o's extension, else a summary on a terminal, else json."),
+    ] = None,
+    model: Annotated[ModelName, typer.Option("--model", help="Technique model: fast or accurate.")] = ModelName.accurate,
+    min_score: Annotated[
+        Optional[float], typer.Option("--min-score", min=0.0, max=1.0, help="Drop detections scored below this (default: the model's own).")
+    ] = None,
+    stages: Annotated[Optional[str], typer.Option("--stages", help="Comma-separated stages to run (plus what they need).")] = None,
+    input_format: Annotated[InputFormat, typer.Option("--input-format", help="How to read INPUT.")] = InputFormat.auto,
+    offline: Annotated[bool, typer.Option("--offline", help="Never fetch URLs.")] = False,
+    open_: Annotated[bool, typer.Option("--open", help="Open the written output in a browser or viewer.")] = False,
+    max_bytes: Annotated[
+        Optional[int], typer.Option("--max-bytes", min=1, help="Input size limit in bytes (default 10 MB, or UNSPUN_MAX_BYTES).")
+    ] = None,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds allowed for fetching a URL.")] = 20.0,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+) -> None:
+    """Analyse one or more articles and write a report (JSON by default when piped)."""
+    from unspun.outfile import write_atomic
+    from unspun.render import render
+
+    out_format = _resolve_format(fmt, output)
+    options = {
+        "stages": [s for s in stages.split(",") if s.strip()] if stages is not None else None,
+        "model": model.value,
+        "min_score": min_score,
+        "max_bytes": max_bytes,
+    }
+    docs = []
+    progress = None
+    if len(inputs) > 1 and sys.stderr.isatty():
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        progress = Progress(TextColumn("analysing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                            console=_stderr_console(), transient=True)
+        task = progress.add_task("analyse", total=len(inputs))
+        progress.start()
+    try:
+        for source in inputs:
+            docs.append(_analyze_one(source, input_format=input_format.value, offline=offline, timeout=timeout, options=options))
+            if progress is not None:
+                progress.advance(task)
+    finally:
+        if progress is not None:
+            progress.stop()
+
+    if out_format == "summary":
+        from unspun.render import terminal
+
+        terminal.show(docs)
+        return
+    data = render(docs, out_format, as_list=len(inputs) > 1)
+    if output is None and open_:
+        fd, name = tempfile.mkstemp(prefix="unspun-", suffix=f".{out_format}")
+        os.close(fd)
+        output = Path(name)
+    if output is not None:
+        write_atomic(output, data)
+        if open_:
+            webbrowser.open(output.resolve().as_uri())
+    else:
+        try:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            sys.stderr.close()
+
+
+def _mount_subcommands() -> None:
+    from unspun.evaluation.commands import app as eval_app
+
+    app.add_typer(eval_app, name="eval", help="Score predictions or the shipped models against gold labels.")
+
+
+_mount_subcommands()
+
+
+def main() -> None:
+    """Console entry point: runs the app and maps errors to exit codes and one-line messages."""
+    debug = "--debug" in sys.argv[1:] or os.environ.get("UNSPUN_DEBUG") == "1"
+    try:
+        app(prog_name="unspun")  # standalone mode: typer prints usage errors and exits 2 itself
+    except UnspunError as exc:
+        if debug:
+            traceback.print_exc()
+        print(f"unspun: error: {exc}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        print("unspun: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except Exception as exc:  # a bug: say so in one line, trace only on request
+        if debug:
+            traceback.print_exc()
+        print(f"unspun: internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback)", file=sys.stderr)
+        sys.exit(70)

@@ -1,0 +1,197 @@
+"""`unspun eval`: score unspun against labelled corpora (mounted by the main CLI as `app.add_typer(app, name="eval")`).
+
+`unspun eval ptc --articles DIR --gold-si FILE --gold-tc FILE [--pred FILE] [--pred-tc FILE] [--json]`
+
+- `--pred` is a `ptc predict` file (`ID<TAB>TECHNIQUE<TAB>START<TAB>END`): its spans are scored for SI (techniques
+  ignored) and its rows for the full task (span + technique).
+- `--pred-tc` is a `ptc classify` file (the same rows, for the gold spans): scored for TC.
+- Without either, the technique model is run: `ptc predict` on every article for SI and the full task, and
+  `ptc classify` with the gold TC rows as template for TC. The model stage, `unspun.stages.techniques`, must provide
+  `predict_ptc(articles: dict[str, str]) -> list[(id, technique, start, end)]` and
+  `classify_ptc(articles: dict[str, str], template: list[(id, start, end)]) -> list[(id, technique, start, end)]`;
+  while it does not, this raises `ModelError`.
+
+Gold labels and files may be single files or folders of per-article `*.labels` files. Only the articles found in
+`--articles` are scored (gold rows of other articles are dropped with a note on stderr), so a folder holding a
+validation split scores that split. Every label must lie inside its article's text.
+
+Metrics are those of `unspun.evaluation.ptc_scorer` (see its docstring). `--json` prints
+`{"si": {precision, recall, f1}, "tc": {...}, "full": {...}}` with only the keys computed; otherwise a table.
+Errors are raised as `UnspunError` subclasses; the main CLI turns them into exit codes (66 missing input,
+65 malformed labels, 78 no model).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from unspun.errors import InputDataError, InputMissingError, ModelError, UnspunError
+from unspun.evaluation.ptc_scorer import Score, read_si, read_tc, score_full, score_si, score_tc
+
+app = typer.Typer(
+    help="Score unspun against labelled corpora (PTC / SemEval-2020 Task 11).",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+@app.callback()
+def _group() -> None:
+    """Score unspun against labelled corpora (PTC / SemEval-2020 Task 11)."""
+
+
+def _note(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def _require_file(path: Path, what: str) -> None:
+    if not path.exists():
+        raise InputMissingError(f"{what} not found: {path}")
+
+
+def _read(reader: Callable[..., list], path: Path, what: str) -> list:
+    _require_file(path, what)
+    try:
+        return reader(path)
+    except OSError as exc:
+        raise InputMissingError(f"cannot read {what} {path}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise InputDataError(f"{what} {path} is not UTF-8: {exc}") from exc
+    except ValueError as exc:
+        raise InputDataError(f"bad {what}: {exc}") from exc
+
+
+def _load_articles(path: Path) -> dict[str, str]:
+    from unspun.training.ptc import load_articles
+
+    if not path.exists():
+        raise InputMissingError(f"articles folder not found: {path}")
+    if not path.is_dir():
+        raise InputMissingError(f"articles path is not a folder: {path}")
+    try:
+        articles = load_articles(path)
+    except OSError as exc:
+        raise InputMissingError(f"cannot read articles in {path}: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise InputDataError(f"an article in {path} is not UTF-8: {exc}") from exc
+    if not articles:
+        raise InputDataError(f"no article<ID>.txt files in {path}")
+    return articles
+
+
+def _check_offsets(rows: Sequence[Sequence[Any]], articles: dict[str, str], what: str) -> None:
+    for row in rows:
+        article_id, start, end = row[0], row[-2], row[-1]
+        text = articles.get(article_id)
+        if text is None:
+            raise InputDataError(f"{what}: article {article_id} is not in the articles folder")
+        if end > len(text):
+            raise InputDataError(
+                f"{what}: span {start}-{end} of article {article_id} ends beyond its text ({len(text)} characters)"
+            )
+
+
+def _restrict_gold(rows: list, articles: dict[str, str], what: str) -> list:
+    kept = [row for row in rows if row[0] in articles]
+    dropped_ids = {row[0] for row in rows if row[0] not in articles}
+    if dropped_ids:
+        _note(
+            f"note: {what}: {len(rows) - len(kept)} rows of {len(dropped_ids)} articles not in the articles folder "
+            "were left out"
+        )
+    return kept
+
+
+def _technique_model() -> tuple[Callable[..., Any], Callable[..., Any]]:
+    try:
+        techniques = importlib.import_module("unspun.stages.techniques")
+    except UnspunError:
+        raise
+    except ImportError as exc:
+        raise ModelError(
+            f"no technique model is installed yet (unspun.stages.techniques cannot be imported: {exc}); "
+            "score a prediction file with --pred / --pred-tc instead"
+        ) from exc
+    predict = getattr(techniques, "predict_ptc", None)
+    classify = getattr(techniques, "classify_ptc", None)
+    if not callable(predict) or not callable(classify):
+        raise ModelError(
+            "no technique model is installed yet (unspun.stages.techniques has no predict_ptc/classify_ptc); "
+            "score a prediction file with --pred / --pred-tc instead"
+        )
+    return predict, classify
+
+
+def _print_table(scores: dict[str, Score]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    titles = {"si": "SI (spans)", "tc": "TC (techniques, gold spans)", "full": "full (span + technique)"}
+    table = Table(title="PTC / SemEval-2020 Task 11")
+    table.add_column("task")
+    for column in ("precision", "recall", "F1", "pred", "gold"):
+        table.add_column(column, justify="right")
+    for key, score in scores.items():
+        table.add_row(
+            titles[key], f"{score.precision:.4f}", f"{score.recall:.4f}", f"{score.f1:.4f}",
+            str(score.n_pred), str(score.n_gold),
+        )
+    Console(file=sys.stdout).print(table)
+
+
+@app.command("ptc")
+def ptc(
+    articles: Annotated[Path, typer.Option("--articles", help="Folder of article<ID>.txt files.")],
+    gold_si: Annotated[Path, typer.Option("--gold-si", help="Gold SI labels: ID<TAB>START<TAB>END (file or folder).")],
+    gold_tc: Annotated[
+        Path, typer.Option("--gold-tc", help="Gold TC labels: ID<TAB>TECHNIQUE<TAB>START<TAB>END (file or folder).")
+    ],
+    pred: Annotated[
+        Path | None, typer.Option("--pred", help="A `ptc predict` file, scored for SI and the full task.")
+    ] = None,
+    pred_tc: Annotated[Path | None, typer.Option("--pred-tc", help="A `ptc classify` file, scored for TC.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+) -> None:
+    """Score predictions (or the installed technique model) on PTC for SI, TC and the full task."""
+    texts = _load_articles(articles)
+    gold_spans = _restrict_gold(_read(read_si, gold_si, "gold SI labels"), texts, "gold SI")
+    gold_rows = _restrict_gold(_read(read_tc, gold_tc, "gold TC labels"), texts, "gold TC")
+    _check_offsets(gold_spans, texts, "gold SI")
+    _check_offsets(gold_rows, texts, "gold TC")
+
+    predicted: list | None = None
+    classified: list | None = None
+    if pred is not None:
+        predicted = _read(read_tc, pred, "prediction file")
+        _check_offsets(predicted, texts, "prediction file")
+    if pred_tc is not None:
+        classified = _read(read_tc, pred_tc, "TC prediction file")
+        _check_offsets(classified, texts, "TC prediction file")
+    if pred is None and pred_tc is None:
+        predict, classify = _technique_model()
+        _note(f"running the technique model on {len(texts)} articles")
+        predicted = list(predict(texts))
+        classified = list(classify(texts, [(a, s, e) for a, _, s, e in gold_rows]))
+
+    scores: dict[str, Score] = {}
+    if predicted is not None:
+        scores["si"] = score_si(predicted, gold_spans)
+    if classified is not None:
+        scores["tc"] = score_tc(classified, gold_rows)
+    if predicted is not None:
+        scores["full"] = score_full(predicted, gold_rows)
+
+    if as_json:
+        typer.echo(json.dumps({key: score.as_dict() for key, score in scores.items()}))
+    else:
+        _print_table(scores)
+
+
+__all__ = ["app", "ptc"]

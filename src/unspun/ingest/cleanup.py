@@ -1,0 +1,399 @@
+"""Scrape cleanup: mark the junk that copying an article out of a web page drags along, and note embedded posts.
+
+Why: text pasted from a blog or news site carries image file names, share-button labels, cookie banners and
+"related posts" headings. Left unmarked they pollute every later stage: "Share on Facebook" is not a claim and a
+cookie banner is not loaded language. Cleanup never edits `doc.text`, because every offset in every output must
+index the user's original input; it only adds `Removed` ranges, which later stages skip, and `EmbeddedPost` items,
+which record that the article shows a social-media post (the sources stage can treat them as social-post sources).
+
+Removed reasons (`Removed.reason`):
+- `image-filename`: a line that is an image file name: `IMG_1234.jpg`, `photo.jpeg`, `[chart].webp`, or a name with
+  spaces that starts like a screenshot or camera file (`Screenshot_2020-01-02 Jane Doe on Twitter.png`,
+  `WhatsApp Image 2021-01-02 at 10.11.12.jpeg`) or names a platform (`... on Facebook.png`).
+- `layout-widget`: page-builder residue: `3 columns`, `2 columns`, `1 column`.
+- `share-buttons`: "Share this:", "Click to share on Twitter (Opens in new window)", "Share on Facebook",
+  "Like this:", "Like Loading...", and lines made only of button words ("Facebook Twitter Email").
+- `related-posts`: "Related posts", "Related", "You may also like", "Read more:" (alone or followed by a headline).
+- `cookie-banner`: "We use cookies to ...", "This website uses cookies ...", "Accept all cookies", "Cookie settings".
+- `advertisement`: "Advertisement", "Sponsored content", "Story continues below advertisement".
+- `newsletter`: "Subscribe to our newsletter", "Sign up for our newsletter", "Subscribe", "Enter your email address".
+- `embed-widget`: the chrome of an embedded post: "View this post on Instagram", "Twitter Ads info and privacy".
+- `comment-form`: "Leave a Reply", "Cancel reply", "Your email address will not be published ...".
+- `navigation`: "Skip to content", "Back to top".
+
+Weak lines. A bare one-word label that could also be a real sub-heading ("Twitter", "Facebook", "Email", "Print",
+"Tweet", "Share", "Like", "Comments", "Menu", "Search") is flagged only when the nearest non-blank line before or
+after it is a junk candidate too, as in a scraped share bar. An article with the sub-headings "Facebook" and
+"Twitter" between paragraphs keeps them.
+
+Embedded posts (`EmbeddedPost.platform`: `twitter` (X included), `facebook`, `instagram`, `telegram`, `unknown`):
+- an image caption that names an account: an image file name line, or a short line that starts with
+  "Screenshot"/"Screen grab" (`Screenshot: Gov. Mara Quill on Facebook`). The account is the first `@handle` in it,
+  else the name before "on <platform>"; "on X" is `twitter`, other social networks (Threads, TikTok, Mastodon, ...)
+  are `unknown`, and so is a bare `@handle` with no platform word. A caption naming no account gives no post.
+  An image-file-name caption gets both a `Removed` (image-filename) and an `EmbeddedPost`.
+- tweet-embed residue: a signature line `— Jane Doe (@janedoe) January 2, 2020` (or tweet text ending in one), a
+  line with `pic.twitter.com/...`, or a line that is only a post URL (`twitter.com/<h>/status/<n>`, `x.com/...`,
+  `instagram.com/p/...`, `facebook.com/<page>/posts/...`, `t.me/<channel>/<n>`, as WordPress embeds leave them);
+  "A post shared by Jane Doe (@janedoe)" is Instagram embed residue. When no account can be read, `account` is "".
+These lines stay unremoved: a tweet's text is what the article quotes.
+
+Span extents:
+- every `Removed` covers one line's content: no line terminator, no leading or trailing whitespace (nor a BOM or
+  zero-width character at its edges). Lines never overlap, so removed ranges never overlap.
+- an `EmbeddedPost` covers the whole caption or residue line the same way; the account is a field, not a span.
+  A `pic.twitter.com` or post-URL line directly followed (blank lines aside) by the tweet's signature line gives ONE
+  post that spans from the first line's content start to the signature's end, with the signature's account.
+
+Lines end at `\\n`, `\\r\\n` or `\\r`. Precision matters more than recall: only stand-alone lines are candidates, at
+most 200 characters (500 for cookie banners and tweet residue, which are wordier), so an article sentence that
+mentions columns, cookies or Twitter is never flagged. The scan is linear: blank runs are skipped by one C-level
+search, line ends come from cached `str.find`, and over-long lines are dismissed by length before any slicing or
+regex, so a 50 MB single line costs next to nothing. Every regex runs on a capped line and has bounded repetition.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from unspun.document import Document, EmbeddedPost, Removed
+
+MAX_LINE = 200
+"""Longest line content (characters) that can be junk."""
+MAX_LONG_LINE = 500
+"""Longest line content that can be a cookie banner or tweet-embed residue."""
+_MAX_RAW = MAX_LONG_LINE + 1500
+"""A line (with its surrounding whitespace) longer than this is dismissed before it is sliced."""
+
+# Characters trimmed from line edges: every str.isspace() character (all below U+3001) plus invisible marks.
+_INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060\u200e\u200f"
+_TRIM = "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + _INVISIBLE
+_LINE = re.compile(r"\S[^\r\n]*")  # a line from its first non-space character up to \r, \n or the end
+
+
+class _Post(NamedTuple):
+    account: str
+    platform: str
+    kind: str  # "caption", "signature" (a tweet signature line) or "link" (pic.twitter.com / post URL line)
+
+
+class _Line(NamedTuple):
+    start: int
+    end: int
+    reason: str | None = None
+    weak: bool = False
+    post: _Post | None = None
+
+
+_PLAIN = _Line(-1, -1)  # stands for every line that is neither junk nor a post; never emitted, only a neighbour
+
+# --- Junk lines -----------------------------------------------------------------------------------------------------
+# Keys are casefolded, whitespace-collapsed, with leading bullets and trailing punctuation stripped (see _key).
+_STRONG_LINES: dict[str, list[str]] = {
+    "share-buttons": [
+        "share this", "share this article", "share this story", "share this post", "share this page",
+        "share article", "share story", "share the story", "share via", "share on", "like this", "like loading",
+        "loading", "tweet this", "email this", "email this article", "email article", "print this",
+        "print this article", "print this page", "print article", "copy link", "copy link to clipboard",
+        "copy url", "pin it",
+    ],
+    "related-posts": [
+        "related", "related posts", "related post", "related articles", "related article", "related stories",
+        "related story", "related content", "related reading", "related news", "related coverage", "related links",
+        "you may also like", "you might also like", "you may also be interested in", "you might be interested in",
+        "you may be interested in", "read more", "read next", "read also", "also read", "more stories",
+        "more on this story", "recommended", "recommended for you", "recommended reading", "most read",
+        "most popular", "popular posts", "recent posts", "latest posts", "trending", "trending now", "must read",
+    ],
+    "cookie-banner": [
+        "accept all cookies", "accept cookies", "allow all cookies", "allow cookies", "reject all cookies",
+        "reject cookies", "decline cookies", "cookie settings", "cookies settings", "cookie preferences",
+        "manage cookies", "manage cookie preferences", "cookie policy", "cookie notice", "cookie consent",
+        "use necessary cookies only", "necessary cookies only", "only necessary cookies",
+        "accept only necessary cookies", "accept necessary cookies", "i accept cookies",
+    ],
+    "advertisement": [
+        "advertisement", "advertisements", "advertisment", "advert", "ad", "ads", "sponsored", "sponsored content",
+        "sponsored post", "paid content", "paid post", "promoted", "promoted content",
+        "story continues below advertisement", "article continues below advertisement", "story continues below",
+        "article continues below", "content continues below", "continue reading below",
+        "advertisement - scroll to continue", "scroll to continue with content", "continue reading the main story",
+        "skip advertisement", "remove ads", "advertisement continue reading below",
+    ],
+    "newsletter": [
+        "subscribe", "subscribe now", "subscribe today", "sign up", "sign up now", "sign up today", "newsletter",
+        "newsletters", "get the newsletter", "enter your email", "enter your email address", "your email address",
+        "email address", "thank you for subscribing", "thanks for subscribing",
+    ],
+    "embed-widget": [
+        "view this post on instagram", "view this post on twitter", "view this post on x",
+        "view this post on facebook", "view on instagram", "view on twitter", "view on facebook", "view on threads",
+        "twitter ads info and privacy", "see the latest covid-19 information on twitter",
+    ],
+    "comment-form": ["leave a reply", "leave a comment", "cancel reply", "post comment", "submit comment",
+                     "add a comment", "no comments yet", "be the first to comment"],
+    "navigation": ["skip to content", "skip to main content", "skip to navigation", "toggle navigation",
+                   "main menu", "back to top", "go to top", "scroll to top", "next post", "previous post"],
+}
+_STRONG: dict[str, str] = {key: reason for reason, keys in _STRONG_LINES.items() for key in keys}
+
+# Labels that are junk only next to other junk (a real article may use them as sub-headings).
+_SHARE_WORDS = frozenset({
+    "tweet", "email", "e-mail", "mail", "print", "share", "like", "more", "twitter", "x", "facebook", "whatsapp",
+    "linkedin", "reddit", "pinterest", "telegram", "tumblr", "pocket", "messenger", "flipboard", "mastodon", "threads",
+    "bluesky", "skype", "sms", "vk", "instagram",
+})
+_WEAK: dict[str, str] = dict.fromkeys(_SHARE_WORDS, "share-buttons")
+_WEAK.update({"comments": "comment-form", "reply": "comment-form", "menu": "navigation", "search": "navigation",
+              "close": "navigation", "home": "navigation"})
+
+_NETWORKS = (r"facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|telegram|tumblr|pocket|messenger|flipboard"
+             r"|mastodon|threads|bluesky|email|e-mail|sms|vk")
+_OPENS_NEW = r"(?: \(opens in (?:a )?new (?:window|tab)\))?"
+# One alternation over the line key, so a line that starts like none of them costs one failed match in C.
+# Each branch is a named group whose name maps to the reason; the branches ending in \Z must match the whole key.
+_KEY_PATTERN = re.compile(
+    r"(?P<layout>\d{1,2} columns?\Z)"
+    r"|(?P<share>click to (?:share on [^()]{1,40}|e-?mail[^()]{0,40}|print|tweet|like|copy[^()]{0,20})" + _OPENS_NEW
+    + r"\Z"
+    rf"|share (?:on|via|to|by) (?:{_NETWORKS})" + _OPENS_NEW + r"\Z)"
+    r"|(?P<comments>your email address will not be published.{0,100}\Z|\d{1,6} (?:comments?|responses?|replies)\Z)"
+    r"|(?P<related>(?:read (?:more|also|next)|also read|see also|must read|more on this(?: story)?"
+    r"|recommended(?: reading)?|related(?: (?:posts?|articles?|stories|story|reading|content|coverage))?)"
+    r"\s?[:：|»›]\s?\S)"
+    r"|(?P<newsletter>(?:subscribe|sign up|sign-up|signup|join|register)\b.{0,150}\b(?:newsletters?|mailing list|inbox)\b)"
+)
+_KEY_REASONS = {"layout": "layout-widget", "share": "share-buttons", "comments": "comment-form",
+                "related": "related-posts", "newsletter": "newsletter"}
+# Two or more share-button words and nothing else ("Facebook Twitter Email", "Share | Tweet").
+_SHARE_WORD = "(?:" + "|".join(sorted(map(re.escape, _SHARE_WORDS), key=len, reverse=True)) + ")"
+_SHARE_WORD_LINE = re.compile(rf"{_SHARE_WORD}(?:[\s|•·/,]{{1,5}}{_SHARE_WORD})+\Z")
+_COOKIE_SENTENCE = re.compile(
+    r"(?:we|this (?:web)?site|our (?:web)?site|this website and its partners|we and our (?:\d{1,4} )?(?:partners|vendors))"
+    r"(?: and (?:our|its) (?:\d{1,4} )?partners)? uses? cookies(?:$|[.:;!]| (?:to|and|for|so|on|in|that|which|from)\b)"
+    r"|by (?:continuing|using|clicking|browsing|staying)\b.{0,300}\bcookies\b"
+)
+
+# --- Images and captions --------------------------------------------------------------------------------------------
+_IMAGE_EXTS = frozenset({"png", "jpg", "jpeg", "jfif", "gif", "webp", "bmp", "tif", "tiff", "svg", "heic", "heif",
+                         "avif"})
+# File names with spaces are only taken when they start like a screenshot, camera or messenger file.
+_FILE_PREFIX = re.compile(
+    r"(?:screenshot|screen[ _-]?shot|screen[ _-]?grab|screen[ _-]?capture|capture|snapshot|img|image|photo|pic"
+    r"|picture|dsc|dscn|pxl|mvimg|whatsapp image|signal|telegram|untitled|unnamed|download|scan)(?=[\W_\d]|$)"
+    r"|\d",
+    re.IGNORECASE,
+)
+# The screenshot/camera prefix with its date and time stamps, stripped before reading an account name.
+_STAMP = re.compile(
+    r"(?:(?:screenshot|screen[ _-]?shot|screen[ _-]?grab|screen[ _-]?capture|capture|snapshot|img|image|photo)"
+    r"(?=[\W_\d]|$))?[\s_-]{0,3}(?:\(\d{1,4}\))?[\s_-]{0,3}"
+    r"(?:\d{4}[-_.]?\d{2}[-_.]?\d{2}|\d{1,2}[-_.]\d{1,2}[-_.]\d{2,4})?"
+    r"(?:[\s_-]{0,3}(?:at)?[\s_-]{0,3}\d{1,2}[.:_-]\d{2}(?:[.:_-]\d{2})?(?:\s?[ap]\.?m\.?)?)?"
+    r"[\s_-]{0,3}(?:\(\d{1,4}\))?[\s_:-]{0,3}",
+    re.IGNORECASE,
+)
+_CAPTION_LEAD = re.compile(
+    r"[\[(]?\s?(?:screenshot|screen[ -]?shot|screen[ -]?grab|screen[ -]?capture)s?\b"
+    r"(?:\s(?:of|from)\s(?:an?\s|the\s)?(?:(?:tweet|post|message|story|status|reel|video|thread)s?\s)?"
+    r"(?:(?:by|from)\s)?|\s(?:via|from|by)\s)?\s?[:\-–—]?\s?",
+    re.IGNORECASE,
+)
+_PLATFORM_WORDS = {"twitter": "twitter", "x": "twitter", "tweet": "twitter", "facebook": "facebook",
+                   "instagram": "instagram", "telegram": "telegram"}
+_ON_PLATFORM = re.compile(
+    r"(?:^|[\s_])on[\s_]{1,3}(?P<p>twitter|x|facebook|instagram|telegram|threads|tiktok|mastodon|bluesky"
+    r"|truth social|linkedin|youtube|reddit|vk|gab|parler|weibo|snapchat|whatsapp|gettr|rumble)"
+    r"(?=$|[\s_:,;|()\"“”'’!?]|\.(?!\w))",
+    re.IGNORECASE,
+)
+_PLATFORM_HINT = re.compile(r"\b(twitter|tweet|facebook|instagram|telegram)\b|t\.me/|(?:^|[\s_|/•·-])x(?:\.com)?$",
+                            re.IGNORECASE)
+_HANDLE = re.compile(r"(?<![\w@.])@([A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?)")
+
+# --- Tweet and post embed residue -----------------------------------------------------------------------------------
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?"
+_SIGNATURE = re.compile(
+    r"[—–-]{1,2}[ \t\u00a0]{0,3}[^()\s][^()]{0,80}?[ \t\u00a0]{0,3}\(@(?P<h>[A-Za-z0-9_]{1,15})\)"
+    rf"[ \t\u00a0]{{0,3}}(?P<date>{_MONTH}[ \t\u00a0]\d{{1,2}},[ \t\u00a0]\d{{4}}|\d{{1,2}}[ \t\u00a0]{_MONTH}[ \t\u00a0]\d{{4}})?"
+    r"[ \t\u00a0]{0,3}$",
+    re.IGNORECASE,
+)
+_INSTAGRAM_SHARED = re.compile(r"a post shared by [^()]{1,80}?\s?\(@(?P<h>[A-Za-z0-9_.]{1,30})\)", re.IGNORECASE)
+_PIC_TWITTER = re.compile(r"(?<![\w.-])pic\.twitter\.com/[A-Za-z0-9]{4,}")
+_D = r"(?<![\w.-])(?:https?://)?"
+_POST_URLS: list[tuple[re.Pattern[str], str, str]] = [  # (pattern, platform, account prefix)
+    (re.compile(_D + r"(?:(?:www|mobile)\.)?(?:twitter|x)\.com/(?P<h>[A-Za-z0-9_]{1,15})/status(?:es)?/\d+\S*"),
+     "twitter", "@"),
+    (re.compile(_D + r"(?:www\.)?instagram\.com/(?:p|reel|tv)/[\w-]+\S*"), "instagram", ""),
+    (re.compile(_D + r"(?:(?:www|m)\.)?facebook\.com/(?P<h>[\w.]{1,80})/(?:posts|videos|photos)/\S+"),
+     "facebook", ""),
+    (re.compile(_D + r"t\.me/(?P<h>[A-Za-z0-9_]{5,32})/\d+\S*"), "telegram", "@"),
+]
+
+
+def run(doc: Document) -> None:
+    """Mark scrape junk in `doc.text` as `Removed` ranges and add `EmbeddedPost` evidence, in text order."""
+    prev: _Line | None = None
+    cur: _Line | None = None
+    merged_into_prev = False  # the current line's post was already emitted as part of the previous line's post
+    for nxt in _classified_lines(doc.text):
+        if cur is not None and (cur.reason is not None or cur.post is not None):
+            merged_into_prev = _emit(doc, prev, cur, nxt, merged_into_prev)
+        prev, cur = cur, nxt
+    if cur is not None:
+        _emit(doc, prev, cur, None, merged_into_prev)
+
+
+def _emit(doc: Document, prev: _Line | None, cur: _Line, nxt: _Line | None, skip_post: bool) -> bool:
+    """Add cur's items; return True when nxt's post has been merged into cur's."""
+    if cur.reason is not None and (
+        not cur.weak or (prev is not None and prev.reason is not None) or (nxt is not None and nxt.reason is not None)
+    ):
+        doc.add(Removed, cur.start, cur.end, reason=cur.reason)
+    post = cur.post
+    if post is None or skip_post:
+        return False
+    if (post.kind == "link" and nxt is not None and nxt.post is not None and nxt.post.kind == "signature"
+            and post.account.casefold() in ("", nxt.post.account.casefold())):
+        doc.add(EmbeddedPost, cur.start, nxt.end, account=nxt.post.account, platform=nxt.post.platform)
+        return True
+    doc.add(EmbeddedPost, cur.start, cur.end, account=post.account, platform=post.platform)
+    return False
+
+
+def _classified_lines(text: str) -> Iterator[_Line]:
+    """Every non-blank line, trimmed, with what it is.
+
+    `_LINE` finds each line from its first non-space character to its terminator in one C-level pass (blank runs
+    are skipped by the same search, and the greedy class cannot backtrack), so this is linear in len(text).
+    Over-long lines are dismissed by their span alone, before any slicing.
+    """
+    for m in _LINE.finditer(text):
+        start, end = m.span()
+        if end - start > _MAX_RAW:
+            yield _PLAIN
+            continue
+        raw = text[start:end]
+        content = raw.strip(_TRIM)
+        if not content:
+            continue
+        if len(content) > MAX_LONG_LINE:
+            yield _PLAIN
+            continue
+        reason, weak, post = _classify(content)
+        if reason is None and post is None:
+            yield _PLAIN
+            continue
+        if raw[0] in _INVISIBLE:
+            start += len(raw) - len(raw.lstrip(_TRIM))
+        yield _Line(start, start + len(content), reason, weak, post)
+
+
+def _key(low: str) -> str:
+    return low.lstrip("•·*-–—|>»▪►● ").rstrip(":.…»›>|→!* ")
+
+
+def _classify(content: str) -> tuple[str | None, bool, _Post | None]:
+    """(removed reason, weak, embedded post) for one trimmed line of at most MAX_LONG_LINE characters."""
+    low = " ".join(content.casefold().split())
+    post = _embed_residue(content)
+    if "cookie" in low and _COOKIE_SENTENCE.match(low):
+        return "cookie-banner", False, post
+    if len(content) > MAX_LINE:
+        return None, False, post
+
+    image_stem = _image_stem(content)
+    if image_stem is not None:
+        return "image-filename", False, _caption_post(image_stem, filename=True)
+
+    key = _key(low)
+    if not key:
+        return None, False, post
+    reason = _STRONG.get(key)
+    if reason is not None:
+        return reason, False, post
+    m = _KEY_PATTERN.match(key)
+    if m is not None and (m.lastgroup != "newsletter" or key.count(" ") < 25):
+        return _KEY_REASONS[m.lastgroup], False, post  # type: ignore[index]
+    if _SHARE_WORD_LINE.match(key):
+        return "share-buttons", False, post
+    reason = _WEAK.get(key)
+    if reason is not None:
+        return reason, True, post
+    if post is None and _CAPTION_LEAD.match(content):
+        post = _caption_post(content, filename=False)
+    return None, False, post
+
+
+def _image_stem(content: str) -> str | None:
+    """The file name without extension when the line is an image file name, else None."""
+    name = content
+    if name[0] in "[(" and name[-1] in "])":
+        name = name[1:-1].strip()
+    stem, dot, ext = name.rpartition(".")
+    if not dot or ext.casefold() not in _IMAGE_EXTS:
+        return None
+    stem = stem.rstrip()
+    if not stem or not any(c.isspace() for c in stem):
+        return stem
+    if _FILE_PREFIX.match(stem) or _ON_PLATFORM.search(stem):
+        return stem
+    return None
+
+
+def _caption_post(caption: str, *, filename: bool) -> _Post | None:
+    """The post a screenshot caption or image file name points at, when it names an account."""
+    on = _ON_PLATFORM.search(caption)
+    if on is not None:
+        platform = _PLATFORM_WORDS.get(on.group("p").casefold(), "unknown")
+    else:
+        hint = _PLATFORM_HINT.search(caption)
+        if hint is None:
+            platform = "unknown"
+        else:
+            word = (hint.group(1) or "").casefold()
+            platform = _PLATFORM_WORDS[word] if word else ("telegram" if "t.me" in hint.group(0) else "twitter")
+    handle = _HANDLE.search(caption)
+    if handle is not None:
+        return _Post("@" + handle.group(1), platform, "caption")
+    if on is None:
+        return None
+    name = caption[: on.start()]
+    lead = _STAMP.match(name) if filename else _CAPTION_LEAD.match(name)
+    if lead is not None:
+        name = name[lead.end():]
+    name = " ".join(name.replace("_", " ").split()).strip(" -–—:|•·\"“”'‘’")
+    name = re.sub(r"^\(\d{1,4}\)\s?", "", name)
+    words = name.split()
+    if not name or len(name) > 80 or len(words) > 10 or not any(c.isalpha() for c in name):
+        return None
+    if not filename and (words[0][0].islower() or any(p in name for p in ",;!?")):
+        return None
+    return _Post(name, platform, "caption")
+
+
+def _embed_residue(content: str) -> _Post | None:
+    """A tweet signature, a pic.twitter.com line, a bare post URL or an Instagram "A post shared by" line."""
+    if "(@" in content:
+        sig = _SIGNATURE.search(content)
+        if sig is not None and (sig.group("date") or sig.start() == 0):
+            return _Post("@" + sig.group("h"), "twitter", "signature")
+        shared = _INSTAGRAM_SHARED.match(content)
+        if shared is not None:
+            return _Post("@" + shared.group("h").rstrip("."), "instagram", "caption")
+    if "pic.twitter.com/" in content and _PIC_TWITTER.search(content):
+        status = _POST_URLS[0][0].search(content)
+        return _Post("@" + status.group("h") if status else "", "twitter", "link")
+    if "/" in content and not any(c.isspace() for c in content):
+        url = content.strip("<>")
+        for pattern, platform, prefix in _POST_URLS:
+            m = pattern.fullmatch(url)
+            if m is not None:
+                account = prefix + m.group("h") if "h" in pattern.groupindex else ""
+                if account in ("@i", "@intent"):
+                    account = ""
+                return _Post(account, platform, "link")
+    return None

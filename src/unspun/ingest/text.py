@@ -1,0 +1,47 @@
+"""Plain-text ingest: decode exactly as INTERFACES.md says, then mark scrape junk.
+
+The text is kept byte-for-byte as the user gave it (no newline translation, a BOM stays), because every
+offset in every output must index the original input.
+"""
+
+from __future__ import annotations
+
+from unspun.document import Document
+from unspun.errors import InputDataError
+
+
+def decode(data: bytes, max_bytes: int) -> str:
+    """Decode UTF-8 input strictly. Undecodable bytes are refused, never replaced: replacing would shift offsets."""
+    if len(data) > max_bytes:
+        raise InputDataError(f"input is {len(data):,} bytes, over the limit of {max_bytes:,} (see --max-bytes)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputDataError(
+            f"input is not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r}); "
+            "convert it first, e.g. with iconv"
+        ) from None
+
+
+def check_text(text: str, max_bytes: int) -> None:
+    """Refuse empty, whitespace-only, binary or oversized text with one clear message each."""
+    if not text.strip():
+        raise InputDataError("input is empty or only whitespace")
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError as exc:
+        raise InputDataError(f"input has an unpaired surrogate at character {exc.start}; it is not valid Unicode text") from None
+    if size > max_bytes:
+        raise InputDataError(f"input is {size:,} bytes, over the limit of {max_bytes:,} (see --max-bytes)")
+    if "\x00" in text[:65536] and text[:65536].count("\x00") > 16:
+        raise InputDataError("input looks like binary data (NUL bytes), not text")
+
+
+def from_text(text: str, *, max_bytes: int, source_type: str = "text", source_value: str | None = None) -> Document:
+    """Make a Document from plain text and mark scrape junk as removed ranges (never cut)."""
+    check_text(text, max_bytes)
+    doc = Document(text=text, source_type=source_type, source_value=source_value)
+    from unspun.ingest import cleanup
+
+    cleanup.run(doc)
+    return doc

@@ -1,0 +1,82 @@
+"""Which columns the human-readable outputs (Markdown, terminal) show for each span kind.
+
+One table per kind, so that a new kind shows up in every human view by adding one entry here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+TITLES = {
+    "removed": "Removed as scrape junk",
+    "embedded_posts": "Embedded posts",
+    "links": "Links",
+    "techniques": "Persuasion techniques",
+    "quotes": "Quotes",
+    "claims": "Claims",
+    "sources": "Sources",
+    "actors": "Actors",
+}
+
+
+def _span(item: Any) -> str:
+    return f"{item.start}–{item.end}"
+
+
+def _score(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def _mentions(item: Any) -> str:
+    return str(len(item.mentions))
+
+
+COLUMNS: dict[str, list[tuple[str, Any]]] = {
+    "removed": [("span", _span), ("reason", lambda i: i.reason), ("text", lambda i: i.text)],
+    "embedded_posts": [("span", _span), ("platform", lambda i: i.platform), ("account", lambda i: i.account)],
+    "links": [("span", _span), ("anchor", lambda i: i.text), ("url", lambda i: i.url)],
+    "techniques": [
+        ("span", _span),
+        ("technique", lambda i: i.technique),
+        ("score", lambda i: _score(i.score)),
+        ("text", lambda i: i.text),
+    ],
+    "quotes": [
+        ("span", _span),
+        ("kind", lambda i: i.kind),
+        ("speaker", lambda i: i.speaker or ""),
+        ("text", lambda i: i.text),
+    ],
+    "claims": [
+        ("span", _span),
+        ("sourcing", lambda i: i.sourcing),
+        ("check-worthy", lambda i: _score(i.checkworthy)),
+        ("text", lambda i: i.text),
+    ],
+    "sources": [
+        ("name", lambda i: i.name),
+        ("type", lambda i: i.type),
+        ("named", lambda i: "yes" if i.named else "no"),
+        ("mentions", _mentions),
+    ],
+    "actors": [
+        ("name", lambda i: i.name),
+        ("type", lambda i: i.type),
+        ("mentions", _mentions),
+        ("labels", lambda i: ", ".join(label.text for label in i.labels)),
+    ],
+}
+
+
+def shorten(value: str, width: int = 100) -> str:
+    """One line, at most `width` characters, for tables."""
+    flat = " ".join(value.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def cells(kind: str, item: Any) -> list[str]:
+    return [shorten(str(fn(item))) for _, fn in COLUMNS[kind]]
+
+
+def headers(kind: str) -> list[str]:
+    return [name for name, _ in COLUMNS[kind]]

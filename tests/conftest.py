@@ -1,0 +1,49 @@
+"""Shared test helpers: paths to the examples and to the research data (which may be absent)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+
+
+def shared_data() -> Path:
+    """The research data folder: $UNSPUN_SHARED_DATA, default ../shared/data beside the repository."""
+    return Path(os.environ.get("UNSPUN_SHARED_DATA", REPO.parent / "shared" / "data")).resolve()
+
+
+def require_shared(*parts: str) -> Path:
+    path = shared_data().joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"research data not found at {path} (set UNSPUN_SHARED_DATA); skipping")
+    return path
+
+
+def read_original(path: Path) -> str:
+    """Read a text file exactly as INTERFACES.md says unspun reads it."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        return fh.read()
+
+
+def assert_offsets(doc_json: dict) -> None:
+    """Every item with start/end (and every nested mention) has text == doc.text[start:end]."""
+    text = doc_json["text"]
+    for kind in ("removed", "embedded_posts", "links", "techniques", "quotes", "claims", "sources", "actors"):
+        ids = [item["id"] for item in doc_json[kind]]
+        assert len(ids) == len(set(ids)), f"duplicate ids in {kind}"
+        for item in doc_json[kind]:
+            if "start" in item:
+                assert 0 <= item["start"] < item["end"] <= len(text), item
+                assert text[item["start"]:item["end"]] == item["text"], item
+            for nested in ("mentions", "labels", "evidence"):
+                for m in item.get(nested, []):
+                    assert text[m["start"]:m["end"]] == m["text"], m
+
+
+@pytest.fixture
+def examples() -> Path:
+    return EXAMPLES

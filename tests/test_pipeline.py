@@ -1,0 +1,88 @@
+"""The Python API: explicit entry points, the dispatching `analyze`, options and stage resolution."""
+
+from pathlib import Path
+
+import pytest
+
+import unspun
+from conftest import EXAMPLES, read_original
+from unspun import pipeline
+from unspun.errors import InputDataError, UrlRefusedError, UsageError
+
+
+def test_analyze_path_reads_the_file():
+    doc = unspun.analyze(EXAMPLES / "wire-report.txt")
+    assert doc.source_type == "path" and doc.text == read_original(EXAMPLES / "wire-report.txt")
+
+
+def test_plain_string_is_never_opened_as_a_path():
+    doc = unspun.analyze(str(EXAMPLES / "wire-report.txt"))
+    assert doc.source_type == "text" and doc.text == str(EXAMPLES / "wire-report.txt")
+
+
+def test_html_string_is_read_as_html():
+    html = (EXAMPLES / "saved-page.html").read_text(encoding="utf-8")
+    doc = unspun.analyze(html)
+    assert doc.source_type == "html" and doc.text.startswith("Water board")
+    # a string that starts with "<" but has no <html or <body is text
+    assert unspun.analyze("<b>Bold</b> claims were made by the mayor on Monday.").source_type == "text"
+
+
+def test_url_string_is_fetched_and_respects_offline():
+    with pytest.raises(UrlRefusedError, match="offline"):
+        unspun.analyze("https://example.org/article", offline=True)
+    # a URL-like string with whitespace is text
+    assert unspun.analyze("https://example.org/a is a site we mention").source_type == "text"
+
+
+def test_bytes_are_utf8_text():
+    doc = unspun.analyze_text("Café owners protested.".encode())
+    assert doc.text == "Café owners protested."
+    with pytest.raises(InputDataError, match="UTF-8"):
+        unspun.analyze_text(b"caf\xe9")
+
+
+def test_bom_and_crlf_are_kept():
+    text = "\ufeffFirst line.\r\nSecond line.\r\n"
+    assert unspun.analyze_text(text).text == text
+
+
+def test_options_are_recorded():
+    doc = unspun.analyze_text("The plan will fail, the mayor said on Monday.", model="fast", min_score=0.4)
+    assert doc.options == {"model": "fast", "min_score": 0.4, "stages": pipeline.resolve_stages(None)}
+
+
+def test_bad_options_are_usage_errors():
+    with pytest.raises(UsageError, match="model"):
+        unspun.analyze_text("Some text here.", model="huge")
+    with pytest.raises(UsageError, match="min-score"):
+        unspun.analyze_text("Some text here.", min_score=1.5)
+    with pytest.raises(UsageError, match="unknown stage"):
+        unspun.analyze_text("Some text here.", stages=["nonsense"])
+    with pytest.raises(UsageError, match="input format"):
+        unspun.analyze_file(EXAMPLES / "wire-report.txt", input_format="pdf")
+
+
+def test_stage_resolution_adds_requirements_in_order(monkeypatch):
+    monkeypatch.setattr(pipeline, "STAGES", {name: f"unspun.stages.{name}" for name in pipeline.ORDER})
+    assert pipeline.resolve_stages(["sources"]) == ["quotes", "claims", "sources"]
+    assert pipeline.resolve_stages(["actors", "techniques"]) == ["techniques", "quotes", "actors"]
+    assert pipeline.resolve_stages(None) == list(pipeline.ORDER)
+
+
+def test_stage_not_built_yet_is_a_usage_error(monkeypatch):
+    monkeypatch.setattr(pipeline, "STAGES", {})
+    with pytest.raises(UsageError, match="not available"):
+        pipeline.resolve_stages(["quotes"])
+
+
+def test_analyze_rejects_other_types():
+    with pytest.raises(TypeError):
+        unspun.analyze(42)
+
+
+def test_file_dispatch_by_suffix(tmp_path):
+    p = tmp_path / "page.htm"
+    p.write_bytes((EXAMPLES / "saved-page.html").read_bytes())
+    assert unspun.analyze_file(p).text.startswith("Water board")
+    assert unspun.analyze(Path(p)).links

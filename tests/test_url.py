@@ -1,0 +1,535 @@
+"""Safe URL fetching (`unspun.ingest.url`) against real HTTP servers on 127.0.0.1.
+
+Every test runs behind a guard that lets sockets connect only to loopback and resolve only local names, so nothing
+here can reach another machine, even by mistake.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import SimpleNamespace
+
+import pytest
+
+import unspun
+from unspun.errors import InputDataError, UrlRefusedError, UrlUnreachableError
+from unspun.ingest import url as url_mod
+from unspun.ingest.url import Fetched, fetch, is_public_address
+
+MAX = 100_000
+BIG = 3 * MAX
+ARTICLE = (
+    "<!doctype html><html><head><meta charset='utf-8'><title>Ünïcode news</title></head>"
+    "<body><article><p>The minister said “nothing is decided”.</p></article></body></html>"
+).encode("utf-8")
+
+
+# ------------------------------------------------------------------------------------------------------ test server
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.0"  # one request per connection; bodies without Content-Length end at close
+    server: _Server
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - keep test output quiet
+        pass
+
+    def _send(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        if body or status == 200:
+            self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _redirect(self, location: str, status: int = 302) -> None:
+        self._send(status, headers={"Location": location})
+
+    def _drip(self, data: bytes, every: float = 0.2, limit: float = 10.0) -> None:
+        end = time.monotonic() + limit
+        try:
+            for byte in data:
+                if time.monotonic() > end:
+                    break
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(every)
+        except OSError:  # the client gave up: that is the point
+            pass
+
+    def do_GET(self) -> None:
+        self.server.hits.append(self.path)
+        base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        path = self.path
+        try:
+            if path == "/article":
+                self._send(200, ARTICLE, {"Content-Type": 'text/html; charset="UTF-8"'})
+            elif path == "/plain":
+                self._send(200, b"just text\n", {"Content-Type": "TEXT/Plain"})
+            elif path == "/echo":
+                lines = [f"{k.lower()}: {v}" for k, v in self.headers.items()]
+                self._send(200, "\n".join(lines).encode(), {"Content-Type": "text/plain; charset=utf-8"})
+            elif path.startswith("/r/"):  # /r/N: N relative redirects, then one absolute one to the article
+                n = int(path[3:])
+                self._redirect(f"/r/{n - 1}" if n > 0 else f"{base}/article", 302 if n % 2 else 301)
+            elif path == "/to-loopback":
+                self._redirect(f"{base}/article")
+            elif path == "/to-metadata":
+                self._redirect("http://169.254.169.254/latest/meta-data")
+            elif path == "/to-file":
+                self._redirect("file:///etc/passwd")
+            elif path == "/loop":
+                self._redirect("/loop")
+            elif path == "/no-location":
+                self._send(302)
+            elif path == "/huge":
+                self._send(200, b"a" * BIG, {"Content-Type": "text/plain"})
+            elif path == "/huge-unsized":
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain")
+                self.end_headers()
+                for _ in range(BIG // 10_000):
+                    self.wfile.write(b"b" * 10_000)
+            elif path == "/slow":
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("Content-Length", "100")
+                self.end_headers()
+                self.wfile.flush()
+                self._drip(b"x" * 100)
+            elif path == "/slow-headers":
+                self.wfile.write(b"HTTP/1.0 200 OK\r\n")
+                self.wfile.flush()
+                self._drip(b"X-Drip: " + b"y" * 100)
+            elif path == "/404":
+                self.send_error(404)
+            elif path == "/500":
+                self.send_error(500)
+            else:
+                self.send_error(400)
+        except OSError:
+            pass
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    hits: list[str]
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[SimpleNamespace]:
+    httpd = _Server(("127.0.0.1", 0), _Handler)
+    httpd.hits = []
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    port = httpd.server_address[1]
+    try:
+        yield SimpleNamespace(port=port, base=f"http://127.0.0.1:{port}", hits=httpd.hits)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture
+def closed_port() -> int:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()  # never listened on: connecting is refused
+    return port
+
+
+# ---------------------------------------------------------------------------------------------------- network guard
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.split("%", 1)[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _is_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+        return True
+    except ValueError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def net(monkeypatch: pytest.MonkeyPatch) -> SimpleNamespace:
+    """Allow TCP connects only to loopback and DNS only for 'localhost'/IP literals; record both."""
+    monkeypatch.delenv(url_mod.ALLOW_PRIVATE_ENV, raising=False)
+    seen = SimpleNamespace(connects=[], lookups=[])
+    real_connect = socket.socket.connect
+    real_connect_ex = socket.socket.connect_ex
+    real_getaddrinfo = socket.getaddrinfo
+
+    def check(sock: socket.socket, address: object) -> None:
+        if sock.family in (socket.AF_INET, socket.AF_INET6):
+            host = str(address[0])  # type: ignore[index]
+            seen.connects.append(host)
+            if not _is_loopback(host):
+                raise AssertionError(f"test tried to connect to non-loopback {host}")
+
+    def connect(self: socket.socket, address: object) -> None:
+        check(self, address)
+        return real_connect(self, address)
+
+    def connect_ex(self: socket.socket, address: object) -> int:
+        check(self, address)
+        return real_connect_ex(self, address)
+
+    def getaddrinfo(host: object, *args: object, **kwargs: object) -> object:
+        name = host.decode() if isinstance(host, bytes) else host
+        if name is not None and not _is_literal(str(name)):
+            seen.lookups.append(name)
+            if name != "localhost":
+                raise AssertionError(f"test tried to resolve {name!r}")
+        return real_getaddrinfo(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return seen
+
+
+def _loopback_or_public(ip: str) -> bool:
+    return _is_loopback(ip) or is_public_address(ip)
+
+
+# ------------------------------------------------------------------------------------------------- address policy
+
+
+@pytest.mark.parametrize(
+    ("ip", "public"),
+    [
+        ("8.8.8.8", True),
+        ("93.184.216.34", True),
+        ("2606:4700:4700::1111", True),
+        ("::ffff:8.8.8.8", True),
+        ("2002:808:808::1", True),  # 6to4 of a public address
+        ("64:ff9b::808:808", True),  # NAT64 of a public address
+        ("[2606:4700:4700::1111]", True),
+        ("127.0.0.1", False),
+        ("127.255.255.254", False),
+        ("10.0.0.1", False),
+        ("172.16.5.4", False),
+        ("192.168.1.1", False),
+        ("169.254.169.254", False),
+        ("100.64.0.1", False),
+        ("0.0.0.0", False),
+        ("0.1.2.3", False),
+        ("224.0.0.1", False),
+        ("239.255.255.250", False),
+        ("240.0.0.1", False),
+        ("255.255.255.255", False),
+        ("192.0.2.1", False),  # documentation
+        ("198.18.0.1", False),  # benchmarking
+        ("::1", False),
+        ("::", False),
+        ("fe80::1", False),
+        ("fe80::1%eth0", False),
+        ("fc00::1", False),
+        ("fd12:3456::1", False),
+        ("fec0::1", False),  # site-local
+        ("ff02::1", False),
+        ("2001:db8::1", False),
+        ("::ffff:127.0.0.1", False),
+        ("::ffff:10.0.0.1", False),
+        ("::ffff:169.254.169.254", False),
+        ("::127.0.0.1", False),  # IPv4-compatible
+        ("::8.8.8.8", False),
+        ("2002:7f00:1::", False),  # 6to4 of 127.0.0.1
+        ("2002:a9fe:a9fe::1", False),  # 6to4 of 169.254.169.254
+        ("64:ff9b::7f00:1", False),  # NAT64 of 127.0.0.1
+        ("64:ff9b::a00:1", False),  # NAT64 of 10.0.0.1
+        ("64:ff9b:1::1", False),  # local-use NAT64
+        ("2001:0:4136:e378:8000:63bf:3fff:fdd2", False),  # Teredo
+        ("localhost", False),
+        ("example.com", False),
+        ("", False),
+        ("2130706433", False),
+    ],
+)
+def test_is_public_address(ip: str, public: bool) -> None:
+    assert is_public_address(ip) is public
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://169.254.169.254/latest/meta-data",
+        "https://10.0.0.1/",
+        "http://[::1]:8080/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://[fe80::1%25eth0]/",
+        "http://192.168.0.1:443/admin",
+        "http://2130706433/",
+        "http://0x7f.1/",
+        "http://127.1/",
+        "http://017700000001/",
+    ],
+)
+def test_redirect_hop_check_refuses_private_literals(url: str, net: SimpleNamespace) -> None:
+    # The same check runs on every redirect target; the backend then checks the address actually connected to.
+    with pytest.raises(UrlRefusedError, match="not a public address"):
+        url_mod._check_url(url, is_public_address)
+    assert net.connects == [] and net.lookups == []
+
+
+def test_redirect_hop_check_accepts_public_literal_without_network(net: SimpleNamespace) -> None:
+    assert str(url_mod._check_url("https://93.184.216.34/a?b=1", is_public_address)) == "https://93.184.216.34/a?b=1"
+    assert net.connects == [] and net.lookups == []
+
+
+# ---------------------------------------------------------------------------------------------------- refusals
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:{port}/article",
+        "http://localhost:{port}/article",
+        "http://[::1]/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://169.254.169.254/latest/meta-data",
+        "http://10.0.0.1/",
+        "http://0.0.0.0/",
+        "http://224.0.0.1/",
+        "http://100.64.0.1/",
+        "http://[fc00::1]/",
+        "http://[64:ff9b::a9fe:a9fe]/",
+        "http://2130706433:{port}/article",
+    ],
+)
+def test_default_refuses_private_addresses_without_connecting(
+    url: str, server: SimpleNamespace, net: SimpleNamespace
+) -> None:
+    hits = len(server.hits)
+    with pytest.raises(UrlRefusedError) as info:
+        fetch(url.format(port=server.port), max_bytes=MAX)
+    assert info.value.exit_code == 77
+    assert "\n" not in str(info.value)
+    assert net.connects == []
+    assert len(server.hits) == hits
+    if "localhost" not in url:
+        assert net.lookups == []  # IP literals are refused before any DNS look-up
+
+
+def test_localhost_is_refused_by_the_backend_after_resolving(server: SimpleNamespace, net: SimpleNamespace) -> None:
+    hits = len(server.hits)
+    with pytest.raises(UrlRefusedError, match="resolves to"):
+        fetch(f"http://localhost:{server.port}/article", max_bytes=MAX)
+    assert net.lookups == ["localhost"]
+    assert net.connects == []
+    assert len(server.hits) == hits
+
+
+def test_backend_refuses_when_any_resolved_address_is_private(
+    monkeypatch: pytest.MonkeyPatch, net: SimpleNamespace
+) -> None:
+    # A rebinding-style answer: one public address and one loopback address. Refused before any connect.
+    def answer(host: str, port: int, *args: object, **kwargs: object) -> list[tuple]:
+        return [
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port)),
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port)),
+        ]
+
+    monkeypatch.setattr(socket, "getaddrinfo", answer)
+    backend = url_mod._GuardedBackend(is_public_address, time.monotonic() + 5)
+    with pytest.raises(UrlRefusedError, match="127.0.0.1"):
+        backend.connect_tcp("rebind.example", 80, timeout=1.0)
+    assert net.connects == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "ftp://x",
+        "javascript:alert(1)",
+        "data:text/html,<b>x</b>",
+        "gopher://127.0.0.1:70/",
+        "http://user:pw@example.com/",
+        "http://user@example.com/",
+        "https://:pw@example.com/",
+        "http://",
+        "https://",
+        "http:///path",
+        "http:example.com",
+        "//example.com/",
+        "not a url",
+        "",
+        "http://exa mple.com/",
+        "http://example.com/ x",
+        "http://example.com/\n",
+        "http://example.com:99999/",
+        "http://example.com:0/",
+        "http://example.com:abc/",
+        "https://[::1",
+        "http://ex%41mple.com/",
+        "http://exam_ple.com/",
+    ],
+)
+def test_refuses_bad_urls(url: str, net: SimpleNamespace) -> None:
+    with pytest.raises(UrlRefusedError) as info:
+        fetch(url, max_bytes=MAX, allow_private=True)
+    message = str(info.value)
+    assert message and "\n" not in message
+    assert net.connects == [] and net.lookups == []
+
+
+def test_credentials_are_not_echoed_in_the_message() -> None:
+    with pytest.raises(UrlRefusedError, match="credentials") as info:
+        fetch("https://alice:s3cret@example.com/", max_bytes=MAX)
+    assert "s3cret" not in str(info.value) and "alice" not in str(info.value)
+
+
+def test_env_var_switches_private_addresses_on(
+    server: SimpleNamespace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"{server.base}/article"
+    monkeypatch.setenv("UNSPUN_ALLOW_PRIVATE_URLS", "0")
+    with pytest.raises(UrlRefusedError):
+        fetch(url, max_bytes=MAX)
+    monkeypatch.setenv("UNSPUN_ALLOW_PRIVATE_URLS", "1")
+    assert fetch(url, max_bytes=MAX).content == ARTICLE
+    with pytest.raises(UrlRefusedError):  # an explicit False wins over the environment
+        fetch(url, max_bytes=MAX, allow_private=False)
+
+
+# ------------------------------------------------------------------------------------------ fetching (loopback on)
+
+
+def test_fetches_html_article(server: SimpleNamespace, net: SimpleNamespace) -> None:
+    got = fetch(f"{server.base}/article", max_bytes=MAX, allow_private=True)
+    assert isinstance(got, Fetched)
+    assert got == Fetched(
+        url=f"{server.base}/article", content=ARTICLE, content_type="text/html", charset="utf-8", status=200
+    )
+    assert set(net.connects) == {"127.0.0.1"}
+
+
+def test_plain_text_without_charset(server: SimpleNamespace) -> None:
+    got = fetch(f"{server.base}/plain", max_bytes=MAX, allow_private=True)
+    assert (got.content, got.content_type, got.charset) == (b"just text\n", "text/plain", None)
+
+
+def test_sends_user_agent_and_accept(server: SimpleNamespace) -> None:
+    headers = fetch(f"{server.base}/echo", max_bytes=MAX, allow_private=True).content.decode()
+    assert f"user-agent: Mozilla/5.0 (compatible; unspun/{unspun.__version__}; +offline article analysis)" in headers
+    assert "accept: text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.5" in headers
+    assert "authorization" not in headers and "cookie" not in headers
+
+
+def test_localhost_name_works_when_private_allowed(server: SimpleNamespace) -> None:
+    got = fetch(f"http://localhost:{server.port}/article", max_bytes=MAX, allow_private=True)
+    assert got.content == ARTICLE
+
+
+def test_follows_redirect_chain(server: SimpleNamespace) -> None:
+    start = len(server.hits)
+    got = fetch(f"{server.base}/r/3", max_bytes=MAX, allow_private=True)
+    assert got.url == f"{server.base}/article" and got.content == ARTICLE and got.status == 200
+    assert server.hits[start:] == ["/r/3", "/r/2", "/r/1", "/r/0", "/article"]
+
+
+def test_five_redirects_allowed_six_are_not(server: SimpleNamespace) -> None:
+    assert fetch(f"{server.base}/r/4", max_bytes=MAX, allow_private=True).content == ARTICLE  # 5 redirects
+    with pytest.raises(UrlUnreachableError, match="too many redirects") as info:
+        fetch(f"{server.base}/r/5", max_bytes=MAX, allow_private=True)  # 6 redirects
+    assert info.value.exit_code == 69
+
+
+def test_redirect_loop_fails(server: SimpleNamespace) -> None:
+    start = len(server.hits)
+    with pytest.raises(UrlUnreachableError, match="too many redirects"):
+        fetch(f"{server.base}/loop", max_bytes=MAX, allow_private=True)
+    assert server.hits[start:] == ["/loop"] * 6
+
+
+def test_redirect_to_loopback_is_followed_when_allowed(server: SimpleNamespace) -> None:
+    assert fetch(f"{server.base}/to-loopback", max_bytes=MAX, allow_private=True).content == ARTICLE
+
+
+def test_redirect_to_metadata_address_is_refused_end_to_end(server: SimpleNamespace, net: SimpleNamespace) -> None:
+    # Every test server is on loopback, so admit loopback and otherwise apply the default policy: the redirect
+    # hop to 169.254.169.254 must be refused before any connection to it.
+    with pytest.raises(UrlRefusedError, match="redirects to a refused URL .*169.254.169.254 is not a public"):
+        url_mod._fetch(f"{server.base}/to-metadata", max_bytes=MAX, timeout=5, allowed=_loopback_or_public)
+    assert set(net.connects) == {"127.0.0.1"}
+
+
+def test_redirect_to_file_is_refused(server: SimpleNamespace) -> None:
+    with pytest.raises(UrlRefusedError, match="scheme 'file'"):
+        fetch(f"{server.base}/to-file", max_bytes=MAX, allow_private=True)
+
+
+def test_redirect_without_location_fails(server: SimpleNamespace) -> None:
+    with pytest.raises(UrlUnreachableError, match="302"):
+        fetch(f"{server.base}/no-location", max_bytes=MAX, allow_private=True)
+
+
+@pytest.mark.parametrize("path", ["/huge", "/huge-unsized"])
+def test_oversize_body_is_a_data_error(path: str, server: SimpleNamespace) -> None:
+    with pytest.raises(InputDataError, match=str(MAX)) as info:
+        fetch(f"{server.base}{path}", max_bytes=MAX, allow_private=True)
+    assert info.value.exit_code == 65
+
+
+def test_body_at_exactly_the_limit_is_fine(server: SimpleNamespace) -> None:
+    assert fetch(f"{server.base}/article", max_bytes=len(ARTICLE), allow_private=True).content == ARTICLE
+    with pytest.raises(InputDataError):
+        fetch(f"{server.base}/article", max_bytes=len(ARTICLE) - 1, allow_private=True)
+
+
+@pytest.mark.parametrize("path", ["/slow", "/slow-headers"])
+def test_slow_drip_times_out_within_the_timeout(path: str, server: SimpleNamespace) -> None:
+    # One byte every 0.2 s never trips a per-read timeout of 1 s; the overall limit must.
+    started = time.monotonic()
+    with pytest.raises(UrlUnreachableError, match="timed out") as info:
+        fetch(f"{server.base}{path}", max_bytes=MAX, timeout=1.0, allow_private=True)
+    elapsed = time.monotonic() - started
+    assert 0.9 <= elapsed < 2.5
+    assert info.value.exit_code == 69
+
+
+@pytest.mark.parametrize("status", [404, 500])
+def test_http_errors_are_unreachable(status: int, server: SimpleNamespace) -> None:
+    with pytest.raises(UrlUnreachableError, match=f"HTTP {status}") as info:
+        fetch(f"{server.base}/{status}", max_bytes=MAX, allow_private=True)
+    assert "\n" not in str(info.value)
+
+
+def test_closed_port_is_unreachable(closed_port: int) -> None:
+    with pytest.raises(UrlUnreachableError, match="cannot fetch") as info:
+        fetch(f"http://127.0.0.1:{closed_port}/", max_bytes=MAX, timeout=2, allow_private=True)
+    assert info.value.exit_code == 69
+
+
+def test_tls_to_a_plain_http_server_is_unreachable(server: SimpleNamespace) -> None:
+    with pytest.raises(UrlUnreachableError):
+        fetch(f"https://127.0.0.1:{server.port}/article", max_bytes=MAX, timeout=2, allow_private=True)
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (None, (None, None)),
+        ("", (None, None)),
+        ("text/html", ("text/html", None)),
+        ("Text/HTML; Charset=ISO-8859-1", ("text/html", "iso-8859-1")),
+        ('application/xhtml+xml; q=1; charset="utf-8"', ("application/xhtml+xml", "utf-8")),
+        ("text/plain; charset=", ("text/plain", None)),
+    ],
+)
+def test_parse_content_type(header: str | None, expected: tuple[str | None, str | None]) -> None:
+    assert url_mod._parse_content_type(header) == expected
