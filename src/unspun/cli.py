@@ -170,8 +170,12 @@ def analyze(
 
 def _mount_subcommands() -> None:
     from unspun.evaluation.commands import app as eval_app
+    from unspun.ptc_commands import app as ptc_app
+    from unspun.training.commands import app as train_app
 
+    app.add_typer(ptc_app, name="ptc", help="PTC (SemEval-2020 Task 11) predictions in the task's file formats.")
     app.add_typer(eval_app, name="eval", help="Score predictions or the shipped models against gold labels.")
+    app.add_typer(train_app, name="train", help="Train unspun's models (needs the train extra: pip install 'unspun\\[train]').")
 
 
 _mount_subcommands()

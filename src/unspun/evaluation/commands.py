@@ -32,7 +32,7 @@ from typing import Annotated, Any
 
 import typer
 
-from unspun.errors import InputDataError, InputMissingError, ModelError, UnspunError
+from unspun.errors import UsageError, InputDataError, InputMissingError, ModelError, UnspunError
 from unspun.evaluation.ptc_scorer import Score, read_si, read_tc, score_full, score_si, score_tc
 
 app = typer.Typer(
@@ -158,6 +158,7 @@ def ptc(
     ] = None,
     pred_tc: Annotated[Path | None, typer.Option("--pred-tc", help="A `ptc classify` file, scored for TC.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    model: Annotated[str, typer.Option("--model", help="Model to run when no prediction file is given: fast or accurate.")] = "accurate",
 ) -> None:
     """Score predictions (or the installed technique model) on PTC for SI, TC and the full task."""
     texts = _load_articles(articles)
@@ -177,8 +178,10 @@ def ptc(
     if pred is None and pred_tc is None:
         predict, classify = _technique_model()
         _note(f"running the technique model on {len(texts)} articles")
-        predicted = list(predict(texts))
-        classified = list(classify(texts, [(a, s, e) for a, _, s, e in gold_rows]))
+        if model not in ("fast", "accurate"):
+            raise UsageError(f"unknown model {model!r}; choose fast or accurate")
+        predicted = list(predict(texts, model))
+        classified = list(classify(texts, [(a, s, e) for a, _, s, e in gold_rows], model))
 
     scores: dict[str, Score] = {}
     if predicted is not None:

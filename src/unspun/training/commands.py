@@ -1,0 +1,65 @@
+"""`unspun train …`: reproducible training runs (needs the `[train]` extra)."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from unspun.errors import InputMissingError, UsageError
+
+app = typer.Typer(help="Train unspun's models (needs: pip install 'unspun\\[train]').", no_args_is_help=True)
+
+
+class Encoder(str, Enum):
+    minilm = "minilm"
+    mpnet = "mpnet"
+
+
+@app.command()
+def techniques(
+    data: Annotated[Path, typer.Option("--data", help="PTC folder with train/train-articles and train-v2-labels/.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the model into.")],
+    seed: Annotated[int, typer.Option("--seed", help="Seed for the split, the shuffling and the weights.")] = 13,
+    encoder: Annotated[Encoder, typer.Option("--encoder", help="minilm (fast) or mpnet (accurate).")] = Encoder.minilm,
+    epochs: Annotated[int | None, typer.Option("--epochs", min=1, help="Default: the encoder's recipe.")] = None,
+) -> None:
+    """Train the technique model on PTC, export it to int8 ONNX, tune on dev and report validation scores."""
+    import os
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    try:
+        import torch  # noqa: F401
+        import transformers  # noqa: F401
+    except ImportError:
+        raise UsageError("training needs the train extra: pip install 'unspun[train]'") from None
+    from unspun.training import ptc
+    from unspun.training.techniques import run
+
+    try:
+        ptc.locate(data)
+    except FileNotFoundError as exc:
+        raise InputMissingError(str(exc)) from None
+    config = run(data, out, seed=seed, encoder=encoder.value, epochs=epochs)
+    typer.echo(f"wrote {out}; validation: {config['scores']['val']}")
+
+
+@app.command()
+def ensemble(
+    data: Annotated[Path, typer.Option("--data", help="PTC folder (for the dev and validation articles).")],
+    member: Annotated[list[Path], typer.Option("--member", help="A trained model folder; give two or more.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the ensemble into.")],
+) -> None:
+    """Combine trained technique models into an ensemble (averaged probabilities); tune on dev, validate."""
+    from unspun.training.techniques import ensemble as build
+
+    if len(member) < 2:
+        raise UsageError("give at least two --member folders")
+    for m in member:
+        if not (m / "config.json").is_file():
+            raise InputMissingError(f"{m}: not a trained model folder (no config.json)")
+    config = build(data, member, out)
+    typer.echo(f"wrote {out}; validation: {config['scores']['val']}")
