@@ -218,6 +218,41 @@ def test_url_that_times_out_is_exit_69():
         server.shutdown()
 
 
+class _Pages(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802
+        if self.path == "/article.html":
+            body, kind = (EXAMPLES / "saved-page.html").read_bytes(), "text/html; charset=utf-8"
+        elif self.path == "/article.txt":
+            body, kind = (EXAMPLES / "wire-report.txt").read_bytes(), "text/plain; charset=utf-8"
+        else:
+            self.send_error(404)
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_url_input_html_and_text():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    env = {"UNSPUN_ALLOW_PRIVATE_URLS": "1"}
+    try:
+        doc = json.loads(run("analyze", f"{base}/article.html", "-f", "json", env=env).stdout)
+        assert doc["source"] == {"type": "url", "value": f"{base}/article.html"}
+        assert doc["text"].startswith("Water board") and doc["links"]
+        doc = json.loads(run("analyze", f"{base}/article.txt", "-f", "json", env=env).stdout)
+        assert doc["text"] == read_original(EXAMPLES / "wire-report.txt")
+        assert_clean_error(run("analyze", f"{base}/missing", env=env), 69, "404")
+    finally:
+        server.shutdown()
+
+
 def test_debug_shows_traceback(tmp_path):
     p = tmp_path / "bad.txt"
     p.write_bytes(b"")

@@ -154,7 +154,8 @@ def test_offsets_map_tokens_back_to_the_original_text(tokenizer_path, name):
         assert piece.strip(), f"token over whitespace only: {piece!r}"
         if token_id != unk:
             # the original characters, normalised as the tokenizer does (CJK gets padded), spell the token
-            assert normalise(piece).strip() == tok.id_to_token(token_id).removeprefix("##"), (piece, tok.id_to_token(token_id))
+            token = tok.id_to_token(token_id)
+            assert normalise(piece).strip() == token.removeprefix("##"), (piece, token)
 
 
 def test_offsets_follow_a_leading_bom(tokenizer_path):

@@ -27,7 +27,9 @@ from unspun.taxonomy import NAMES
 
 H = 8
 _TABLE = np.random.default_rng(1).normal(size=(1024, H)).astype(np.float32)
-_SPACE_ABOVE_ASCII = np.array([0x85, 0xA0, 0x1680, *range(0x2000, 0x200C), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF])
+_SPACE_ABOVE_ASCII = np.array(
+    [0x85, 0xA0, 0x1680, *range(0x2000, 0x200C), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF]
+)
 
 
 def _kinds(cp: np.ndarray) -> np.ndarray:
@@ -289,14 +291,23 @@ def test_predict_is_deterministic():
 
 def test_predict_on_a_2mb_article_is_bounded():
     """2 MB of a repeated paragraph: the encoder sees pieces of at most SEGMENT_CHARS, memory stays small."""
-    paragraph = ARTICLE * 8  # ~2.6 KB, with blank lines between paragraphs
+    # make the spans sparse, as in a real article: only the best-scoring word of ARTICLE fires, and the paragraph
+    # is ARTICLE plus ~20 KB of filler words that score lower (span_features counts each span's words over the
+    # whole text, so a dense span every few words would make this test slow, not the code under test wrong)
+    offsets, states = FakeEncoder()(ARTICLE)
+    probs = make_model().heads.si_probs(states)
+    is_word = np.array([ARTICLE[s:e].isalnum() for s, e in offsets])
+    threshold = float(probs[is_word].max())
+    vocab = ("minister report year economy market rate people city week budget council plan vote court police school "
+             "hospital road water energy price tax bank river street").split()
+    _, vocab_states = FakeEncoder()(" ".join(vocab))
+    filler = [w for w, p in zip(vocab, make_model().heads.si_probs(vocab_states)) if p < threshold]
+    assert len(filler) >= 5
+    line = " ".join(filler) + ".\n"
+    paragraph = ARTICLE + line * (20_000 // len(line))
     text = paragraph * (2_000_000 // len(paragraph) + 1)
     assert len(text) >= 2_000_000
-    # make the spans sparse (only the highest-scoring word of the paragraph fires), as in a real article
-    offsets, states = FakeEncoder()(paragraph)
-    probs = make_model().heads.si_probs(states)
-    is_word = np.array([paragraph[s:e].isalnum() for s, e in offsets])
-    model = make_model(threshold=float(probs[is_word].max()))
+    model = make_model(threshold=threshold)
     tracemalloc.start()
     try:
         found = model.predict(text, floor=0.0)
@@ -320,11 +331,38 @@ def test_predict_on_a_2mb_article_is_bounded():
 
 def test_predict_across_hard_segment_cuts():
     """A long text without newlines is cut mid-text; detections stay valid and unique."""
-    text = ("nobody will stop them because everyone agrees with the so called experts " * 1200)[: SEGMENT_CHARS * 2 + 777]
+    words = "nobody will stop them because everyone agrees with the so called experts "
+    text = (words * 1200)[: SEGMENT_CHARS * 2 + 777]
     model = make_model(0.5)
     found = model.predict(text, floor=0.0)
     assert len(model.encode.lengths) == 3
     check_detections(text, found, model, floor=0.0)
+
+
+# --- ensembles ------------------------------------------------------------------------------------------------------
+def test_ensemble_of_identical_members_equals_the_single_model():
+    single = make_model(0.5)
+    cfg = dict(single.config)
+    twin = TechniqueModel(FakeEncoder(), random_heads(), cfg, more=[(FakeEncoder(), random_heads())])
+    assert twin.predict(ARTICLE, floor=0.0) == single.predict(ARTICLE, floor=0.0)
+    spans = [(4, 25), (69, 75)]
+    for a, b in zip(twin.classify(ARTICLE, spans), single.classify(ARTICLE, spans)):
+        assert [t for t, _ in a] == [t for t, _ in b]
+        assert [p for _, p in a] == pytest.approx([p for _, p in b], abs=1e-6)
+
+
+def test_ensemble_averages_members():
+    cfg = dict(make_model(0.5).config)
+    base = random_heads()
+    other = Heads(si_w=-base.si_w, si_b=0.5, tc_w=base.tc_w[:, ::-1].copy(), tc_b=np.zeros(len(NAMES), np.float32))
+    pair = TechniqueModel(FakeEncoder(), random_heads(), cfg, more=[(FakeEncoder(), other)])
+    _, _, states = next(pair.encode_segments(ARTICLE))
+    assert len(states) == 2
+    expected = (random_heads().si_probs(states[0]) + other.si_probs(states[1])) / 2
+    np.testing.assert_allclose(pair.si_probs(states), expected, rtol=1e-6)
+    for name in ("article", "control", "arabic", "one_word"):
+        text = ARTICLE if name == "article" else ODD_TEXTS[name]
+        check_detections(text, pair.predict(text, floor=0.0), pair, floor=0.0)
 
 
 # --- classify ---------------------------------------------------------------------------------------------------

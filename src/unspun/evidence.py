@@ -20,8 +20,8 @@ _AUTHORITY = re.compile(
     r"according to (?:the )?(?:[A-Z][\w.'’\-]*(?:\s+(?:of\s+)?[A-Z][\w.'’\-]*){0,5})"
     r"|\b(?:Dr|Prof|Professor|President|Senator|Gen|General|Minister|Secretary|Director|Judge|Governor)\.?"
     r"\s+[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){0,2}"
-    r"|\b(?:(?:leading|top|many|most|independent)\s+)?(?:experts?|scientists?|doctors?|researchers?|economists?|"
-    r"studies|a study|(?:a|the) report|officials?|analysts?)\b"
+    r"|\b(?i:(?:(?:leading|top|many|most|independent)\s+)?(?:experts?|scientists?|doctors?|researchers?|economists?|"
+    r"studies|a study|(?:a|the) report|officials?|analysts?))\b"
     r"|\b[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+){0,3}(?=\s+(?:said|says|stated|told|warned|explained|confirmed)\b)"
 )
 
@@ -38,11 +38,25 @@ _CUES: dict[str, re.Pattern] = {
 }
 
 
+# A full stop after these is not a sentence end ("Dr. Jane Smith said").
+_ABBREVIATIONS = re.compile(r"(?:\b(?:Dr|Mr|Mrs|Ms|Prof|Gen|Sen|Rep|Gov|Lt|Col|Capt|St|Jr|Sr|vs|No)|\b[A-Z])\.$")
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
+_SENTENCE_REACH = 1000
+
+
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start), text.rfind("? ", 0, start), text.rfind("! ", 0, start))
-    right_candidates = [i for i in (text.find(". ", end), text.find("\n", end), text.find("? ", end), text.find("! ", end)) if i >= 0]
-    right = min(right_candidates) + 1 if right_candidates else len(text)
-    return (left + 1 if left >= 0 else 0), min(right, len(text))
+    """The sentence around [start, end), looking at most ~1,000 characters either way."""
+    lo = max(0, start - _SENTENCE_REACH)
+    left = lo
+    for m in _SENTENCE_END.finditer(text, lo, start):
+        if m.group() == "\n" or not _ABBREVIATIONS.search(text, max(0, m.start() - 6), m.end()):
+            left = m.end()
+    right = min(len(text), end + _SENTENCE_REACH)
+    for m in _SENTENCE_END.finditer(text, end, right):
+        if m.group() == "\n" or not _ABBREVIATIONS.search(text, max(0, m.start() - 6), m.end()):
+            right = m.end()
+            break
+    return left, right
 
 
 def _clean(text: str, start: int, end: int) -> tuple[int, int]:

@@ -116,6 +116,8 @@ def tidy_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 def segments(text: str, limit: int = SEGMENT_CHARS) -> list[tuple[int, int]]:
     """Cut text into pieces of at most ~limit characters, at line breaks where possible."""
+    if limit <= 0:
+        raise ValueError("limit must be positive")
     out, start, n = [], 0, len(text)
     while start < n:
         end = min(n, start + limit)
@@ -148,13 +150,26 @@ class TechniqueModel:
         self.span_calibration = tuple(config.get("span_calibration", (1.0, 0.0)))
 
     # --- building blocks, also used by training's validation -----------------------------------------
+    def encode_piece(self, text: str, a: int, b: int) -> tuple[np.ndarray, list[np.ndarray]]:
+        """(token offsets into `text`, [states of each member]) for text[a:b]."""
+        piece = text[a:b]
+        offsets, first = self.members[0][0](piece)
+        states = [first] + [encode(piece)[1] for encode, _ in self.members[1:]]
+        return (offsets + a if len(offsets) else offsets), states
+
     def encode_segments(self, text: str):
         """Yield (segment start, token offsets into `text`, [states of each member]) for each piece of the text."""
         for a, b in segments(text):
-            piece = text[a:b]
-            offsets, first = self.members[0][0](piece)
-            states = [first] + [encode(piece)[1] for encode, _ in self.members[1:]]
-            yield a, offsets + a if len(offsets) else offsets, states
+            offsets, states = self.encode_piece(text, a, b)
+            yield a, offsets, states
+
+    @staticmethod
+    def haystack(text_lower: str, offsets: np.ndarray) -> str:
+        """Where to count a span's recurrences: the whole text, or for very long texts only the current piece
+        (keeps the cost linear: counting over 2 MB for each of thousands of spans would take many seconds)."""
+        if len(text_lower) <= 4 * SEGMENT_CHARS or len(offsets) == 0:
+            return text_lower
+        return text_lower[int(offsets[0, 0]) : int(offsets[-1, 1])]
 
     def si_probs(self, states: list[np.ndarray]) -> np.ndarray:
         return np.mean([heads.si_probs(s) for (_, heads), s in zip(self.members, states)], axis=0)
@@ -195,27 +210,39 @@ class TechniqueModel:
         if len(offsets) == 0:
             return out
         probs = self.si_probs(states)
+        hay = self.haystack(text_lower, offsets)
         for start, end, i, j, raw in self.candidate_spans(text, offsets, probs, self.token_threshold):
             p_span = self.calibrate_span(raw)
-            feats = span_features(text_lower, text[start:end], j - i + 1)
+            feats = span_features(hay, text[start:end], j - i + 1)
             tech_probs = self.technique_probs(states, i, j, feats)
             order = np.argsort(-tech_probs)
             for rank, k in enumerate(order[:3]):
                 p = float(tech_probs[k])
                 if rank > 0 and p < self.second_label:
                     break
-                if p_span * p >= floor:
-                    out.append((start, end, self.techniques[k], p_span * p, p_span, p, raw))
+                score = round(p_span * p, 4)  # rounded before the floor check, so every caller filters alike
+                if score >= floor:
+                    out.append((start, end, self.techniques[k], score, p_span, p, raw))
         return out
 
     def span_technique_probs(self, text: str, pieces: list, start: int, end: int) -> np.ndarray:
-        """Technique probabilities for a given span, from already-encoded pieces."""
-        piece = next((p for p in pieces if len(p[1]) and p[1][0, 0] <= start < p[1][-1, 1]), pieces[-1] if pieces else None)
-        toks = tokens_for(piece[1], start, end) if piece is not None else None
+        """Technique probabilities for a given span, from already-encoded pieces (segment start, offsets, states)."""
+        piece = None
+        for p in pieces:  # the piece whose segment contains the span's start
+            if p[0] <= start:
+                piece = p
+        return self._span_probs(text, text.lower(), piece[1], piece[2], start, end) if piece else self._uniform()
+
+    def _uniform(self) -> np.ndarray:
+        return np.full(len(self.techniques), 1.0 / len(self.techniques))
+
+    def _span_probs(self, text: str, text_lower: str, offsets: np.ndarray, states: list[np.ndarray], start: int, end: int) -> np.ndarray:
+        toks = tokens_for(offsets, start, end)
         if toks is None:
-            return np.full(len(self.techniques), 1.0 / len(self.techniques))
+            return self._uniform()
         i, j = toks
-        return self.technique_probs(piece[2], i, j, span_features(text.lower(), text[start:end], j - i + 1))
+        feats = span_features(self.haystack(text_lower, offsets), text[start:end], j - i + 1)
+        return self.technique_probs(states, i, j, feats)
 
     # --- public API ------------------------------------------------------------------------------------
     def predict(self, text: str, *, floor: float = 0.05) -> list[Detection]:
@@ -224,18 +251,26 @@ class TechniqueModel:
         found: list[Detection] = []
         for _, offsets, states in self.encode_segments(text):
             for start, end, tech, score, p_span, p, _ in self.detect_in_piece(text, text_lower, offsets, states, floor):
-                found.append(Detection(start, end, tech, round(score, 4), round(p_span, 4), round(p, 4)))
+                found.append(Detection(start, end, tech, score, round(p_span, 4), round(p, 4)))
         found.sort(key=lambda d: (d.start, d.end, -d.score))
         return found
 
     def classify(self, text: str, spans: Sequence[tuple[int, int]]) -> list[list[tuple[str, float]]]:
         """For each given span, all techniques with their probabilities, best first."""
-        pieces = list(self.encode_segments(text))
-        results = []
-        for start, end in spans:
-            probs = self.span_technique_probs(text, pieces, start, end)
-            order = np.argsort(-probs)
-            results.append([(self.techniques[k], float(probs[k])) for k in order])
+        text_lower = text.lower()
+        results: list[list[tuple[str, float]]] = [[] for _ in spans]
+        for a, b in segments(text):  # one piece in memory at a time; a span belongs to the piece it starts in
+            todo = [k for k, (start, _) in enumerate(spans) if a <= start < b]
+            if not todo:
+                continue
+            offsets, states = self.encode_piece(text, a, b)
+            for k in todo:
+                probs = self._span_probs(text, text_lower, offsets, states, *spans[k])
+                order = np.argsort(-probs)
+                results[k] = [(self.techniques[t], float(probs[t])) for t in order]
+        for k, (start, _) in enumerate(spans):  # spans that start outside the text
+            if not results[k]:
+                results[k] = [(self.techniques[t], float(p)) for t, p in enumerate(self._uniform())]
         return results
 
 

@@ -1,0 +1,69 @@
+"""`unspun ptc predict|classify` on a folder of articles, in the task's formats, and `eval ptc` on the output."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import EXAMPLES
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "unspun", *args], capture_output=True, timeout=600)
+
+
+@pytest.fixture
+def articles(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for k, name in enumerate(["opinion-loaded.txt", "wire-report.txt", "scraped-screenshots.txt"]):
+        (folder / f"article{1000 + k}.txt").write_bytes((EXAMPLES / name).read_bytes())
+    return folder
+
+
+def read_rows(path):
+    return [line.split("\t") for line in path.read_text().splitlines() if line]
+
+
+def test_predict_writes_rows_with_raw_offsets(articles, tmp_path):
+    out = tmp_path / "pred.txt"
+    proc = run("ptc", "predict", str(articles), "-o", str(out), "--model", "fast")
+    assert proc.returncode == 0, proc.stderr.decode()
+    rows = read_rows(out)
+    assert rows
+    for article_id, technique, start, end in rows:
+        text = (articles / f"article{article_id}.txt").read_text(encoding="utf-8")
+        assert article_id in {"1000", "1001", "1002"}
+        assert 0 <= int(start) < int(end) <= len(text)
+
+
+def test_classify_fills_the_template_and_varies_repeated_spans(articles, tmp_path):
+    template = tmp_path / "template.txt"
+    template.write_text("1000\t?\t0\t10\n1000\t?\t0\t10\n1001\t?\t5\t40\n")
+    out = tmp_path / "tc.txt"
+    proc = run("ptc", "classify", str(template), str(articles), "-o", str(out), "--model", "fast")
+    assert proc.returncode == 0, proc.stderr.decode()
+    rows = read_rows(out)
+    assert [(r[0], r[2], r[3]) for r in rows] == [("1000", "0", "10"), ("1000", "0", "10"), ("1001", "5", "40")]
+    assert rows[0][1] != rows[1][1], "a repeated span gets distinct techniques, best first"
+
+
+def test_eval_scores_a_prediction_file(articles, tmp_path):
+    out = tmp_path / "pred.txt"
+    assert run("ptc", "predict", str(articles), "-o", str(out), "--model", "fast").returncode == 0
+    gold_si = tmp_path / "si.txt"
+    gold_tc = tmp_path / "tc.txt"
+    gold_si.write_text("1000\t0\t10\n")
+    gold_tc.write_text("1000\tLoaded_Language\t0\t10\n")
+    proc = run("eval", "ptc", "--articles", str(articles), "--gold-si", str(gold_si), "--gold-tc", str(gold_tc),
+               "--pred", str(out), "--json")
+    assert proc.returncode == 0, proc.stderr.decode()
+    scores = json.loads(proc.stdout)
+    assert set(scores) == {"si", "full"} and 0 <= scores["si"]["f1"] <= 1
+
+
+def test_bad_inputs(tmp_path):
+    assert run("ptc", "predict", str(tmp_path / "nope"), "-o", str(tmp_path / "x")).returncode == 66
+    (tmp_path / "empty").mkdir()
+    assert run("ptc", "predict", str(tmp_path / "empty"), "-o", str(tmp_path / "x")).returncode == 65
