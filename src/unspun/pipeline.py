@@ -30,7 +30,7 @@ REQUIRES: dict[str, tuple[str, ...]] = {
     "actors": ("techniques", "quotes"),
 }
 # Stages that exist in this version, by name → module. Each issue that builds a stage adds it here.
-STAGES: dict[str, str] = {}
+STAGES: dict[str, str] = {"techniques": "unspun.stages.techniques"}
 MODELS = ("fast", "accurate")
 DEFAULT_MODEL = "accurate"
 

@@ -22,17 +22,9 @@ class ModelName(str, Enum):
 
 
 def _articles(folder: Path) -> dict[str, str]:
-    from unspun.training.ptc import load_articles
+    from unspun.training.ptc import load_article_folder
 
-    if not folder.is_dir():
-        raise InputMissingError(f"{folder}: not a folder of article<ID>.txt files")
-    try:
-        articles = load_articles(folder)
-    except UnicodeDecodeError as exc:
-        raise InputDataError(f"{folder}: an article is not valid UTF-8 ({exc})") from None
-    if not articles:
-        raise InputDataError(f"{folder}: no article<ID>.txt files")
-    return articles
+    return load_article_folder(folder)
 
 
 def _progress(total: int, label: str):

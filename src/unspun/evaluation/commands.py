@@ -69,21 +69,9 @@ def _read(reader: Callable[..., list], path: Path, what: str) -> list:
 
 
 def _load_articles(path: Path) -> dict[str, str]:
-    from unspun.training.ptc import load_articles
+    from unspun.training.ptc import load_article_folder
 
-    if not path.exists():
-        raise InputMissingError(f"articles folder not found: {path}")
-    if not path.is_dir():
-        raise InputMissingError(f"articles path is not a folder: {path}")
-    try:
-        articles = load_articles(path)
-    except OSError as exc:
-        raise InputMissingError(f"cannot read articles in {path}: {exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise InputDataError(f"an article in {path} is not UTF-8: {exc}") from exc
-    if not articles:
-        raise InputDataError(f"no article<ID>.txt files in {path}")
-    return articles
+    return load_article_folder(path)
 
 
 def _check_offsets(rows: Sequence[Sequence[Any]], articles: dict[str, str], what: str) -> None:
@@ -159,9 +147,20 @@ def ptc(
     pred_tc: Annotated[Path | None, typer.Option("--pred-tc", help="A `ptc classify` file, scored for TC.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
     model: Annotated[str, typer.Option("--model", help="Model to run when no prediction file is given: fast or accurate.")] = "accurate",
+    split: Annotated[
+        str, typer.Option("--split", help="Score only these articles of unspun's fixed by-article split of PTC train: all, train, dev or val.")
+    ] = "all",
 ) -> None:
     """Score predictions (or the installed technique model) on PTC for SI, TC and the full task."""
     texts = _load_articles(articles)
+    if split != "all":
+        from unspun.training.techniques_split import split as fixed_split
+
+        parts = dict(zip(("train", "dev", "val"), fixed_split(sorted(texts))))
+        if split not in parts:
+            raise UsageError(f"unknown split {split!r}; choose all, train, dev or val")
+        keep = set(parts[split])
+        texts = {k: v for k, v in texts.items() if k in keep}
     gold_spans = _restrict_gold(_read(read_si, gold_si, "gold SI labels"), texts, "gold SI")
     gold_rows = _restrict_gold(_read(read_tc, gold_tc, "gold TC labels"), texts, "gold TC")
     _check_offsets(gold_spans, texts, "gold SI")

@@ -25,6 +25,8 @@ def techniques(
     seed: Annotated[int, typer.Option("--seed", help="Seed for the split, the shuffling and the weights.")] = 13,
     encoder: Annotated[Encoder, typer.Option("--encoder", help="minilm (fast) or mpnet (accurate).")] = Encoder.minilm,
     epochs: Annotated[int | None, typer.Option("--epochs", min=1, help="Default: the encoder's recipe.")] = None,
+    layers: Annotated[int | None, typer.Option("--layers", min=1, help="Keep only the encoder's first N layers (faster).")] = None,
+    lr: Annotated[float | None, typer.Option("--lr", min=0.0, help="Encoder learning rate (default: the encoder's recipe).")] = None,
 ) -> None:
     """Train the technique model on PTC, export it to int8 ONNX, tune on dev and report validation scores."""
     import os
@@ -43,7 +45,7 @@ def techniques(
         ptc.locate(data)
     except FileNotFoundError as exc:
         raise InputMissingError(str(exc)) from None
-    config = run(data, out, seed=seed, encoder=encoder.value, epochs=epochs)
+    config = run(data, out, seed=seed, encoder=encoder.value, epochs=epochs, layers=layers, lr=lr)
     typer.echo(f"wrote {out}; validation: {config['scores']['val']}")
 
 

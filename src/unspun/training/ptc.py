@@ -137,3 +137,23 @@ def locate(data: str | PathLike[str]) -> tuple[Path, Path, Path]:
         if si.exists() and tc.exists():
             return articles, si, tc
     raise FileNotFoundError(f"{root}: no SI/TC label files found")
+
+
+def load_article_folder(path: str | PathLike[str]) -> dict[str, str]:
+    """`load_articles` for the command line: a missing folder or unreadable file is an `unspun.errors` error."""
+    from unspun.errors import InputDataError, InputMissingError
+
+    path = Path(path)
+    if not path.exists():
+        raise InputMissingError(f"articles folder not found: {path}")
+    if not path.is_dir():
+        raise InputMissingError(f"articles path is not a folder: {path}")
+    try:
+        articles = load_articles(path)
+    except OSError as exc:
+        raise InputMissingError(f"cannot read articles in {path}: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise InputDataError(f"an article in {path} is not UTF-8: {exc}") from exc
+    if not articles:
+        raise InputDataError(f"no article<ID>.txt files in {path}")
+    return articles

