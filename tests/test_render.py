@@ -30,6 +30,7 @@ def test_markdown_has_a_section_per_non_empty_kind():
     for title in ("Removed as scrape junk", "Persuasion techniques", "Quotes", "Claims", "Sources", "Actors"):
         assert f"## {title} (1)" in md
     assert "Loaded_Language" in md and "Ana Ruiz" in md
+    assert "- **Loaded_Language**: " in md  # each technique found is explained next to the detections
 
 
 def test_json_single_list_and_lines():

@@ -80,3 +80,14 @@ def cells(kind: str, item: Any) -> list[str]:
 
 def headers(kind: str) -> list[str]:
     return [name for name, _ in COLUMNS[kind]]
+
+
+def technique_definitions(doc) -> list[tuple[str, str]]:
+    """(technique, definition) for each technique found in the document, in order of first appearance."""
+    from unspun.taxonomy import by_name
+
+    seen: dict[str, str] = {}
+    for t in doc.techniques:
+        if t.technique not in seen:
+            seen[t.technique] = by_name(t.technique).definition
+    return list(seen.items())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from unspun.document import KINDS, Document
-from unspun.render.columns import TITLES, cells, headers
+from unspun.render.columns import TITLES, cells, headers, technique_definitions
 
 
 def _cell(value: str) -> str:
@@ -42,6 +42,9 @@ def render_one(doc: Document) -> str:
         for item in items:
             out.append(f"| {item.id} | " + " | ".join(_cell(c) for c in cells(kind, item)) + " |")
         out.append("")
+        if kind == "techniques":
+            out.extend(f"- **{name}**: {_cell(definition)}" for name, definition in technique_definitions(doc))
+            out.append("")
     return "\n".join(out)
 
 

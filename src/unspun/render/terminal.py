@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from unspun.document import KINDS, Document
-from unspun.render.columns import TITLES, cells, headers
+from unspun.render.columns import TITLES, cells, headers, technique_definitions
 
 _MAX_ROWS = 25
 
@@ -51,3 +51,6 @@ def show(docs: Sequence[Document], console: Console | None = None) -> None:
             if len(items) > _MAX_ROWS:
                 table.caption = f"… {len(items) - _MAX_ROWS} more; use --format json or md for all"
             console.print(table)
+            if kind == "techniques":
+                for name, definition in technique_definitions(doc):
+                    console.print(Text.assemble((name, "bold"), ": ", definition))
