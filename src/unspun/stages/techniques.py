@@ -45,7 +45,8 @@ def load(name: str) -> tuple[TechniqueModel, dict]:
             raise ModelError(f"technique model {name!r}: {folder / f} is missing; {_RESTORE}")
     try:
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-        parts = [folder / m for m in config.get("members", [])] or [folder]  # an ensemble keeps members in subfolders
+        # an ensemble lists its members as folders relative to its own (a member may be another shipped model)
+        parts = [(folder / m).resolve() for m in config.get("members", [])] or [folder]
         members, digest = [], hashlib.sha256()
         for part in parts:
             for f in (config.get("encoder_file", "encoder.int8.onnx"), "heads.npz", "tokenizer.json"):
