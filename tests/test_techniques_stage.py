@@ -78,27 +78,24 @@ def test_stage_survives_odd_text(text):
         assert 0 <= t.start < t.end <= len(text) and text[t.start:t.end] == t.text
 
 
-def test_missing_model_file_is_a_model_error(tmp_path, monkeypatch):
+@pytest.fixture
+def fast_copy(tmp_path, monkeypatch):
+    """A copy of the fast model that the test may break; the stage loads from it."""
     shutil.copytree(stage.model_dir("fast"), tmp_path / "fast")
-    (tmp_path / "fast" / "heads.npz").unlink()
     monkeypatch.setattr(stage, "MODELS_DIR", tmp_path)
     stage.load.cache_clear()
-    try:
-        with pytest.raises(ModelError, match="heads.npz"):
-            stage.load("fast")
-    finally:
-        stage.load.cache_clear()
-
-
-def test_corrupt_model_file_is_a_model_error(tmp_path, monkeypatch):
-    shutil.copytree(stage.model_dir("fast"), tmp_path / "fast")
-    config = json.loads((tmp_path / "fast" / "config.json").read_text())
-    onnx_name = config.get("encoder_file", "encoder.int8.onnx")
-    (tmp_path / "fast" / onnx_name).write_bytes(b"not an onnx file")
-    monkeypatch.setattr(stage, "MODELS_DIR", tmp_path)
+    yield tmp_path / "fast"
     stage.load.cache_clear()
-    try:
-        with pytest.raises(ModelError, match="corrupt"):
-            stage.load("fast")
-    finally:
-        stage.load.cache_clear()
+
+
+def test_missing_model_file_is_a_model_error(fast_copy):
+    (fast_copy / "heads.npz").unlink()
+    with pytest.raises(ModelError, match="heads.npz"):
+        stage.load("fast")
+
+
+def test_corrupt_model_file_is_a_model_error(fast_copy):
+    config = json.loads((fast_copy / "config.json").read_text())
+    (fast_copy / config.get("encoder_file", "encoder.int8.onnx")).write_bytes(b"not an onnx file")
+    with pytest.raises(ModelError, match="corrupt"):
+        stage.load("fast")
