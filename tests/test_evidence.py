@@ -88,6 +88,13 @@ def test_repetition_is_capped():
         ("Johnson said the deal is the best ever made.", "the best ever made", "Johnson"),
         ("The plan will fail, Maria Gonzalez warned on Tuesday.", "The plan will fail", "Maria Gonzalez"),
         ("Prices will double, Professor Ann Lee told reporters.", "Prices will double", "Professor Ann Lee"),
+        # a title's full stop is not a sentence end
+        ("Dr. Jane Smith insists the vaccine is perfectly safe.", "perfectly safe", "Dr. Jane Smith"),
+        ("The vaccine is perfectly safe, says Dr. Jane Smith of Harvard.", "The vaccine is perfectly safe",
+         "Dr. Jane Smith"),
+        # generic authorities at the start of a sentence
+        ("Experts agree this policy is a disaster.", "a disaster", "Experts"),
+        ("Leading scientists warn that time is running out.", "time is running out", "Leading scientists"),
     ],
 )
 def test_authority_found_in_the_sentence(text, span, expected):
@@ -96,35 +103,6 @@ def test_authority_found_in_the_sentence(text, span, expected):
     assert_exact(text, items)
     assert expected in [i.text for i in items], [i.text for i in items]
     assert all(i.reason == "authority invoked" for i in items)
-
-
-# Known gaps in unspun/evidence.py, kept here so that they show up (XPASS) once fixed:
-# - _sentence_bounds takes the ". " of a title ("Dr. ", "Prof. ") for a sentence end, so a titled name before the
-#   span (or after it) is cut off from the span's sentence;
-# - _AUTHORITY is case-sensitive, so a sentence-initial "Experts ..." / "Leading scientists ..." is missed.
-@pytest.mark.parametrize(
-    "text,span,expected",
-    [
-        ("Dr. Jane Smith insists the vaccine is perfectly safe.", "perfectly safe", "Dr. Jane Smith"),
-        ("The vaccine is perfectly safe, says Dr. Jane Smith of Harvard.", "The vaccine is perfectly safe",
-         "Dr. Jane Smith"),
-    ],
-)
-def test_authority_titled_name_outside_the_span(text, span, expected):
-    start, end = span_of(text, span)
-    assert expected in [i.text for i in evidence.authority(text, start, end)]
-
-
-@pytest.mark.parametrize(
-    "text,span,expected",
-    [
-        ("Experts agree this policy is a disaster.", "a disaster", "Experts"),
-        ("Leading scientists warn that time is running out.", "time is running out", "Leading scientists"),
-    ],
-)
-def test_authority_capitalised_experts(text, span, expected):
-    start, end = span_of(text, span)
-    assert expected in [i.text for i in evidence.authority(text, start, end)]
 
 
 def test_authority_only_from_the_span_sentence():

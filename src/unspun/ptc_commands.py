@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from unspun.training.ptc import load_article_folder
 from unspun.errors import InputDataError, InputMissingError
 
 app = typer.Typer(help="PTC (SemEval-2020 Task 11) predictions in the task's file formats.", no_args_is_help=True)
@@ -19,12 +20,6 @@ app = typer.Typer(help="PTC (SemEval-2020 Task 11) predictions in the task's fil
 class ModelName(str, Enum):
     fast = "fast"
     accurate = "accurate"
-
-
-def _articles(folder: Path) -> dict[str, str]:
-    from unspun.training.ptc import load_article_folder
-
-    return load_article_folder(folder)
 
 
 def _progress(total: int, label: str):
@@ -52,7 +47,7 @@ def predict(
     """Detect technique spans in every article: one row per (span, technique)."""
     from unspun.stages.techniques import predict_ptc
 
-    articles = _articles(articles_dir)
+    articles = load_article_folder(articles_dir)
     with _progress(len(articles), "predicting") as bar:
         task = bar.add_task("predict", total=len(articles))
         rows = predict_ptc(articles, model.value, min_score, progress=lambda: bar.advance(task))
@@ -76,7 +71,7 @@ def classify(
         spans = read_template(template)
     except ValueError as exc:
         raise InputDataError(str(exc)) from None
-    articles = _articles(articles_dir)
+    articles = load_article_folder(articles_dir)
     missing = sorted({a for a, _, _ in spans} - set(articles))
     if missing:
         raise InputDataError(f"{template}: rows for articles not in {articles_dir}: {', '.join(missing[:5])}")

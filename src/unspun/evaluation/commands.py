@@ -32,6 +32,7 @@ from typing import Annotated, Any
 
 import typer
 
+from unspun.training.ptc import load_article_folder
 from unspun.errors import UsageError, InputDataError, InputMissingError, ModelError, UnspunError
 from unspun.evaluation.ptc_scorer import Score, read_si, read_tc, score_full, score_si, score_tc
 
@@ -66,12 +67,6 @@ def _read(reader: Callable[..., list], path: Path, what: str) -> list:
         raise InputDataError(f"{what} {path} is not UTF-8: {exc}") from exc
     except ValueError as exc:
         raise InputDataError(f"bad {what}: {exc}") from exc
-
-
-def _load_articles(path: Path) -> dict[str, str]:
-    from unspun.training.ptc import load_article_folder
-
-    return load_article_folder(path)
 
 
 def _check_offsets(rows: Sequence[Sequence[Any]], articles: dict[str, str], what: str) -> None:
@@ -152,7 +147,7 @@ def ptc(
     ] = "all",
 ) -> None:
     """Score predictions (or the installed technique model) on PTC for SI, TC and the full task."""
-    texts = _load_articles(articles)
+    texts = load_article_folder(articles)
     if split != "all":
         from unspun.training.techniques_split import split as fixed_split
 

@@ -179,7 +179,7 @@ class TechniqueModel:
         return np.stack([heads.tc_logits(np.concatenate([pool(s, i, j), feats])) for (_, heads), s in zip(self.members, states)])
 
     def technique_probs(self, states: list[np.ndarray], i: int, j: int, feats: np.ndarray) -> np.ndarray:
-        return softmax(self.technique_logits(states, i, j, feats), self.temperature).mean(axis=0)
+        return self._probs(self.technique_logits(states, i, j, feats))
 
     def calibrate_span(self, raw: float) -> float:
         a, b = self.span_calibration
@@ -225,24 +225,32 @@ class TechniqueModel:
                     out.append((start, end, self.techniques[k], score, p_span, p, raw))
         return out
 
-    def span_technique_probs(self, text: str, pieces: list, start: int, end: int) -> np.ndarray:
-        """Technique probabilities for a given span, from already-encoded pieces (segment start, offsets, states)."""
+    def span_technique_logits(self, text: str, pieces: list, start: int, end: int) -> np.ndarray | None:
+        """[members, techniques] logits for a given span from already-encoded pieces (segment start, offsets,
+        states); None when no token covers it."""
         piece = None
         for p in pieces:  # the piece whose segment contains the span's start
             if p[0] <= start:
                 piece = p
-        return self._span_probs(text, text.lower(), piece[1], piece[2], start, end) if piece else self._uniform()
+        return self._span_logits(text, text.lower(), piece[1], piece[2], start, end) if piece else None
 
-    def _uniform(self) -> np.ndarray:
-        return np.full(len(self.techniques), 1.0 / len(self.techniques))
+    def span_technique_probs(self, text: str, pieces: list, start: int, end: int) -> np.ndarray:
+        """Technique probabilities for a given span, from already-encoded pieces."""
+        return self._probs(self.span_technique_logits(text, pieces, start, end))
 
-    def _span_probs(self, text: str, text_lower: str, offsets: np.ndarray, states: list[np.ndarray], start: int, end: int) -> np.ndarray:
+    def _probs(self, logits: np.ndarray | None) -> np.ndarray:
+        if logits is None:
+            return np.full(len(self.techniques), 1.0 / len(self.techniques))
+        return softmax(logits, self.temperature).mean(axis=0)
+
+    def _span_logits(self, text: str, text_lower: str, offsets: np.ndarray, states: list[np.ndarray],
+                     start: int, end: int) -> np.ndarray | None:
         toks = tokens_for(offsets, start, end)
         if toks is None:
-            return self._uniform()
+            return None
         i, j = toks
         feats = span_features(self.haystack(text_lower, offsets), text[start:end], j - i + 1)
-        return self.technique_probs(states, i, j, feats)
+        return self.technique_logits(states, i, j, feats)
 
     # --- public API ------------------------------------------------------------------------------------
     def predict(self, text: str, *, floor: float = 0.05) -> list[Detection]:
@@ -265,13 +273,26 @@ class TechniqueModel:
                 continue
             offsets, states = self.encode_piece(text, a, b)
             for k in todo:
-                probs = self._span_probs(text, text_lower, offsets, states, *spans[k])
+                probs = self._probs(self._span_logits(text, text_lower, offsets, states, *spans[k]))
                 order = np.argsort(-probs)
                 results[k] = [(self.techniques[t], float(probs[t])) for t in order]
         for k, (start, _) in enumerate(spans):  # spans that start outside the text
             if not results[k]:
-                results[k] = [(self.techniques[t], float(p)) for t, p in enumerate(self._uniform())]
+                results[k] = [(self.techniques[t], float(p)) for t, p in enumerate(self._probs(None))]
         return results
+
+
+def distinct_labels(keys: Sequence, ranked: Callable[[object], Sequence[str]]) -> list[str]:
+    """One label per key, in order: a key seen for the k-th time gets its k-th best label (the PTC rule for a
+    span that carries several techniques: repeated template rows get distinct techniques, best first)."""
+    seen: dict = {}
+    out = []
+    for key in keys:
+        k = seen.get(key, 0)
+        seen[key] = k + 1
+        options = ranked(key)
+        out.append(options[min(k, len(options) - 1)])
+    return out
 
 
 def load_config(path: str | Path) -> dict:

@@ -14,11 +14,10 @@ from pathlib import Path
 from unspun import evidence
 from unspun.document import Document, Technique
 from unspun.errors import ModelError
-from unspun.runtime.technique_model import Heads, TechniqueModel
+from unspun.runtime.technique_model import Heads, TechniqueModel, distinct_labels
 from unspun.taxonomy import by_name
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
-_FILES = ("config.json",)
 _RESTORE = "reinstall unspun (pip install --force-reinstall unspun) or restore the folder from git"
 
 
@@ -40,26 +39,26 @@ def load(name: str) -> tuple[TechniqueModel, dict]:
     from unspun.runtime.encoder import onnx_encoder
 
     folder = model_dir(name)
-    for f in _FILES:
-        if not (folder / f).is_file():
-            raise ModelError(f"technique model {name!r}: {folder / f} is missing; {_RESTORE}")
+    if not (folder / "config.json").is_file():
+        raise ModelError(f"technique model {name!r}: {folder / 'config.json'} is missing; {_RESTORE}")
     try:
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
         # an ensemble lists its members as folders relative to its own (a member may be another shipped model)
         parts = [(folder / m).resolve() for m in config.get("members", [])] or [folder]
-        members, digest = [], hashlib.sha256()
+        members, hashes = [], []
         for part in parts:
             for f in (config.get("encoder_file", "encoder.int8.onnx"), "heads.npz", "tokenizer.json"):
                 if not (part / f).is_file():
                     raise ModelError(f"technique model {name!r}: {part / f} is missing; {_RESTORE}")
             encoder, onnx_path = onnx_encoder(part, config)
             members.append((encoder, Heads.load(part / "heads.npz")))
-            digest.update(_sha256(onnx_path).encode())
+            hashes.append(_sha256(onnx_path))
     except ModelError:
         raise
     except Exception as exc:  # corrupt JSON, ONNX or npz
         raise ModelError(f"technique model {name!r} in {folder} is corrupt ({type(exc).__name__}: {exc}); {_RESTORE}") from None
-    sha = _sha256(parts[0] / config.get("encoder_file", "encoder.int8.onnx")) if len(parts) == 1 else digest.hexdigest()
+    # one member: its encoder's hash; an ensemble: the hash of its members' hashes, in order
+    sha = hashes[0] if len(hashes) == 1 else hashlib.sha256("".join(hashes).encode()).hexdigest()
     info = {"name": config.get("name", name), "version": str(config.get("version", "")), "sha256": sha}
     return TechniqueModel(members[0][0], members[0][1], config, more=members[1:]), info
 
@@ -73,8 +72,8 @@ def run(doc: Document) -> None:
     if min_score is None:
         min_score = model.min_score
         doc.options["min_score"] = min_score
-    for d in model.predict(doc.text, floor=min(min_score, 0.05)):
-        if d.score < min_score or doc.is_removed(d.start, d.end):
+    for d in model.predict(doc.text, floor=min_score):
+        if doc.is_removed(d.start, d.end):
             continue
         doc.add(
             Technique, d.start, d.end, technique=d.technique, score=d.score,
@@ -108,12 +107,6 @@ def classify_ptc(articles: dict[str, str], template, model: str = "accurate", pr
             ranked[(article_id, *span)] = [t for t, _ in techniques]
         if progress is not None:
             progress()
-    seen: dict[tuple[str, int, int], int] = {}
-    rows = []
-    for article_id, start, end in template:
-        key = (article_id, start, end)
-        k = seen.get(key, 0)
-        seen[key] = k + 1
-        options = ranked[key]
-        rows.append((article_id, options[min(k, len(options) - 1)], start, end))
+    keys = [(article_id, start, end) for article_id, start, end in template]
+    rows = [(a, label, s, e) for (a, s, e), label in zip(keys, distinct_labels(keys, ranked.__getitem__))]
     return rows

@@ -30,6 +30,7 @@ from unspun.runtime.technique_model import (
     N_FEATURES,
     Heads,
     TechniqueModel,
+    distinct_labels,
     softmax,
     span_features,
     tokens_for,
@@ -300,16 +301,13 @@ def _score_detections(dets: dict, min_score: float, gold_si, gold_tc):
 
 def classify_gold(model: TechniqueModel, cache: dict, rows: list[tuple[str, str, int, int]]) -> list[tuple[str, str, int, int]]:
     """TC on gold spans; repeated spans get distinct techniques, best first (as `ptc classify` does)."""
-    by_span: dict[tuple[str, int, int], int] = {}
-    preds = []
-    for i, _, s, e in rows:
-        key = (i, s, e)
-        rank = by_span.get(key, 0)
-        by_span[key] = rank + 1
+    def ranked(key):
+        i, s, e = key
         text, pieces = cache[i]
-        order = np.argsort(-model.span_technique_probs(text, pieces, s, e))
-        preds.append((i, NAMES[order[min(rank, len(order) - 1)]], s, e))
-    return preds
+        return [NAMES[k] for k in np.argsort(-model.span_technique_probs(text, pieces, s, e))]
+
+    keys = [(i, s, e) for i, _, s, e in rows]
+    return [(i, label, s, e) for (i, s, e), label in zip(keys, distinct_labels(keys, ranked))]
 
 
 def _fit_temperature(model: TechniqueModel, cache: dict, gold_rows) -> float:
@@ -317,11 +315,9 @@ def _fit_temperature(model: TechniqueModel, cache: dict, gold_rows) -> float:
     logits, labels = [], []
     for i, t, s, e in gold_rows:
         text, pieces = cache[i]
-        piece = next((p for p in pieces if len(p[1]) and p[1][0, 0] <= s < p[1][-1, 1]), pieces[-1])
-        toks = tokens_for(piece[1], s, e)
-        if toks:
-            feats = span_features(text.lower(), text[s:e], toks[1] - toks[0] + 1)
-            logits.append(model.technique_logits(piece[2], *toks, feats))
+        span_logits = model.span_technique_logits(text, pieces, s, e)
+        if span_logits is not None:
+            logits.append(span_logits)
             labels.append(NAMES.index(t))
     logits, labels = np.stack(logits), np.array(labels)  # [spans, members, techniques]
     best, best_nll = 1.0, float("inf")
