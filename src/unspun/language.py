@@ -21,7 +21,8 @@ _ENGLISH = frozenset(
 def _identifier():
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    # py3langid 0.2.x (pinned: it works with numpy<2, which spaCy 3.7 needs) loads its bundled model by package path.
+    return LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
 
 
 def detect(text: str) -> tuple[str | None, float]:
