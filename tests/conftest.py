@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from pgcluster import db_url, pg_cluster, pg_url  # noqa: F401  (throwaway PostgreSQL for the store tests)
+
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
 

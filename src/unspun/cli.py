@@ -34,6 +34,7 @@ class OutputFormat(str, Enum):
     jsonl = "jsonl"
     md = "md"
     tsv = "tsv"
+    html = "html"
 
 
 class ModelName(str, Enum):
@@ -90,7 +91,7 @@ def _resolve_format(fmt: Optional[OutputFormat], output: Optional[Path]) -> str:
     if output is not None:
         found = EXTENSIONS.get(output.suffix.lower())
         if found is None:
-            raise UsageError(f"cannot tell the format from '{output.name}'; give --format json|jsonl|md|tsv")
+            raise UsageError(f"cannot tell the format from '{output.name}'; give --format json|jsonl|md|tsv|html")
         return found
     return "summary" if sys.stdout.isatty() else "json"
 
@@ -115,6 +116,10 @@ def analyze(
         Optional[int], typer.Option("--max-bytes", min=1, help="Input size limit in bytes (default 10 MB, or UNSPUN_MAX_BYTES).")
     ] = None,
     timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds allowed for fetching a URL.")] = 20.0,
+    time_limit: Annotated[
+        Optional[float],
+        typer.Option("--time-limit", help="Seconds allowed to analyse one document (default 600, or UNSPUN_TIME_LIMIT; 0 = none)."),
+    ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
 ) -> None:
     """Analyse one or more articles and write a report (JSON by default when piped)."""
@@ -127,6 +132,7 @@ def analyze(
         "model": model.value,
         "min_score": min_score,
         "max_bytes": max_bytes,
+        "time_limit": time_limit,
     }
     docs = []
     progress = None
@@ -169,13 +175,20 @@ def analyze(
 
 
 def _mount_subcommands() -> None:
+    from unspun.claims_commands import app as claims_app
+    from unspun.corpus.commands import app as corpus_app
     from unspun.evaluation.commands import app as eval_app
     from unspun.ptc_commands import app as ptc_app
     from unspun.training.commands import app as train_app
 
     app.add_typer(ptc_app, name="ptc", help="PTC (SemEval-2020 Task 11) predictions in the task's file formats.")
     app.add_typer(eval_app, name="eval", help="Score predictions or the shipped models against gold labels.")
+    app.add_typer(claims_app, name="claims", help="Score sentences for check-worthiness (ID<TAB>SENTENCE lines).")
+    app.add_typer(corpus_app, name="corpus", help="Analyse many articles into a database; statistics, exports, Label Studio.")
     app.add_typer(train_app, name="train", help="Train unspun's models (needs the train extra: pip install 'unspun\\[train]').")
+    from unspun.server.command import serve
+
+    app.command("serve")(serve)
 
 
 _mount_subcommands()

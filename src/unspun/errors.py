@@ -17,6 +17,10 @@ class InputDataError(UnspunError):
     code = "bad_input"
 
 
+class TimeLimitError(InputDataError):
+    """Analysing one document took longer than the per-document time limit (`--time-limit`)."""
+
+
 class InputMissingError(UnspunError):
     """The input path does not exist, cannot be read, or is a directory."""
 

@@ -17,7 +17,9 @@ from unspun.document import Document
 from unspun.errors import UrlRefusedError, UsageError
 from unspun.ingest import reader
 from unspun.ingest import text as text_ingest
+from unspun.limits import check_time, deadline
 from unspun.limits import max_bytes as resolve_max_bytes
+from unspun.limits import time_limit as resolve_time_limit
 
 # Stage order is fixed (INTERFACES.md): techniques → quotes → claims → sources → actors.
 ORDER = ("techniques", "quotes", "claims", "sources", "actors")
@@ -30,7 +32,12 @@ REQUIRES: dict[str, tuple[str, ...]] = {
     "actors": ("techniques", "quotes"),
 }
 # Stages that exist in this version, by name → module. Each issue that builds a stage adds it here.
-STAGES: dict[str, str] = {"techniques": "unspun.stages.techniques"}
+STAGES: dict[str, str] = {
+    "techniques": "unspun.stages.techniques",
+    "claims": "unspun.stages.claims",
+    "sources": "unspun.stages.sources",
+    "actors": "unspun.stages.actors",
+}
 MODELS = ("fast", "accurate")
 DEFAULT_MODEL = "accurate"
 
@@ -77,6 +84,7 @@ def run_stages(doc: Document) -> Document:
     if warning:
         doc.warnings.append(warning)
     for name in doc.options.get("stages", []):
+        check_time()  # the per-document time limit (see unspun.limits); stages also check inside long loops
         importlib.import_module(STAGES[name]).run(doc)
     return doc
 
@@ -90,15 +98,20 @@ def analyze_text(
     max_bytes: int | None = None,
     source_type: str = "text",
     source_value: str | None = None,
+    time_limit: float | None = None,
 ) -> Document:
-    """Analyse plain text. Bytes are decoded as UTF-8; offsets index the (decoded) input exactly."""
+    """Analyse plain text. Bytes are decoded as UTF-8; offsets index the (decoded) input exactly.
+
+    `time_limit` (seconds, default `UNSPUN_TIME_LIMIT` or 600, 0 = none) bounds the whole analysis: TimeLimitError.
+    """
     options = _options(stages, model, min_score)
     limit = resolve_max_bytes(max_bytes)
-    if isinstance(text, bytes):
-        text = text_ingest.decode(text, limit)
-    doc = text_ingest.from_text(text, max_bytes=limit, source_type=source_type, source_value=source_value)
-    doc.options = options
-    return run_stages(doc)
+    with deadline(resolve_time_limit(time_limit)):
+        if isinstance(text, bytes):
+            text = text_ingest.decode(text, limit)
+        doc = text_ingest.from_text(text, max_bytes=limit, source_type=source_type, source_value=source_value)
+        doc.options = options
+        return run_stages(doc)
 
 
 def analyze_html(
@@ -111,16 +124,18 @@ def analyze_html(
     max_bytes: int | None = None,
     source_type: str = "html",
     source_value: str | None = None,
+    time_limit: float | None = None,
 ) -> Document:
     """Analyse an HTML page: offsets index the extracted article text, which the Document carries."""
     from unspun.ingest import html as html_ingest
 
     options = _options(stages, model, min_score)
-    doc = html_ingest.from_html(
-        html, max_bytes=resolve_max_bytes(max_bytes), source_type=source_type, source_value=source_value, url=url
-    )
-    doc.options = options
-    return run_stages(doc)
+    with deadline(resolve_time_limit(time_limit)):
+        doc = html_ingest.from_html(
+            html, max_bytes=resolve_max_bytes(max_bytes), source_type=source_type, source_value=source_value, url=url
+        )
+        doc.options = options
+        return run_stages(doc)
 
 
 def analyze_file(
@@ -131,6 +146,7 @@ def analyze_file(
     model: str | None = None,
     min_score: float | None = None,
     max_bytes: int | None = None,
+    time_limit: float | None = None,
 ) -> Document:
     """Analyse a file: `.html`/`.htm` is HTML, anything else text, unless `input_format` says otherwise."""
     if input_format not in ("auto", "text", "html"):
@@ -138,7 +154,8 @@ def analyze_file(
     limit = resolve_max_bytes(max_bytes)
     data = reader.read_path(path, limit)
     is_html = input_format == "html" or (input_format == "auto" and reader.is_html_path(path))
-    kwargs = dict(stages=stages, model=model, min_score=min_score, max_bytes=limit, source_type="path", source_value=str(path))
+    kwargs = dict(stages=stages, model=model, min_score=min_score, max_bytes=limit, source_type="path", source_value=str(path),
+                  time_limit=time_limit)
     if is_html:
         return analyze_html(data, **kwargs)
     return analyze_text(data, **kwargs)
@@ -168,6 +185,7 @@ def analyze_url(
     model: str | None = None,
     min_score: float | None = None,
     max_bytes: int | None = None,
+    time_limit: float | None = None,
 ) -> Document:
     """Fetch a URL safely (see `unspun.ingest.url`) and analyse it as HTML, or as text when it is text/plain."""
     if offline:
@@ -177,7 +195,7 @@ def analyze_url(
     limit = resolve_max_bytes(max_bytes)
     options = _options(stages, model, min_score)  # validate before any network traffic
     fetched = url_ingest.fetch(url, max_bytes=limit, timeout=timeout)
-    kwargs = dict(stages=options["stages"], model=model, min_score=min_score, max_bytes=limit)
+    kwargs = dict(stages=options["stages"], model=model, min_score=min_score, max_bytes=limit, time_limit=time_limit)
     if fetched.content_type == "text/plain":
         doc = analyze_text(fetched.content, source_type="url", source_value=url, **kwargs)
         doc.metadata.url = fetched.url

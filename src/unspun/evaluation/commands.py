@@ -37,7 +37,7 @@ from unspun.errors import UsageError, InputDataError, InputMissingError, ModelEr
 from unspun.evaluation.ptc_scorer import Score, read_si, read_tc, score_full, score_si, score_tc
 
 app = typer.Typer(
-    help="Score unspun against labelled corpora (PTC / SemEval-2020 Task 11).",
+    help="Score unspun against labelled corpora (PTC techniques, PolNeAR quotes, check-worthy claims).",
     no_args_is_help=True,
     add_completion=False,
 )
@@ -191,4 +191,44 @@ def ptc(
         _print_table(scores)
 
 
-__all__ = ["app", "ptc"]
+from unspun.evaluation.claims import claims  # noqa: E402
+
+app.command("claims")(claims)
+
+__all__ = ["app", "claims", "ptc"]
+
+
+@app.command("quotes")
+def quotes(
+    data: Annotated[Path, typer.Option("--data", help="PolNeAR folder (with train/ and dev/).")],
+    split: Annotated[str, typer.Option("--split", help="dev (reported) or tune (the held-out part of train used for decoding).")] = "dev",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+) -> None:
+    """Score the shipped quote stage (tagger, decoding and speaker resolution) on PolNeAR.
+
+    Content P/R/F1 (a match needs overlap ≥ 50% of the longer span) and speaker accuracy over matched contents,
+    overall and for direct and indirect quotes (see `unspun.evaluation.quotes`).
+    """
+    from unspun.evaluation.quotes import evaluate_stage
+    from unspun.training.polnear import load_split
+
+    if split not in ("dev", "tune"):
+        raise UsageError("--split is dev or tune")
+    if not (data / "dev" / "attributions").is_dir():
+        raise InputMissingError(f"{data}: not a PolNeAR folder (no dev/attributions)")
+    if split == "dev":
+        articles = load_split(data, "dev")
+    else:
+        from unspun.training.quotes import split_train
+
+        articles = split_train(load_split(data, "train"))[1]
+    result = evaluate_stage(articles)
+    if as_json:
+        typer.echo(json.dumps(result, indent=2))
+        return
+    typer.echo(f"{len(articles)} articles ({split})")
+    for key in ("content", "direct", "indirect"):
+        s = result[key]
+        typer.echo(f"{key:<9} P {s['precision']:.3f}  R {s['recall']:.3f}  F1 {s['f1']:.3f}  "
+                   f"(pred {s['pred']}, gold {s['gold']}, matched {s['matched']})")
+    typer.echo(f"speaker accuracy over matched contents: {result['speaker_accuracy']:.3f}")

@@ -16,6 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 from unspun.document import Document, Link, Metadata
 from unspun.errors import InputDataError
+from unspun.ingest import nesting
 
 # Fewer extracted words than this is navigation residue ("Home"), not an article.
 MIN_ARTICLE_WORDS = 10
@@ -128,11 +129,22 @@ def from_html(
         raise InputDataError(f"input is {size:,} bytes, over the limit of {max_bytes:,} (see --max-bytes)")
     if not (html.strip() if isinstance(html, str) else html.strip()):
         raise InputDataError("input is empty or only whitespace")
+    levels = nesting.depth(html)  # before lxml: hostile nesting gets its own message, not "no article"
+    if levels > nesting.MAX_DEPTH:
+        raise InputDataError(
+            f"the HTML nests elements more than {nesting.MAX_DEPTH:,} levels deep; refused before parsing "
+            "(article pages nest a few dozen levels)"
+        )
     try:
         extracted = _extract(html, url)
     except (ValueError, TypeError) as exc:  # lxml refuses some malformed documents outright
         raise InputDataError(f"the HTML could not be parsed: {exc}") from None
     if extracted is None or extracted.body is None or len((extracted.text or "").split()) < MIN_ARTICLE_WORDS:
+        if levels > nesting.PARSER_DEPTH:
+            raise InputDataError(
+                f"no article text found in the HTML: it nests about {levels} levels deep and the HTML parser "
+                f"reads only {nesting.PARSER_DEPTH}"
+            )
         raise InputDataError("no article text found in the HTML (is it a page with an article?)")
 
     raw = html if isinstance(html, str) else html.decode("utf-8", "replace")

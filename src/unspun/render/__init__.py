@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from unspun.document import Document
 
 # Formats written to a file or stdout; "summary" is the rich terminal view.
-FORMATS = ("json", "jsonl", "md", "tsv")
-EXTENSIONS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".md": "md", ".markdown": "md", ".tsv": "tsv"}
+FORMATS = ("json", "jsonl", "md", "tsv", "html")
+EXTENSIONS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".md": "md", ".markdown": "md", ".tsv": "tsv",
+              ".html": "html", ".htm": "html"}
 
 
 def render(docs: Sequence[Document], fmt: str, *, as_list: bool = False) -> bytes:
@@ -27,6 +28,10 @@ def render(docs: Sequence[Document], fmt: str, *, as_list: bool = False) -> byte
         return mod.render(docs).encode("utf-8")
     if fmt == "tsv":
         from unspun.render import tsv as mod
+
+        return mod.render(docs).encode("utf-8")
+    if fmt == "html":
+        from unspun.render import html as mod
 
         return mod.render(docs).encode("utf-8")
     raise ValueError(f"unknown format {fmt!r}")

@@ -58,11 +58,14 @@ COLUMNS: dict[str, list[tuple[str, Any]]] = {
         ("type", lambda i: i.type),
         ("named", lambda i: "yes" if i.named else "no"),
         ("mentions", _mentions),
+        ("carries", lambda i: ", ".join(i.quote_ids + i.claim_ids)),
+        ("url", lambda i: i.url or ""),
     ],
     "actors": [
         ("name", lambda i: i.name),
         ("type", lambda i: i.type),
         ("mentions", _mentions),
+        ("quoted", lambda i: "yes" if i.quoted else "no"),
         ("labels", lambda i: ", ".join(label.text for label in i.labels)),
     ],
 }

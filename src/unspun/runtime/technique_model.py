@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from unspun.limits import check_time
 from unspun.taxonomy import NAMES
 
 # An encoder maps text to (token char offsets [n, 2], token states [n, H]) over the whole text.
@@ -160,6 +161,7 @@ class TechniqueModel:
     def encode_segments(self, text: str):
         """Yield (segment start, token offsets into `text`, [states of each member]) for each piece of the text."""
         for a, b in segments(text):
+            check_time()  # the per-document time limit, once per segment
             offsets, states = self.encode_piece(text, a, b)
             yield a, offsets, states
 

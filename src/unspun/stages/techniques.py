@@ -14,23 +14,15 @@ from pathlib import Path
 from unspun import evidence
 from unspun.document import Document, Technique
 from unspun.errors import ModelError
+from unspun.runtime.model_files import MODELS_DIR
+from unspun.runtime.model_files import RESTORE as _RESTORE
+from unspun.runtime.model_files import sha256 as _sha256
 from unspun.runtime.technique_model import Heads, TechniqueModel, distinct_labels
 from unspun.taxonomy import by_name
-
-MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
-_RESTORE = "reinstall unspun (pip install --force-reinstall unspun) or restore the folder from git"
 
 
 def model_dir(name: str) -> Path:
     return MODELS_DIR / name
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 @lru_cache(maxsize=2)

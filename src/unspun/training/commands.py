@@ -50,6 +50,38 @@ def techniques(
 
 
 @app.command()
+def quotes(
+    data: Annotated[Path, typer.Option("--data", help="PolNeAR folder with train/ and dev/ (text + attributions).")],
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the model into.")],
+    seed: Annotated[int, typer.Option("--seed", help="Seed for shuffling and the weights (the tuning split is fixed).")] = 13,
+    epochs: Annotated[int, typer.Option("--epochs", min=1)] = 2,
+    lr: Annotated[float, typer.Option("--lr", min=0.0, help="Encoder learning rate.")] = 8e-5,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Train on the first N articles only (smoke runs).")] = None,
+) -> None:
+    """Train the quote tagger on PolNeAR train, export it to int8 ONNX, tune decoding on a held-out part of train,
+    and report PolNeAR dev scores."""
+    _require_train_extra()
+    from unspun.training.quotes import run
+
+    if not (data / "train" / "attributions").is_dir():
+        raise InputMissingError(f"{data}: not a PolNeAR folder (no train/attributions)")
+    config = run(data, out, seed=seed, epochs=epochs, lr=lr, limit=limit)
+    typer.echo(f"wrote {out}; dev: {config['scores']['dev']}")
+
+
+def _require_train_extra() -> None:
+    import os
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    try:
+        import torch  # noqa: F401
+        import transformers  # noqa: F401
+    except ImportError:
+        raise UsageError("training needs the train extra: pip install 'unspun[train]'") from None
+
+
+@app.command()
 def ensemble(
     data: Annotated[Path, typer.Option("--data", help="PTC folder (for the dev and validation articles).")],
     member: Annotated[list[Path], typer.Option("--member", help="A trained model folder; give two or more.")],
@@ -65,3 +97,32 @@ def ensemble(
             raise InputMissingError(f"{m}: not a trained model folder (no config.json)")
     config = build(data, member, out)
     typer.echo(f"wrote {out}; validation: {config['scores']['val']}")
+
+
+@app.command()
+def claims(
+    data: Annotated[Path, typer.Option("--data", help="The checkworthy data folder (claimbuster/ and clef19/).")],
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the model into.")],
+    seed: Annotated[int, typer.Option("--seed", help="Seed for the shuffling and the weights (the splits are fixed).")] = 13,
+    epochs: Annotated[int, typer.Option("--epochs", min=1)] = 3,
+    lr: Annotated[float, typer.Option("--lr", min=0.0, help="Encoder learning rate (the head uses 10x).")] = 5e-5,
+) -> None:
+    """Train the check-worthiness classifier, export it to int8 ONNX, calibrate on validation, score held-out splits."""
+    import os
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    try:
+        import torch  # noqa: F401
+        import transformers  # noqa: F401
+    except ImportError:
+        raise UsageError("training needs the train extra: pip install 'unspun[train]'") from None
+    from unspun.training.checkworthy import locate
+    from unspun.training.claims import run
+
+    try:
+        locate(data)
+    except FileNotFoundError as exc:
+        raise InputMissingError(str(exc)) from None
+    config = run(data, out, seed=seed, epochs=epochs, lr=lr)
+    typer.echo(f"wrote {out}; held-out: {config['scores']['test']}; CT19 mAP {config['scores']['ct19']['map']}")

@@ -218,31 +218,9 @@ def train(articles: list[Article], *, base: Path, hidden: int, epochs: int, lr: 
 # --- export ----------------------------------------------------------------------------------------------------
 def export(model, out: Path, base: Path, hidden: int) -> dict:
     """Write encoder.int8.onnx (dynamic int8 quantisation), tokenizer.json and heads.npz into `out`."""
-    import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from unspun.training.onnx_export import export_encoder
 
-    class Wrapper(torch.nn.Module):
-        def __init__(self, encoder):
-            super().__init__()
-            self.encoder = encoder
-
-        def forward(self, input_ids, attention_mask):
-            return self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-
-    out.mkdir(parents=True, exist_ok=True)
-    fp32 = out / "encoder.fp32.onnx"
-    dummy = (torch.ones((2, 16), dtype=torch.long), torch.ones((2, 16), dtype=torch.long))
-    torch.onnx.export(
-        Wrapper(model.encoder).eval(), dummy, str(fp32), input_names=["input_ids", "attention_mask"],
-        output_names=["last_hidden_state"], opset_version=17, dynamo=False,
-        dynamic_axes={"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"},
-                      "last_hidden_state": {0: "batch", 1: "seq"}},
-    )
-    quantize_dynamic(str(fp32), str(out / "encoder.int8.onnx"), weight_type=QuantType.QInt8, per_channel=True)
-    fp32.unlink()
-    for extra in out.glob("*.onnx.data"):
-        extra.unlink()
-    shutil.copy(base / "tokenizer.json", out / "tokenizer.json")
+    export_encoder(model.encoder, out, base)
     heads = Heads(
         si_w=model.si.weight.detach().numpy()[0].astype(np.float32),
         si_b=float(model.si.bias.detach().numpy()[0]),

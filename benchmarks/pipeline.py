@@ -1,0 +1,115 @@
+"""Speed of the whole `analyze` pipeline, and where the time goes, measured in one run.
+
+    python benchmarks/pipeline.py [--model fast|accurate] [--articles DIR] [--limit 60] [--threads 2] [--json]
+
+Each article goes through ingest and every available stage in order (techniques → quotes → claims → sources →
+actors), exactly as `unspun analyze` runs them. The figures:
+
+- **articles/s** for the whole pipeline (target: ≥ 4 PTC-length articles/s with the fast model on 2 cores);
+- **share of time per stage**, plus the spaCy parse on its own (it is computed once and shared by the quotes,
+  claims, sources and actors stages, so it is timed separately and taken out of the stage that triggers it);
+- the ratio of pipeline time to the technique encoder alone, which is the floor any pipeline pays.
+
+Stage times are measured article by article in one process, so a changing background load hits all alike;
+the load average is printed with the figures. Articles default to `$UNSPUN_SHARED_DATA/ptc/train/train-articles`
+(UNSPUN_SHARED_DATA defaults to `../shared/data`), else `examples/*.txt`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _articles(folder: str | None, limit: int) -> list[str]:
+    if folder:
+        root = Path(folder)
+    else:
+        shared = Path(os.environ.get("UNSPUN_SHARED_DATA", REPO.parent / "shared" / "data"))
+        root = shared / "ptc" / "train" / "train-articles"
+        if not root.is_dir():
+            root = REPO / "examples"
+    files = sorted(root.glob("*.txt"))[:limit]
+    if not files:
+        sys.exit(f"no .txt articles in {root}")
+    return [f.read_text(encoding="utf-8") for f in files]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--model", default="fast", choices=["fast", "accurate"])
+    ap.add_argument("--articles")
+    ap.add_argument("--limit", type=int, default=60)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    os.environ["UNSPUN_THREADS"] = str(args.threads)
+
+    from unspun import pipeline
+    from unspun.ingest import text as text_ingest
+    from unspun.runtime import nlp
+    from unspun.stages import techniques
+
+    texts = _articles(args.articles, args.limit)
+    stages = pipeline.resolve_stages(None)
+    modules = {s: importlib.import_module(pipeline.STAGES[s]) for s in stages}
+    # warm up: load every model once (not counted; a server or corpus worker pays it once per process)
+    warm = pipeline.analyze_text(texts[0], model=args.model)
+    del warm
+    tm, _ = techniques.load(args.model)
+
+    per_stage = dict.fromkeys(stages, 0.0)
+    parse_s = encoder_s = ingest_s = 0.0
+    t_all = time.perf_counter()
+    for text in texts:
+        t0 = time.perf_counter()
+        doc = text_ingest.from_text(text, max_bytes=10_000_000)
+        doc.options = pipeline._options(None, args.model, None)
+        ingest_s += time.perf_counter() - t0
+        t0 = time.perf_counter()
+        nlp.parse(doc.text)
+        parse_s += time.perf_counter() - t0
+        for s in stages:
+            t0 = time.perf_counter()
+            modules[s].run(doc)
+            per_stage[s] += time.perf_counter() - t0
+    total = time.perf_counter() - t_all
+    for text in texts:  # the floor: the technique encoder alone, over the same pieces
+        t0 = time.perf_counter()
+        for _ in tm.encode_segments(text):
+            pass
+        encoder_s += time.perf_counter() - t0
+    n = len(texts)
+    result = {
+        "model": args.model,
+        "articles": n,
+        "mean_chars": round(sum(map(len, texts)) / n),
+        "articles_per_s": round(n / total, 2),
+        "seconds": round(total, 2),
+        "share": {"ingest": round(ingest_s / total, 3), "spacy_parse": round(parse_s / total, 3),
+                  **{s: round(t / total, 3) for s, t in per_stage.items()}},
+        "ratio_pipeline_to_technique_encoder": round(total / encoder_s, 2),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "spacy": nlp.model_info()["version"],
+        "target_articles_per_s": 4.0,
+    }
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return
+    print(f"{n} articles (mean {result['mean_chars']} chars), model {args.model}, {args.threads} threads")
+    print(f"pipeline: {result['articles_per_s']} articles/s (target ≥ 4), {total:.1f} s")
+    for k, v in result["share"].items():
+        print(f"  {k:<12} {v:6.1%}")
+    print(f"pipeline / technique encoder alone: {result['ratio_pipeline_to_technique_encoder']}×")
+    print(f"load average: {result['load_average']}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+"""The check-worthiness model at run time: sentences → calibrated P(check-worthy).
+
+A fine-tuned MiniLM encoder (int8 ONNX) gives token states; they are mean-pooled over the attention mask and a
+linear head (`head.npz`, applied in numpy) gives a logit; Platt scaling (`calibration` in config.json, fitted on
+the validation split) turns the logit into a probability. Training validates through this same class on the
+exported file, so the reported scores are those of what ships. Loaded once per process (`load`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from unspun.errors import ModelError
+from unspun.runtime.model_files import MODELS_DIR, RESTORE, sha256
+
+MODEL_DIR = MODELS_DIR / "claims"
+BATCH = 64
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -40, 40)))
+
+
+def mean_pool(states: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Mean of the token states where mask is 1 (how all-MiniLM-L6-v2 pools; training does the same in torch)."""
+    m = mask[..., None].astype(states.dtype)
+    return (states * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1.0)
+
+
+class ClaimsModel:
+    """Scores sentences for check-worthiness. `threshold` is the cut chosen on validation for the best F1."""
+
+    def __init__(self, folder: str | Path, threads: int | None = None) -> None:
+        from tokenizers import Tokenizer
+
+        from unspun.runtime.encoder import onnx_session
+
+        folder = Path(folder)
+        self.folder = folder
+        self.config: dict = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        self.onnx_path = folder / self.config.get("model_file", "model.onnx")
+        self.session = onnx_session(self.onnx_path, threads)
+        self.output = self.session.get_outputs()[0].name
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.max_length = int(self.config.get("max_length", 64))
+        self.tokenizer.enable_truncation(max_length=self.max_length)
+        self.tokenizer.no_padding()
+        self.pad_id = int(self.config.get("pad_id", 0))
+        with np.load(folder / "head.npz") as z:
+            self.w = z["w"].astype(np.float32)
+            self.b = float(z["b"])
+        a, b = self.config.get("calibration", (1.0, 0.0))
+        self.calibration = (float(a), float(b))
+        self.threshold = float(self.config.get("threshold", 0.5))
+        self._info: dict | None = None
+
+    def logits(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
+        """Raw head logits, one per text. Texts are batched by length so padding stays small."""
+        out = np.zeros(len(texts), dtype=np.float32)
+        if not texts:
+            return out
+        encoded = self.tokenizer.encode_batch(list(texts))
+        order = sorted(range(len(texts)), key=lambda i: len(encoded[i].ids))
+        for b in range(0, len(order), BATCH):
+            idx = order[b : b + BATCH]
+            width = max(len(encoded[i].ids) for i in idx)
+            ids = np.full((len(idx), width), self.pad_id, dtype=np.int64)
+            mask = np.zeros((len(idx), width), dtype=np.int64)
+            for r, i in enumerate(idx):
+                n = len(encoded[i].ids)
+                ids[r, :n] = encoded[i].ids
+                mask[r, :n] = 1
+            states = self.session.run([self.output], {"input_ids": ids, "attention_mask": mask})[0]
+            out[idx] = mean_pool(states, mask) @ self.w + self.b
+            if progress is not None:
+                progress(len(idx))
+        return out
+
+    def calibrate(self, logits: np.ndarray) -> np.ndarray:
+        a, b = self.calibration
+        return _sigmoid(a * np.asarray(logits, dtype=np.float64) + b)
+
+    def scores(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
+        """Calibrated P(check-worthy) for each text, in [0, 1]."""
+        return self.calibrate(self.logits(texts, progress))
+
+    def info(self) -> dict:
+        """The `doc.models` entry: {name, version, sha256 of the ONNX file} (hashed once)."""
+        if self._info is None:
+            self._info = {"name": self.config.get("name", "unspun-claims"),
+                          "version": str(self.config.get("version", "")), "sha256": sha256(self.onnx_path)}
+        return dict(self._info)
+
+
+@lru_cache(maxsize=2)
+def load(folder: str | None = None) -> ClaimsModel:
+    """The shipped claims model (or the one in `folder`), once per process; ModelError names a missing/corrupt file."""
+    path = Path(folder) if folder else MODEL_DIR
+    for name in ("config.json", "tokenizer.json", "head.npz"):
+        if not (path / name).is_file():
+            raise ModelError(f"claims model: {path / name} is missing; {RESTORE}")
+    try:
+        model = ClaimsModel(path)
+    except Exception as exc:  # corrupt JSON, ONNX, npz or tokenizer; or the ONNX file is missing
+        raise ModelError(f"claims model in {path} is missing a file or corrupt ({type(exc).__name__}: {exc}); {RESTORE}") from None
+    return model

@@ -1,0 +1,97 @@
+"""One analysis request, from the API or a web form: validate, run the pipeline in the pool, store, return the id.
+
+Both front ends call `analyze_and_store`, so the API and the web UI cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from unspun import pipeline
+from unspun.document import Document
+from unspun.errors import InputDataError
+
+
+class Options(BaseModel):
+    model_config = ConfigDict(extra="forbid", protected_namespaces=())
+    model: Literal["fast", "accurate"] | None = Field(None, description="Technique model (default: the server's --model).")
+    min_score: float | None = Field(None, ge=0.0, le=1.0, description="Drop detections scored below this.")
+    stages: list[str] | str | None = Field(None, description="Stages to run (a list or 'a,b'); default: all available.")
+
+
+class AnalyzeRequest(BaseModel):
+    """Exactly one of `text`, `html` or `url`."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str | None = None
+    html: str | None = None
+    url: str | None = None
+    options: Options = Field(default_factory=Options)
+
+    @model_validator(mode="after")
+    def one_input(self) -> AnalyzeRequest:
+        given = [k for k in ("text", "html", "url") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of text, html or url")
+        return self
+
+
+class Job(BaseModel):
+    """What to analyse: `kind` is text, html, url or bytes (an upload, read by content)."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    kind: Literal["text", "html", "url", "bytes"]
+    value: str | bytes
+    options: Options = Field(default_factory=Options)
+    name: str | None = None  # an upload's file name, shown as the source only
+
+
+def stage_list(stages: list[str] | str | None) -> list[str] | None:
+    if stages is None:
+        return None
+    if isinstance(stages, str):
+        stages = stages.split(",")
+    return [s.strip() for s in stages if s.strip()]
+
+
+def check_size(job: Job, max_bytes: int) -> None:
+    """The input limit on the text itself (413): the body cap in the middleware only guards memory."""
+    if job.kind == "url":
+        return
+    size = len(job.value) if isinstance(job.value, bytes) else len(job.value.encode("utf-8", "surrogatepass"))
+    if size > max_bytes:
+        raise InputDataError(f"input is {size:,} bytes, over the limit of {max_bytes:,} bytes")
+
+
+def run(job: Job, *, default_model: str, max_bytes: int, url_timeout: float) -> Document:
+    """Analyse a job with `unspun.pipeline` (in a worker thread)."""
+    opts = dict(model=job.options.model or default_model, min_score=job.options.min_score,
+                stages=stage_list(job.options.stages), max_bytes=max_bytes)
+    if job.kind == "text":
+        return pipeline.analyze_text(job.value, **opts)
+    if job.kind == "html":
+        return pipeline.analyze_html(job.value, **opts)
+    if job.kind == "url":
+        return pipeline.analyze_url(str(job.value).strip(), timeout=url_timeout, **opts)
+    return pipeline.analyze_bytes(job.value, input_format="auto", source_value=job.name, **opts)
+
+
+def site_of(doc: Document) -> str | None:
+    if doc.metadata.site:
+        return doc.metadata.site
+    url = doc.metadata.url or (doc.source_value if doc.source_type == "url" else None)
+    return urlsplit(url).hostname if url else None
+
+
+async def analyze_and_store(app, job: Job) -> tuple[str, Document]:
+    config = app.state.config
+    check_size(job, config.max_bytes)
+
+    def work() -> tuple[str, Document]:
+        doc = run(job, default_model=config.model, max_bytes=config.max_bytes, url_timeout=config.url_timeout_s)
+        return app.state.store.save(doc, site=site_of(doc)), doc
+
+    return await app.state.pool.run(work)

@@ -1,0 +1,143 @@
+"""The REST API (INTERFACES.md, "HTTP API"), under /api/v1, plus /healthz."""
+
+from __future__ import annotations
+
+import orjson
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.security import HTTPBearer
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from unspun import __version__, taxonomy
+from unspun.document import Document
+from unspun.errors import UsageError
+from unspun.server.analysis import AnalyzeRequest, Job, Options, analyze_and_store
+from unspun.server.auth import SESSION_COOKIE, bearer, token_matches
+
+_bearer_scheme = HTTPBearer(auto_error=False, description="The server's UNSPUN_TOKEN (needed off loopback).")
+
+
+def require_token(request: Request, _=Depends(_bearer_scheme)) -> None:
+    """Off loopback: a Bearer token, or (for reads only) the web UI's session cookie."""
+    config = request.app.state.config
+    if not config.auth_required:
+        return
+    if token_matches(bearer(request), config.token):
+        return
+    if request.method in ("GET", "HEAD") and request.app.state.sessions.valid(request.cookies.get(SESSION_COOKIE)):
+        return
+    raise HTTPException(401, "a valid token is required (Authorization: Bearer ...)", headers={"WWW-Authenticate": "Bearer"})
+
+
+router = APIRouter()
+api = APIRouter(prefix="/api/v1", dependencies=[Depends(require_token)])
+
+ERRORS = {
+    400: {"description": "Bad request (bad JSON, unknown stage, unsafe URL: `url_refused`)"},
+    401: {"description": "Token missing or wrong (only when bound off loopback)"},
+    413: {"description": "Input over the size limit"},
+    422: {"description": "Validation failed (empty text, undecodable bytes, no article in the HTML)"},
+    502: {"description": "The URL could not be fetched (`url_unreachable`)"},
+    503: {"description": "Work queue full or database unreachable; see Retry-After"},
+}
+_ERROR_BODY = {"application/json": {"schema": {"type": "object", "properties": {"error": {"type": "object", "properties": {
+    "code": {"type": "string"}, "message": {"type": "string"}}}}}}}
+for _r in ERRORS.values():
+    _r["content"] = _ERROR_BODY
+
+
+def doc_json(doc: Document, doc_id: str) -> Response:
+    data = doc.to_dict()
+    body = {"schema": data.pop("schema"), "id": doc_id, **data}
+    return Response(orjson.dumps(body), media_type="application/json")
+
+
+async def read_job(request: Request) -> Job:
+    """JSON {text|html|url, options} or multipart (`file`, optional `options` JSON string)."""
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype == "multipart/form-data":
+        limit = request.app.state.config.max_bytes + 1
+        form = await request.form(max_files=1, max_fields=10, max_part_size=limit)
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise UsageError("multipart requests need a `file` field")
+        data = await upload.read()
+        try:
+            options = Options.model_validate_json(form.get("options") or "{}")
+        except ValidationError as exc:
+            raise _validation_error(exc) from None
+        return Job(kind="bytes", value=data, options=options, name=upload.filename)
+    if ctype not in ("application/json", ""):
+        raise HTTPException(415, "send application/json or multipart/form-data")
+    raw = await request.body()
+    try:
+        payload = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise UsageError("the request body is not valid JSON") from None
+    try:
+        req = AnalyzeRequest.model_validate(payload)
+    except ValidationError as exc:
+        raise _validation_error(exc) from None
+    kind = "text" if req.text is not None else "html" if req.html is not None else "url"
+    return Job(kind=kind, value=getattr(req, kind), options=req.options)
+
+
+def _validation_error(exc: ValidationError):
+    from fastapi.exceptions import RequestValidationError
+
+    return RequestValidationError(exc.errors(include_url=False))
+
+
+@api.post(
+    "/analyze",
+    summary="Analyse an article and store the result",
+    responses=ERRORS,
+    openapi_extra={"requestBody": {"required": True, "content": {
+        "application/json": {"schema": AnalyzeRequest.model_json_schema(ref_template="#/components/schemas/{model}")},
+        "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
+            "file": {"type": "string", "format": "binary", "description": "An .html or .txt file (read by content)."},
+            "options": {"type": "string", "description": 'JSON, e.g. {"model": "fast"}'}}}},
+    }}},
+)
+async def analyze(request: Request) -> Response:
+    """Returns the Document JSON (schema unspun/1) with `id` added."""
+    job = await read_job(request)
+    doc_id, doc = await analyze_and_store(request.app, job)
+    return doc_json(doc, doc_id)
+
+
+@api.get("/documents", summary="Recent stored analyses", responses=ERRORS)
+async def documents(request: Request, limit: int = Query(20, ge=1, le=200), offset: int = Query(0, ge=0)) -> dict:
+    items, total = await run_in_threadpool(request.app.state.store.recent, limit, offset)
+    return {"items": [{k: it.get(k) for k in ("id", "title", "site", "created_at", "counts")} for it in items], "total": total}
+
+
+@api.get("/documents/{doc_id}", summary="A stored analysis", responses={404: {"description": "No such document"}, **ERRORS})
+async def get_document(request: Request, doc_id: str) -> Response:
+    doc = await run_in_threadpool(request.app.state.store.get, doc_id)
+    if doc is None:
+        raise HTTPException(404, f"no document {doc_id!r}")
+    return doc_json(doc, doc_id)
+
+
+@api.delete("/documents/{doc_id}", summary="Delete a stored analysis", status_code=204,
+            responses={404: {"description": "No such document"}, **ERRORS})
+async def delete_document(request: Request, doc_id: str) -> Response:
+    if not await run_in_threadpool(request.app.state.store.delete, doc_id):
+        raise HTTPException(404, f"no document {doc_id!r}")
+    return Response(status_code=204)
+
+
+@api.get("/techniques", summary="The 14 techniques with definitions")
+async def techniques() -> list[dict]:
+    return [{"id": t.id, "technique": t.name, "definition": t.definition, "example": t.example, "colour": t.colour}
+            for t in taxonomy.TECHNIQUES]
+
+
+@router.get("/healthz", summary="Liveness, and the models loaded")
+async def healthz(request: Request) -> dict:
+    return {"status": "ok", "version": __version__, "models": request.app.state.models}
+
+
+router.include_router(api)

@@ -1,0 +1,217 @@
+"""The FastAPI app: middleware (size limit, security headers, allowed hosts), error bodies, start-up and routes."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.responses import HTMLResponse, Response
+
+from unspun import __version__
+from unspun.errors import DatabaseError, InputDataError, UnspunError, UrlUnreachableError
+from unspun.render import html as html_render
+from unspun.server.auth import Sessions
+from unspun.server.config import ServerConfig
+from unspun.server.work import Busy, WorkPool
+
+log = logging.getLogger("unspun.server")
+
+SECURITY_HEADERS = [
+    (b"content-security-policy", html_render.SERVER_CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"cross-origin-resource-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+]
+
+# unspun errors → (HTTP status, code). A size-limit InputDataError becomes 413 (see status_for).
+STATUS = {
+    "bad_request": 400,
+    "url_refused": 400,
+    "input_missing": 400,
+    "bad_input": 422,
+    "url_unreachable": 502,
+    "database_unreachable": 503,
+    "model_error": 500,
+    "output_error": 500,
+    "internal_error": 500,
+}
+HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+              406: "not_acceptable", 413: "too_large", 415: "unsupported_media_type", 422: "validation_error",
+              429: "too_many_requests", 500: "internal_error", 502: "bad_gateway", 503: "unavailable"}
+
+
+def status_for(exc: UnspunError) -> tuple[int, str]:
+    if isinstance(exc, InputDataError) and "over the limit" in str(exc):
+        return 413, "too_large"
+    return STATUS.get(exc.code, 500), exc.code
+
+
+class TooLarge(Exception):
+    pass
+
+
+class Guard:
+    """ASGI middleware on every response: the security headers and CSP, and the request body size limit
+    (checked on Content-Length first, then on the bytes actually received)."""
+
+    def __init__(self, app, *, max_body: int) -> None:
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = False
+
+        async def send_with_headers(message):
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                names = {k.lower() for k, _ in message.get("headers", [])}
+                headers = list(message.get("headers", []))
+                headers += [(k, v) for k, v in SECURITY_HEADERS if k not in names]
+                if b"cache-control" not in names:
+                    headers.append((b"cache-control", b"no-store"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        length = dict(scope.get("headers", [])).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.max_body:
+            return await _send_error(send_with_headers, 413, "too_large", f"request body over the limit of {self.max_body:,} bytes")
+        received = 0
+
+        async def counting_receive():
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body:
+                    raise TooLarge()
+            return message
+
+        try:
+            await self.app(scope, counting_receive, send_with_headers)
+        except TooLarge:
+            if not started:
+                await _send_error(send_with_headers, 413, "too_large", f"request body over the limit of {self.max_body:,} bytes")
+
+
+async def _send_error(send, status: int, code: str, message: str) -> None:
+    body = orjson.dumps({"error": {"code": code, "message": message}})
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def wants_html(request: Request) -> bool:
+    return not request.url.path.startswith(("/api/", "/healthz", "/openapi")) and "text/html" in request.headers.get("accept", "")
+
+
+def error_response(request: Request, status: int, code: str, message: str, headers: dict | None = None) -> Response:
+    """The JSON error body for API clients; the same message as a page for browsers on web UI paths."""
+    headers = dict(headers or {})
+    if status == 503 and "Retry-After" not in headers:
+        headers["Retry-After"] = str(request.app.state.config.retry_after_s)
+    if wants_html(request):
+        page = html_render.render_page("error.html.j2", page_title="Error", status=status, code=code, message=message,
+                                       logged_in=False)
+        return HTMLResponse(page, status_code=status, headers=headers)
+    return Response(orjson.dumps({"error": {"code": code, "message": message}}), status_code=status,
+                    media_type="application/json", headers=headers)
+
+
+def _validation_message(exc: RequestValidationError) -> tuple[int, str, str]:
+    errors = exc.errors()
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return 400, "bad_request", "the request body is not valid JSON"
+    first = errors[0] if errors else {}
+    where = ".".join(str(x) for x in first.get("loc", ()) if x != "body")
+    return 422, "validation_error", f"{where + ': ' if where else ''}{first.get('msg', 'invalid request')}"
+
+
+def create_app(config: ServerConfig | None = None, *, store=None) -> FastAPI:
+    """Build the app. `store` may be an open `unspun.corpus.store.Store`; else one is opened from `config.db`."""
+    config = config or ServerConfig()
+    config.check()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if app.state.store is None:
+            from unspun.corpus.store import Store
+
+            app.state.store = Store(config.db)
+        if config.warm_up:
+            await app.state.pool.run(_warm_up, app, config)
+        yield
+        app.state.pool.shutdown()
+
+    app = FastAPI(
+        title="unspun",
+        version=__version__,
+        description="Shows how a news or opinion article argues: persuasion techniques, quotes, sources, claims and actors.",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        lifespan=lifespan,
+    )
+    app.state.config = config
+    app.state.store = store
+    app.state.pool = WorkPool(config.workers, config.queue_size)
+    app.state.sessions = Sessions()
+    app.state.models = {}
+
+    @app.exception_handler(UnspunError)
+    async def unspun_error(request: Request, exc: UnspunError):
+        status, code = status_for(exc)
+        if status >= 500:
+            log.warning("%s: %s", code, exc)
+        return error_response(request, status, code, str(exc))
+
+    @app.exception_handler(Busy)
+    async def busy(request: Request, exc: Busy):
+        return error_response(request, 503, "busy", "every analysis worker is busy and the queue is full; try again shortly")
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError):
+        status, code, message = _validation_message(exc)
+        return error_response(request, status, code, message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        code = HTTP_CODES.get(exc.status_code, "error")
+        message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
+        return error_response(request, exc.status_code, code, message, getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, exc: Exception):
+        log.exception("internal error")
+        return error_response(request, 500, "internal_error", f"internal error ({type(exc).__name__})")
+
+    from unspun.server import api, web
+
+    app.include_router(api.router)
+    app.include_router(web.router)
+    if config.allowed_hosts:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=config.allowed_hosts)
+    # The body cap guards memory; the precise input limit (config.max_bytes of text) is checked per request.
+    app.add_middleware(Guard, max_body=2 * config.max_bytes + 65536)
+    return app
+
+
+def _warm_up(app: FastAPI, config: ServerConfig) -> None:
+    """Load every model once, so the first request is as fast as the rest (and /healthz can name them)."""
+    from unspun import pipeline
+
+    doc = pipeline.analyze_text("Warm-up: the models load once per process, before the first request.", model=config.model)
+    app.state.models = doc.models
+
+
+__all__ = ["DatabaseError", "UrlUnreachableError", "create_app", "error_response"]

@@ -1,0 +1,200 @@
+"""The web UI: paste / URL / upload, the report page (the same renderer as `--format html`), recent analyses,
+login, the dashboard, and the Swagger UI from local files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+
+from unspun.errors import UnspunError
+from unspun.render import html as html_render
+from unspun.server.analysis import Job, Options, analyze_and_store
+from unspun.server.app import status_for
+from unspun.server.auth import CSRF_COOKIE, SESSION_COOKIE, cookie_args, csrf_cookie, csrf_ok, token_matches
+from unspun.server.work import Busy
+
+router = APIRouter(include_in_schema=False)
+
+STATIC = Path(__file__).resolve().parent.parent / "render" / "static"
+
+
+def _swagger_dir() -> Path:
+    """Swagger UI 5 (OpenAPI 3.1) as shipped inside the fastapi-offline wheel: local files, no CDN."""
+    import fastapi_offline
+
+    return Path(fastapi_offline.__file__).resolve().parent / "static"
+
+
+# The only files served: fixed names mapped to fixed files. No path from a request ever reaches the filesystem.
+STATIC_FILES = {
+    "swagger-ui-bundle.js": lambda: _swagger_dir() / "swagger-ui-bundle.js",
+    "swagger-ui.css": lambda: _swagger_dir() / "swagger-ui.css",
+    "swagger-init.js": lambda: STATIC / "swagger-init.js",
+}
+MEDIA = {".js": "text/javascript", ".css": "text/css"}
+
+
+def logged_in(request: Request) -> bool:
+    return request.app.state.sessions.valid(request.cookies.get(SESSION_COOKIE))
+
+
+def gate(request: Request) -> Response | None:
+    """Off loopback, pages need a login: GETs are sent to the login page, anything else is refused."""
+    if not request.app.state.config.auth_required or logged_in(request):
+        return None
+    if request.method == "GET":
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+    raise HTTPException(401, "log in first")
+
+
+def page(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
+    """Render a page with this browser's CSRF token (set as a cookie when new)."""
+    token, new = csrf_cookie(request)
+    body = html_render.render_page(template, csrf=token, logged_in=request.app.state.config.auth_required and logged_in(request),
+                                   **context)
+    response = HTMLResponse(body, status_code=status)
+    if new:
+        response.set_cookie(CSRF_COOKIE, token, **cookie_args(request))
+    return response
+
+
+def check_csrf(request: Request, submitted) -> None:
+    if not csrf_ok(request, submitted if isinstance(submitted, str) else None):
+        raise HTTPException(403, "the form's CSRF token is missing or stale; reload the page and try again")
+
+
+@router.get("/", response_class=HTMLResponse)
+async def index(request: Request):
+    if (r := gate(request)) is not None:
+        return r
+    return page(request, "analyze.html.j2", page_title="Analyse an article", error=None, form={})
+
+
+@router.post("/analyze", response_class=HTMLResponse)
+async def analyze_form(request: Request):
+    if (r := gate(request)) is not None:
+        return r
+    config = request.app.state.config
+    form = await request.form(max_files=1, max_fields=10, max_part_size=config.max_bytes + 1)
+    check_csrf(request, form.get("csrf"))
+    model = form.get("model") if form.get("model") in ("fast", "accurate") else None
+    options = Options(model=model)
+    upload = form.get("file")
+    text = (form.get("text") or "").strip() and form.get("text")
+    url = (form.get("url") or "").strip()
+    if isinstance(upload, UploadFile) and upload.filename:
+        job = Job(kind="bytes", value=await upload.read(), options=options, name=upload.filename)
+    elif url:
+        job = Job(kind="url", value=url, options=options)
+    elif text:
+        job = Job(kind="text", value=text, options=options)
+    else:
+        return page(request, "analyze.html.j2", 422, page_title="Analyse an article",
+                    error="Paste some text, give a URL, or choose a file.", form={})
+    try:
+        doc_id, _ = await analyze_and_store(request.app, job)
+    except Busy:
+        raise
+    except UnspunError as exc:
+        status, _ = status_for(exc)
+        return page(request, "analyze.html.j2", status, page_title="Analyse an article", error=str(exc),
+                    form={"text": text or "", "url": url})
+    return RedirectResponse(f"/documents/{quote(doc_id, safe='')}", status_code=303)
+
+
+@router.get("/documents/{doc_id}", response_class=HTMLResponse)
+async def report(request: Request, doc_id: str):
+    if (r := gate(request)) is not None:
+        return r
+    doc = await run_in_threadpool(request.app.state.store.get, doc_id)
+    if doc is None:
+        raise HTTPException(404, f"no stored analysis {doc_id!r}")
+    context = await run_in_threadpool(html_render.report_context, doc, 0)
+    title = context["title"]
+    return page(request, "report.html.j2", page_title=title, sections=[context], stored_id=doc_id)
+
+
+@router.post("/documents/{doc_id}/delete")
+async def delete(request: Request, doc_id: str):
+    if (r := gate(request)) is not None:
+        return r
+    form = await request.form(max_files=0, max_fields=5)
+    check_csrf(request, form.get("csrf"))
+    if not await run_in_threadpool(request.app.state.store.delete, doc_id):
+        raise HTTPException(404, f"no stored analysis {doc_id!r}")
+    return RedirectResponse("/recent", status_code=303)
+
+
+@router.get("/recent", response_class=HTMLResponse)
+async def recent(request: Request, page_no: int = Query(1, alias="page", ge=1)):
+    if (r := gate(request)) is not None:
+        return r
+    per_page = 25
+    items, total = await run_in_threadpool(request.app.state.store.recent, per_page, (page_no - 1) * per_page)
+    pages = max(1, -(-total // per_page))
+    return page(request, "recent.html.j2", page_title="Recent analyses", items=items, total=total, page_no=page_no, pages=pages)
+
+
+@router.get("/login", response_class=HTMLResponse)
+async def login_page(request: Request, next: str = "/"):
+    return page(request, "login.html.j2", page_title="Log in", next=_safe_next(next), error=None)
+
+
+@router.post("/login")
+async def login(request: Request):
+    form = await request.form(max_files=0, max_fields=5)
+    check_csrf(request, form.get("csrf"))
+    target = _safe_next(form.get("next") or "/")
+    if not token_matches(form.get("token") if isinstance(form.get("token"), str) else None, request.app.state.config.token):
+        return page(request, "login.html.j2", 401, page_title="Log in", next=target, error="That token is not right.")
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(SESSION_COOKIE, request.app.state.sessions.create(), max_age=12 * 3600, **cookie_args(request))
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request):
+    form = await request.form(max_files=0, max_fields=5)
+    check_csrf(request, form.get("csrf"))
+    request.app.state.sessions.drop(request.cookies.get(SESSION_COOKIE))
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+def _safe_next(target: str) -> str:
+    """Only same-site paths: never `//host` or a scheme, so the login cannot redirect elsewhere."""
+    if isinstance(target, str) and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return "/"
+
+
+@router.get("/docs", response_class=HTMLResponse)
+async def docs(request: Request):
+    if (r := gate(request)) is not None:
+        return r
+    return HTMLResponse(html_render.render_page("swagger.html.j2", page_title="API docs"))
+
+
+@router.get("/openapi.json")
+async def openapi(request: Request):
+    if (r := gate(request)) is not None:
+        return r
+    return request.app.openapi()
+
+
+@router.get("/static/{name}")
+async def static(request: Request, name: str):
+    if (r := gate(request)) is not None:
+        return r
+    resolve = STATIC_FILES.get(name)
+    if resolve is None:
+        raise HTTPException(404, "no such file")
+    path = resolve()
+    return FileResponse(path, media_type=MEDIA[path.suffix], headers={"Cache-Control": "public, max-age=3600"})

@@ -1,0 +1,145 @@
+"""Who a source mention stands for: a canonical name from a name, a pronoun or a description, or nothing.
+
+The quote tagger finds the mention that introduces a quote ("Caddell", "he", "the group", "his office",
+"officials"). This module maps it to a canonical name using the document's named entities: a surname expands
+to the fullest earlier form of the name, a pronoun takes the nearest compatible named entity before it, and a
+description ("the group", "the senator") takes one only when the text supports it. When nothing fits, the
+mention itself is returned, because a missing name is better than a wrong one.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+PERSON_PRONOUNS = frozenset("he she him his her hers himself herself".split())
+GROUP_PRONOUNS = frozenset("they them their it its we our us".split())
+SELF_PRONOUNS = frozenset("i me my".split())
+# descriptions that stand for an organisation or state named earlier
+ORG_NOUNS = frozenset(
+    "group organization organisation company firm agency department ministry campaign party committee "
+    "administration government team office network newspaper paper outlet channel union council court "
+    "board movement coalition alliance bank institute foundation association".split()
+)
+PERSON_NOUNS = frozenset(
+    "president senator governor candidate nominee spokesman spokeswoman spokesperson minister secretary mayor "
+    "congressman congresswoman representative chairman chairwoman leader ambassador general official director "
+    "judge businessman billionaire actor host author lawyer attorney speaker".split()
+)
+ANONYMOUS = re.compile(
+    r"^(?:(?:some|many|several|two|three|other|senior|top|unnamed|anonymous|former|current|western|u\.?s\.?|us|"
+    r"american|administration|government|military|intelligence|security|white house|police|party|campaign|"
+    r"informed|knowledgeable|diplomatic)\s+)*"
+    r"(?:officials?|sources?|aides?|insiders?|experts?|analysts?|critics?|observers?|people|persons?|diplomats?|"
+    r"advisers?|advisors?|staffers?|witnesses?|residents?|reports?|studies|polls?|someone|one)\b",
+    re.IGNORECASE,
+)
+_PERSONISH = ("PERSON",)
+_GROUPISH = ("ORG", "GPE", "NORP")
+_POSSESSIVE = re.compile(r"[’']s$")
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    name: str | None
+    resolved_from: str | None  # name | pronoun | description | None
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    start: int
+    end: int
+    label: str
+    text: str
+
+
+class EntityIndex:
+    """The document's named entities, sorted, with surname → full-name canonical forms for people."""
+
+    def __init__(self, text: str, entities: list[tuple[int, int, str]]) -> None:
+        ents = []
+        for s, e, label in sorted(entities):
+            surface = _POSSESSIVE.sub("", text[s:e].strip())
+            if surface:
+                ents.append(Entity(s, e, label, surface))
+        self.entities = ents
+        self.starts = [e.start for e in ents]
+        self.full_names: dict[str, str] = {}
+        for ent in ents:
+            if ent.label == "PERSON":
+                words = ent.text.split()
+                last = words[-1].lower()
+                if len(words) > len(self.full_names.get(last, "").split()):
+                    self.full_names[last] = ent.text
+
+    def canonical(self, ent_text: str, label: str) -> str:
+        text = _POSSESSIVE.sub("", ent_text.strip())
+        if label == "PERSON":
+            words = text.split()
+            if words:
+                full = self.full_names.get(words[-1].lower())
+                if full and len(full.split()) >= len(words):
+                    return full
+        return text
+
+    def inside(self, start: int, end: int) -> list[Entity]:
+        i = bisect_right(self.starts, start) - 1
+        out = []
+        for ent in self.entities[max(0, i) :]:
+            if ent.start >= end:
+                break
+            if ent.start < end and start < ent.end:
+                out.append(ent)
+        return out
+
+    def before(self, pos: int, labels: tuple[str, ...], window: int = 1500) -> Entity | None:
+        """The nearest entity with one of `labels` that ends before `pos`, within `window` characters."""
+        i = bisect_right(self.starts, pos) - 1
+        while i >= 0:
+            ent = self.entities[i]
+            if ent.end <= pos and ent.label in labels:
+                return ent if pos - ent.end <= window else None
+            i -= 1
+        return None
+
+
+def resolve(text: str, start: int, end: int, index: EntityIndex, *, recent_person: str | None = None) -> Resolution:
+    """Resolve the mention text[start:end] (see the module docstring)."""
+    mention = text[start:end].strip()
+    if not mention:
+        return Resolution(None, None)
+    inside = [e for e in index.inside(start, end) if e.label in _PERSONISH + _GROUPISH]
+    if inside:
+        best = max(inside, key=lambda e: (e.label == "PERSON", e.end - e.start))
+        return Resolution(index.canonical(best.text, best.label), "name")
+    words = mention.lower().replace("’", "'").split()
+    head = words[-1] if words else ""
+    if len(words) == 1 and head in PERSON_PRONOUNS:
+        if recent_person:  # the person quoted just before is the usual antecedent in news prose
+            return Resolution(recent_person, "pronoun")
+        ent = index.before(start, _PERSONISH)
+        return Resolution(index.canonical(ent.text, ent.label) if ent else mention, "pronoun")
+    if len(words) == 1 and head in GROUP_PRONOUNS:
+        ent = index.before(start, _GROUPISH)
+        return Resolution(index.canonical(ent.text, ent.label) if ent else mention, "pronoun")
+    if len(words) == 1 and head in SELF_PRONOUNS:
+        return Resolution(recent_person or mention, "pronoun")
+    if ANONYMOUS.match(mention):
+        return Resolution(mention, "description")
+    if words and words[0] in ("his", "her") and head in ORG_NOUNS:
+        # "his office", "her campaign": speaks for the person named before
+        if recent_person:
+            return Resolution(recent_person, "description")
+        ent = index.before(start, _PERSONISH)
+        return Resolution(index.canonical(ent.text, ent.label) if ent else mention, "description")
+    if head in ORG_NOUNS:
+        ent = index.before(start, ("ORG",) if head not in ("administration", "government") else _GROUPISH)
+        return Resolution(index.canonical(ent.text, ent.label) if ent else mention, "description")
+    if head in PERSON_NOUNS:
+        # "the senator" → an earlier person introduced with that title ("Senator Ted Cruz", "senator Ted Cruz")
+        for ent in reversed([e for e in index.entities if e.end <= start and e.label == "PERSON"][-20:]):
+            if head in text[max(0, ent.start - 40) : ent.start].lower().split()[-3:]:
+                return Resolution(index.canonical(ent.text, ent.label), "description")
+        return Resolution(mention, "description")
+    return Resolution(mention, "description")

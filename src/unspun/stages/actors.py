@@ -1,0 +1,277 @@
+"""The actors stage: the people, states, organisations and groups an article talks about, how it labels them, and
+whether it lets them speak.
+
+Actors are the clusters of `unspun.names` (spaCy NER plus the gazetteer and aliasing: "the US", "Washington",
+"the Trump administration" → United States when the text names the US; a surname → the full name). Labels come from
+two places, both read off the one cached parse:
+- Name_Calling,Labeling and Loaded_Language technique spans that target the actor: the span covers a mention, or
+  sits on it syntactically (a modifier of it, its appositive, the predicate of "X is a Y", "the regime in X",
+  "X's regime", "its criminal Prime Minister" with "its" → the nearest earlier state or organisation);
+- attributive phrases with the same shapes found by the parser ("US-backed Jihadists", "the corrupt regime in Kiev"),
+  kept when they carry an evaluative word; these have `technique: null`.
+`quoted` is true when some quote's speaker is the actor.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from unspun import names as names_mod
+from unspun.document import Actor, ActorLabel, Document
+from unspun.runtime import nlp, offsets
+
+LABEL_TECHNIQUES = frozenset(("Name_Calling,Labeling", "Loaded_Language"))
+_TYPES = {"person": "person", "state": "state", "organisation": "organisation", "group": "group", "outlet": "organisation"}
+# Adjectives that describe without judging; any other lower-case adjective on an actor counts as a label.
+NEUTRAL_ADJECTIVES = frozenset(
+    """former new current late senior top local national federal foreign domestic public official main other own same
+    many several few various certain such large small big young old first last next previous recent early later
+    military political economic international regional western eastern northern southern central prime chief deputy
+    acting interim general joint major minor entire whole full united allied neighbouring neighboring respective
+    leading key high higher highest low long short total possible potential likely future past present elected
+    incoming outgoing sitting rival opposition ruling governing legal civil social regular special additional more
+    most less much only different similar armed conservative liberal progressive democratic republican global
+    powerful influential wealthy rich poor small-town rural urban annual daily weekly monthly nearby related
+    respective individual personal private independent overseas russian american chinese""".split()
+)
+# Nouns that frame their referent by themselves ("the regime in Kiev", "the Kiev junta").
+LOADED_NOUNS = frozenset(
+    """regime regimes junta dictator dictators dictatorship tyrant tyrants tyranny thug thugs puppet puppets butcher
+    butchers warmonger warmongers terrorist terrorists criminal criminals gangster gangsters mafia cabal clique
+    propagandist propagandists mob occupier occupiers invader invaders aggressor aggressors oppressor oppressors stooge
+    stooges lackey lackeys cronies despot despots autocrat autocrats strongman henchmen traitor traitors liar liars
+    crook crooks fraud fanatics zealots radicals extremists""".split()
+)
+_HYPHEN_PARTICIPLES = frozenset("backed funded led sponsored controlled installed armed trained supported run".split())
+_COPULAS = frozenset("is are was were be been being remains remain remained seems seem seemed 's 're became become becomes".split())
+_GOVERNMENT_PREPS = frozenset(("in", "of"))
+_POSSESSIVE = {"its": ("state", "organisation", "outlet", "group"), "their": ("state", "organisation", "outlet", "group"),
+               "his": ("person",), "her": ("person",)}
+
+
+def _evaluative(tok) -> bool:
+    """An adjective or "X-backed" participle that judges rather than describes."""
+    if tok.dep_ != "amod" and tok.dep_ != "acomp":
+        return False
+    if tok.pos_ == "ADJ":
+        return tok.text[:1].islower() and tok.lower_ not in NEUTRAL_ADJECTIVES and not tok.ent_type_ and not tok.like_num
+    if tok.pos_ == "VERB" and tok.lower_ in _HYPHEN_PARTICIPLES:
+        return any(t.text == "-" for t in tok.subtree)
+    return False
+
+
+class _Labeller:
+    def __init__(self, doc: Document, names: names_mod.Names) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.names = names
+        self.spans = sorted((s, e, c) for c, cl in enumerate(names.clusters) for s, e in cl.mentions)
+        self.starts = [s for s, _, _ in self.spans]
+        self.index = {id(c): i for i, c in enumerate(names.clusters)}
+
+    def cluster_of(self, offset: int, tok) -> int | None:
+        c = self.names.at(offsets.start_of(offset, tok), offsets.end_of(offset, tok))
+        return None if c is None else self.index[id(c)]
+
+    def referent(self, offset: int, pronoun) -> int | None:
+        """The nearest earlier mention compatible with a possessive pronoun ("its" → a state or organisation)."""
+        wanted = _POSSESSIVE.get(pronoun.lower_)
+        if not wanted:
+            return None
+        at = offsets.start_of(offset, pronoun)
+        i = bisect_left(self.starts, at) - 1
+        while i >= 0 and at - self.spans[i][0] < 1000:
+            c = self.spans[i][2]
+            if self.names.clusters[c].type in wanted:
+                return c
+            i -= 1
+        return None
+
+    def owner(self, offset: int, noun) -> int | None:
+        """Whose is this noun phrase: "X's regime", "the X regime", "the regime in X", "its regime"."""
+        for child in noun.children:
+            if child.dep_ == "poss":
+                found = self.cluster_of(offset, child)
+                if found is None and child.pos_ == "PRON":
+                    found = self.referent(offset, child)
+                if found is not None:
+                    return found
+            if child.dep_ == "compound":
+                found = self.cluster_of(offset, child)
+                if found is not None:
+                    return found
+            if child.dep_ == "appos":
+                found = self.cluster_of(offset, child)
+                if found is not None:
+                    return found
+        if noun.lower_ in LOADED_NOUNS:
+            for child in noun.children:
+                if child.dep_ == "prep" and child.lower_ in _GOVERNMENT_PREPS:
+                    for pobj in child.children:
+                        if pobj.dep_ == "pobj":
+                            found = self.cluster_of(offset, pobj)
+                            if found is not None:
+                                return found
+        return None
+
+    def target(self, start: int, end: int) -> int | None:
+        """The actor a technique span is about, by the shapes in the module docstring, else by overlap."""
+        parsed = offsets.tokens_in(self.text, start, end)
+        if parsed is None:
+            return None
+        offset, span = parsed
+        tok = span.root
+        for _ in range(4):
+            found = self.cluster_of(offset, tok)
+            if found is not None:
+                return found
+            if tok.pos_ in ("NOUN", "PROPN"):
+                found = self.owner(offset, tok)
+                if found is not None:
+                    return found
+            if tok.dep_ in ("attr", "acomp") and tok.head.lower_ in _COPULAS:
+                subject = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
+                if subject is None:
+                    return None
+                found = self.cluster_of(offset, subject)
+                return found if found is not None else self.owner(offset, subject)
+            if tok.dep_ in ("amod", "compound", "nmod", "appos", "advmod", "npadvmod", "conj") and tok.head is not tok:
+                tok = tok.head
+                continue
+            break
+        # a mention inside the span ("the Kremlin's lies")
+        i = bisect_left(self.starts, start)
+        if i < len(self.spans) and self.spans[i][1] <= end:
+            return self.spans[i][2]
+        return None
+
+    def attributive(self, start: int, end: int) -> list[tuple[int, int, int]]:
+        """(label start, label end, actor) for the attributive phrases around one mention."""
+        found_head = offsets.head_token(self.text, start, end)
+        if found_head is None:
+            return []
+        offset, head = found_head
+        actor = self.cluster_of(offset, head)
+        if actor is None:
+            return []
+        out: list[tuple[int, int, int]] = []
+
+        def phrase(noun, *, through=None) -> tuple[int, int] | None:
+            """From the first evaluative or loaded word before `noun` to `noun` (or to `through`)."""
+            mods = [c for c in noun.lefts if _evaluative(c)]
+            loaded = noun.lower_ in LOADED_NOUNS
+            if not mods and not loaded:
+                return None
+            first = min((t for m in mods for t in m.subtree), key=lambda t: t.i, default=noun)
+            if not mods:
+                first = min((c for c in noun.lefts if c.dep_ in ("compound", "amod")), key=lambda t: t.i, default=noun)
+            last = through if through is not None and through.i > noun.i else noun
+            return offsets.start_of(offset, first), offsets.end_of(offset, last)
+
+        # "US-backed Jihadists", "the corrupt Kremlin"
+        mods = [c for c in head.lefts if _evaluative(c)]
+        if mods:
+            first = min((t for m in mods for t in m.subtree), key=lambda t: t.i)
+            out.append((offsets.start_of(offset, first), offsets.end_of(offset, head), actor))
+        parent = head.head
+        # "the corrupt regime in Kiev"
+        if head.dep_ == "pobj" and parent.lower_ in _GOVERNMENT_PREPS and parent.head.lower_ in LOADED_NOUNS:
+            noun = parent.head
+            span = phrase(noun, through=head)
+            if span:
+                out.append((*span, actor))
+        # "the Kiev regime", "Russia's criminal regime", "Assad, the butcher"
+        if head.dep_ in ("compound", "poss") and parent.pos_ in ("NOUN", "PROPN") and parent is not head:
+            span = phrase(parent)
+            if span:
+                out.append((min(span[0], start), span[1], actor))
+        if head.dep_ == "appos" or any(c.dep_ == "appos" for c in head.children):
+            nouns = [parent] if head.dep_ == "appos" else [c for c in head.children if c.dep_ == "appos"]
+            for noun in nouns:
+                if self.cluster_of(offset, noun) is None:
+                    span = phrase(noun)
+                    if span:
+                        out.append((*span, actor))
+        # "Putin is a ruthless dictator", "the regime is corrupt"
+        if head.dep_ == "nsubj" and parent.lower_ in _COPULAS:
+            for pred in parent.children:
+                if pred.dep_ == "attr" and pred.pos_ in ("NOUN", "PROPN") and self.cluster_of(offset, pred) is None:
+                    span = phrase(pred)
+                    if span:
+                        out.append((*span, actor))
+                elif pred.dep_ == "acomp" and _evaluative(pred):
+                    out.append((offsets.start_of(offset, pred), offsets.end_of(offset, pred), actor))
+        return out
+
+    def possessive_phrases(self) -> list[tuple[int, int, int]]:
+        """ "its criminal Prime Minister": an evaluative phrase owned by a pronoun, labelling the pronoun's referent."""
+        out = []
+        for offset, tok in nlp.tokens(self.text):
+            if tok.dep_ != "poss" or tok.lower_ not in _POSSESSIVE:
+                continue
+            noun = tok.head
+            mods = [c for c in noun.lefts if _evaluative(c)]
+            if not mods and noun.lower_ not in LOADED_NOUNS:
+                continue
+            actor = self.referent(offset, tok)
+            if actor is None:
+                continue
+            first = min((t for m in mods for t in m.subtree), key=lambda t: t.i, default=noun)
+            out.append((offsets.start_of(offset, first), offsets.end_of(offset, noun), actor))
+        return out
+
+
+def _speaker_actors(doc: Document, names: names_mod.Names) -> set[int]:
+    quoted: set[int] = set()
+    for q in doc.quotes:
+        cluster = None
+        if q.speaker_start is not None and q.speaker_end is not None and q.speaker_start < q.speaker_end:
+            if not names_mod.is_pronoun(doc.text[q.speaker_start:q.speaker_end]):
+                cluster = names.at(q.speaker_start, q.speaker_end)
+        cluster = cluster or names.find(q.speaker)
+        if cluster is not None:
+            quoted.add(id(cluster))
+    return quoted
+
+
+def run(doc: Document) -> None:
+    """Add `doc.actors`: one item per referent, with its mentions, labels and whether it is quoted."""
+    doc.models["actors"] = nlp.model_info()
+    if not doc.text.strip():
+        return
+    names = names_mod.names(doc.text)
+    labeller = _Labeller(doc, names)
+    labels: dict[int, dict[tuple[int, int, str | None], ActorLabel]] = {}
+
+    def add(actor: int, start: int, end: int, technique: str | None) -> None:
+        if start >= end or doc.is_removed(start, end):
+            return
+        own = labels.setdefault(actor, {})
+        if technique is None and any(s < end and start < e for s, e, t in own if t is not None):
+            return  # the technique span already labels this place
+        if technique is not None:
+            for k in [k for k in own if k[2] is None and k[0] < end and start < k[1]]:
+                del own[k]
+        m = doc.span(start, end)
+        own.setdefault((start, end, technique), ActorLabel(m.start, m.end, m.text, technique))
+
+    for t in sorted(doc.techniques, key=lambda t: (t.start, t.end)):
+        if t.technique in LABEL_TECHNIQUES:
+            actor = labeller.target(t.start, t.end)
+            if actor is not None:
+                add(actor, t.start, t.end, t.technique)
+    for cluster in names.clusters:
+        for s, e in cluster.mentions:
+            for ls, le, actor in labeller.attributive(s, e):
+                add(actor, ls, le, None)
+    for ls, le, actor in labeller.possessive_phrases():
+        add(actor, ls, le, None)
+
+    quoted = _speaker_actors(doc, names)
+    for i, cluster in enumerate(names.clusters):
+        mentions = [doc.span(s, e) for s, e in cluster.mentions if not doc.is_removed(s, e)]
+        if not mentions:
+            continue
+        own = sorted(labels.get(i, {}).values(), key=lambda lab: (lab.start, lab.end))
+        doc.add(Actor, name=cluster.name, type=_TYPES[cluster.type], mentions=mentions, labels=own,
+                quoted=id(cluster) in quoted)

@@ -1,0 +1,150 @@
+"""The claims stage: check-worthy factual sentences, how the article sources them, and assertions about evidence.
+
+Each sentence (spaCy's split, `unspun.runtime.nlp.sentences`) outside removed junk is scored by the
+check-worthiness model (`unspun.runtime.claims_model`, a calibrated probability). Sentences at or above the
+model's threshold (chosen on validation for the best F1) become `Claim` items. Each claim gets a `sourcing`:
+
+- `attributed`: it overlaps a quote found by the quotes stage (`quote_id` names the best-overlapping one), or it
+  carries its own attribution: "according to X", "as X puts it", or a speech verb with a subject ("X said",
+  "reports say", "officials told reporters");
+- `hedged`: no attribution, but a hedge ("allegedly", "reportedly", "it is claimed", "may have", ...);
+- `asserted`: the author states it with no source.
+
+`source_id` stays null here: the sources stage fills it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from unspun.document import Claim, Document
+from unspun.limits import check_time
+from unspun.runtime import claims_model, nlp
+
+# A claim is linked to a quote that covers at least this share of the sentence: a quote that covers the sentence
+# carries the claim, while a short scare-quoted phrase inside the author's own sentence does not.
+SENTENCE_SHARE = 0.3
+
+_ATTRIBUTION = re.compile(
+    r"\baccording\s+to\b|\bas\s+\w+(?:\s+\w+){0,3}\s+(?:puts?|put)\s+it\b|\b(?:as\s+)?(?:reported|cited|quoted)\s+by\b"
+    r"|\bciting\b|\bin\s+the\s+words\s+of\b|\bsources?\s+(?:say|said|says|told|close\s+to)\b",
+    re.IGNORECASE,
+)
+# Speech and report verbs in their inflected forms (the shared spaCy pipeline runs without a lemmatiser).
+_SPEECH_VERBS = frozenset("""
+say says said saying tell tells told state states stated claim claims claimed report reports reported
+announce announces announced confirm confirms confirmed insist insists insisted argue argues argued
+warn warns warned note notes noted add adds added write writes wrote tweet tweets tweeted post posts posted
+allege alleges alleged explain explains explained testify testifies testified acknowledge acknowledges
+acknowledged admit admits admitted assert asserts asserted contend contends contended suggest suggests
+suggested show shows showed shown find finds found estimate estimates estimated conclude concludes concluded
+believe believes believed predict predicts predicted deny denies denied accuse accuses accused
+""".split())
+_FIRST_PERSON = frozenset({"i", "we"})
+_HEDGE = re.compile(
+    r"\b(?:allegedly|reportedly|purportedly|supposedly|apparently|seemingly|ostensibly|possibly|perhaps|probably"
+    r"|rumou?red|unconfirmed|unverified)\b"
+    r"|\bit\s+(?:is|was|has\s+been)\s+(?:claimed|said|alleged|believed|thought|reported|rumou?red|suggested|understood)\b"
+    r"|\b(?:is|are|was|were)\s+(?:said|believed|thought|alleged|reported|rumou?red|understood|claimed)\s+to\b"
+    r"|\b(?:may|might|could)\s+(?:have|be)\b|\b(?:appears?|seems?)\s+to\b|\bit\s+(?:appears|seems)\b"
+    r"|\b(?:claims|allegations|rumou?rs)\s+that\b",
+    re.IGNORECASE,
+)
+_EVIDENCE = re.compile(
+    r"\bno\s+(?:(?:hard|real|credible|concrete|solid|actual|verifiable|direct|such|shred\s+of|scrap\s+of)\s+)*(?:evidence|proof)\b"
+    r"|\b(?:without|lack\s+of|absence\s+of|devoid\s+of)\s+(?:any\s+)?(?:(?:credible|real|hard)\s+)?(?:evidence|proof)\b"
+    r"|\b(?:evidence|proof)\s+(?:has|have)\s+(?:not|never)\s+been\b"
+    r"|\b(?:evidence|proof)\s+(?:clearly\s+)?(?:shows?|proves?|is\s+(?:clear|overwhelming|undeniable|irrefutable))\b"
+    r"|\bthere\s+(?:is|can\s+be)\s+(?:no|little)\s+doubt\b|\bno\s+doubt\s+(?:that|about)\b|\bbeyond\s+(?:any|a|all)\s+doubt\b"
+    r"|\bit\s+is\s+(?:obvious|clear|evident|undeniable|indisputable|self-evident|certain|a\s+fact)\b"
+    r"|\bit'?s\s+(?:obvious|clear|evident|undeniable|a\s+fact)\b"
+    r"|\b(?:everyone|everybody|anyone|anybody)\s+(?:knows|can\s+see)\b|\b(?:we|you)\s+all\s+know\b"
+    r"|\bno\s*(?:one|body)\s+(?:can|could|would)\s+(?:seriously\s+)?(?:deny|doubt|dispute)\b"
+    r"|\b(?:clearly|obviously|undeniably|indisputably|irrefutably|unquestionably|evidently)\b"
+    r"|\bthe\s+facts\s+(?:are\s+clear|speak\s+for\s+themselves)\b|\bgoes\s+without\s+saying\b|\bmake\s+no\s+mistake\b"
+    r"|\b(?:baseless|unfounded|unsubstantiated|debunked)\b",
+    re.IGNORECASE,
+)
+
+
+def evidence_assertion(sentence: str) -> bool:
+    """True for sentences that talk about evidence or substitute confidence for sourcing.
+
+    Such sentences ("no evidence has been produced", "it is obvious that ...", "everyone knows ...") are kept as
+    claims even when the check-worthiness model scores them low: the model was trained on debate sentences worth
+    fact-checking, and a sentence like "It is obvious who is behind this" carries no checkable number or event,
+    yet it is exactly where an article asks for belief without a source, which readers need to see.
+    """
+    return _EVIDENCE.search(sentence) is not None
+
+
+def hedged(sentence: str) -> bool:
+    return _HEDGE.search(sentence) is not None
+
+
+def best_quote(doc: Document, start: int, end: int):
+    """The quote that overlaps [start, end) most (by its parts), if the overlap is big enough to count."""
+    best, best_overlap = None, 0
+    for q in doc.quotes:
+        if q.end <= start or q.start >= end:
+            continue
+        parts = q.parts or [[q.start, q.end]]
+        overlap = sum(max(0, min(end, b) - max(start, a)) for a, b in parts)
+        if overlap >= SENTENCE_SHARE * (end - start) and overlap > best_overlap:
+            best, best_overlap = q, overlap
+    return best
+
+
+class _Tokens:
+    """The shared spaCy parse's tokens in document order, to look up a sentence's tokens by offset."""
+
+    def __init__(self, text: str) -> None:
+        self.items = [(offset + tok.idx, tok) for offset, tok in nlp.tokens(text)]
+        self.starts = [s for s, _ in self.items]
+
+    def within(self, start: int, end: int):
+        i = bisect.bisect_left(self.starts, start)
+        j = bisect.bisect_left(self.starts, end)
+        return [tok for _, tok in self.items[i:j]]
+
+
+def speech_attribution(tokens) -> bool:
+    """A speech or report verb with an active subject that is not the author ("X said", "reports say")."""
+    for tok in tokens:
+        if tok.lower_ in _SPEECH_VERBS and tok.pos_ in ("VERB", "AUX"):
+            for child in tok.children:
+                if child.dep_ == "nsubj" and child.lower_ not in _FIRST_PERSON:
+                    return True
+    return False
+
+
+def sourcing_of(doc: Document, start: int, end: int, tokens: _Tokens) -> tuple[str, str | None]:
+    """(sourcing, quote_id) for the sentence at [start, end)."""
+    quote = best_quote(doc, start, end)
+    if quote is not None:
+        return "attributed", quote.id
+    sentence = doc.text[start:end]
+    if _ATTRIBUTION.search(sentence) or speech_attribution(tokens.within(start, end)):
+        return "attributed", None
+    if hedged(sentence):
+        return "hedged", None
+    return "asserted", None
+
+
+def run(doc: Document) -> None:
+    """Add a Claim for each check-worthy sentence and each assertion about evidence; skip removed junk."""
+    model = claims_model.load()
+    doc.models["claims"] = model.info()
+    spans = [(s, e) for s, e in nlp.sentences(doc.text) if not doc.is_removed(s, e)]
+    if not spans:
+        return
+    scores = model.scores([doc.text[s:e] for s, e in spans], progress=lambda _: check_time())  # a 2 MB text: minutes
+    tokens = _Tokens(doc.text)
+    for (start, end), score in zip(spans, scores):
+        about_evidence = evidence_assertion(doc.text[start:end])
+        if score < model.threshold and not about_evidence:
+            continue
+        sourcing, quote_id = sourcing_of(doc, start, end, tokens)
+        doc.add(Claim, start, end, checkworthy=round(float(score), 4), sourcing=sourcing, quote_id=quote_id,
+                source_id=None, evidence_assertion=about_evidence)

@@ -1,0 +1,399 @@
+"""The sources stage: everything the article leans on, one `Source` per outlet, person, organisation, document,
+social post or link, with the quotes and claims that rest on it.
+
+Where sources come from (all read from the one cached spaCy parse and `unspun.names`):
+- quote speakers (the quotes stage found them; this stage gives them a type and merges their aliases);
+- reporting cues: the subject of a reporting verb ("NBC reports", "as Zero Hedge concludes", "officials said"),
+  "according to X", "told CNN", "X's report";
+- every mention of a known outlet or blog (gazetteer), since naming an outlet is citing it;
+- documents: report, study, memo, court documents, a UN resolution; weaker nouns (data, letter, statement) only in
+  a sourcing role ("according to the department's inventory", "the letter says");
+- social posts: the ingest's `embedded_posts`, plus "tweeted", "in a Facebook post", "wrote on Telegram";
+- hyperlinks (HTML input): one source per target URL, named by its domain.
+A source is `named: false` when the text never names it: "officials said", "a senior official", "sources say",
+"experts", "court documents".
+
+The one cross-stage write (INTERFACES.md): `source_id` on the quotes and claims this stage links.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from unspun import names as names_mod
+from unspun.document import Document, Mention, Source
+from unspun.runtime import nlp, offsets
+
+# Verbs (as written: the lemmatizer is off) whose subject is the source of what follows.
+REPORT_VERBS = frozenset(
+    """say says said saying tell tells told telling report reports reported reporting claim claims claimed claiming
+    state states stated announce announces announced confirm confirms confirmed warn warns warned add adds added
+    note notes noted write writes wrote written conclude concludes concluded insist insists insisted argue argues
+    argued explain explains explained allege alleges alleged suggest suggests suggested estimate estimates estimated
+    acknowledge acknowledges acknowledged admit admits admitted deny denies denied reveal reveals revealed show shows
+    showed shown find finds found assert asserts asserted declare declares declared maintain maintains maintained
+    contend contends contended predict predicts predicted accuse accuses accused tweet tweets tweeted posted
+    publish publishes published disclose discloses disclosed indicate indicates indicated describe describes described
+    believe believes believed""".split()
+)
+# People the text does not name: their presence makes a source anonymous unless a name comes with them.
+ANONYMOUS_NOUNS = frozenset(
+    """official officials source sources expert experts analyst analysts observer observers critic critics insider
+    insiders spokesperson spokesman spokeswoman aide aides diplomat diplomats people person someone witness witnesses
+    resident residents researcher researchers scientist scientists investigator investigators officer officers
+    commentator commentators adviser advisers advisor advisors lawmaker lawmakers legislator legislators employee
+    employees staffer staffers member members activist activists doctor doctors economist economists specialist
+    specialists authorities figure figures insider""".split()
+)
+# Institutions: a named source even without a proper noun ("the ministry said", "police said").
+ORGANISATION_NOUNS = frozenset(
+    """ministry department government police army military agency office embassy council committee court commission
+    parliament company firm organisation organization administration authority campaign party navy regime junta
+    cabinet secretariat prosecutors prosecutor prosecution union bank institute university hospital""".split()
+)
+# Documents that are sources wherever they appear ("the memo", "a report by", "court documents").
+DOCUMENT_NOUNS = frozenset(
+    """report reports study studies survey surveys poll polls memo memos memorandum dossier indictment affidavit
+    transcript transcripts document documents resolution resolutions cable cables filing filings""".split()
+)
+# Documents only when they carry the sourcing ("according to the inventory", "the letter says").
+WEAK_DOCUMENT_NOUNS = frozenset(
+    """statement statements letter letters data figures records analysis assessment audit findings inventory
+    spreadsheet paper article book ruling lawsuit complaint testimony footage video release communique estimate
+    estimates census investigation review research emails minutes budget database""".split()
+)
+_DOCUMENT_VERBS = frozenset("obtained reviewed seen cited published released leaked quoted".split())
+PLATFORMS = {
+    "twitter": "Twitter", "x": "X", "facebook": "Facebook", "telegram": "Telegram", "instagram": "Instagram",
+    "tiktok": "TikTok", "youtube": "YouTube", "truth": "Truth Social", "gab": "Gab", "vk": "VK",
+    "reddit": "Reddit", "weibo": "Weibo", "linkedin": "LinkedIn", "threads": "Threads", "bluesky": "Bluesky",
+}
+_EMBEDDED_PLATFORMS = {"twitter": "Twitter", "facebook": "Facebook", "instagram": "Instagram", "telegram": "Telegram"}
+_POST_NOUNS = frozenset("post posts tweet tweets video message thread retweet livestream".split())
+_TWEET_VERBS = frozenset("tweeted tweets tweet retweeted".split())
+_POSTING_VERBS = frozenset("wrote writes posted posts said says shared announced claimed published took".split())
+_MAX_PHRASE = 10
+_DETERMINERS = frozenset("a an the this that these those its his her their our my your some".split())
+
+
+@dataclass(slots=True)
+class _Found:
+    """A source candidate before merging: where it is mentioned and what it carries."""
+
+    key: str
+    name: str
+    type: str
+    named: bool
+    order: int
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    cue_spans: list[tuple[int, int]] = field(default_factory=list)  # mentions in a sourcing role (for claims)
+    url: str | None = None
+    quote_ids: list[str] = field(default_factory=list)
+
+
+class _Sources:
+    """Candidates merged by key, in order of first appearance."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.items: dict[str, _Found] = {}
+
+    def add(self, key: str, name: str, type_: str, named: bool, span: tuple[int, int] | None, *,
+            cue: bool = True, url: str | None = None, order: int | None = None) -> _Found | None:
+        if span is not None and (span[0] >= span[1] or self.doc.is_removed(*span) and type_ != "social_post"):
+            return None
+        found = self.items.get(key)
+        if found is None:
+            where = span[0] if span else (order if order is not None else len(self.doc.text))
+            found = self.items[key] = _Found(key, name, type_, named, where, url=url)
+        if span is not None:
+            found.order = min(found.order, span[0])
+            if not any(s < span[1] and span[0] < e for s, e in found.mentions):
+                found.mentions.append(span)
+            if cue:
+                found.cue_spans.append(span)
+        return found
+
+
+def _phrase(offset: int, head) -> tuple[int, int, list]:
+    """The noun phrase a head token stands for, in document offsets, kept short (no long relative clauses)."""
+    toks = list(head.subtree)
+    if len(toks) > _MAX_PHRASE:
+        toks = [t for t in toks if t.i <= head.i] + [
+            t for c in head.rights if c.dep_ in ("prep", "appos", "compound") for t in c.subtree
+        ][: _MAX_PHRASE]
+        toks.sort(key=lambda t: t.i)
+    while toks and (toks[-1].is_punct or toks[-1].dep_ in ("cc", "punct")):
+        toks.pop()
+    while toks and toks[0].is_punct:
+        toks.pop(0)
+    if not toks:
+        return offsets.start_of(offset, head), offsets.end_of(offset, head), [head]
+    return offsets.start_of(offset, toks[0]), offsets.end_of(offset, toks[-1]), toks
+
+
+def _without_determiner(text: str, toks: list, offset: int) -> str:
+    """The phrase text from its first content word ("a senior official" → "senior official")."""
+    start_tok = next((t for t in toks if t.lower_ not in _DETERMINERS and not t.is_punct), toks[0])
+    start = offsets.start_of(offset, start_tok)
+    end = offsets.end_of(offset, toks[-1])
+    return " ".join(text[start:end].split())
+
+
+def _has_name(toks: list) -> bool:
+    return any(t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") for t in toks)
+
+
+def _source_type(cluster_type: str) -> str:
+    return {"person": "person", "outlet": "outlet"}.get(cluster_type, "organisation")
+
+
+class _Builder:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.names = names_mod.names(doc.text)
+        self.out = _Sources(doc)
+        self.cluster_keys: dict[int, str] = {id(c): f"c{i}" for i, c in enumerate(self.names.clusters)}
+
+    # --- one named or anonymous source from a span of text -------------------------------------------------------
+    def from_cluster(self, cluster, span, *, cue=True):
+        return self.out.add(self.cluster_keys[id(cluster)], cluster.name, _source_type(cluster.type), True, span, cue=cue)
+
+    def from_phrase(self, offset: int, head, *, cue: bool = True):
+        """A source from a noun phrase in a sourcing role (a reporting verb's subject, "according to" X)."""
+        if head.pos_ == "PRON" or names_mod.is_pronoun(head.text):
+            return None
+        start, end, toks = _phrase(offset, head)
+        head_start, head_end = offsets.start_of(offset, head), offsets.end_of(offset, head)
+        cluster = self.names.at(head_start, head_end)
+        if cluster is not None and cluster.type not in ("group",):
+            span = next(((s, e) for s, e in cluster.mentions if s < head_end and head_start < e), (head_start, head_end))
+            return self.from_cluster(cluster, span, cue=cue)
+        word = head.lower_
+        if word in ANONYMOUS_NOUNS or (cluster is not None and cluster.type == "group"):
+            person = next((self.names.at(offsets.start_of(offset, t), offsets.end_of(offset, t)) for t in toks
+                           if t.ent_type_ == "PERSON"), None)
+            if person is not None and person.type == "person":  # "the spokesman, John Smith"
+                span = next((s, e) for s, e in person.mentions if start <= s < end)
+                return self.from_cluster(person, span, cue=cue)
+            name = _without_determiner(self.text, toks, offset)
+            return self.out.add("anon:" + names_mod.key(name), name, "person", False, (start, end), cue=cue)
+        if word in DOCUMENT_NOUNS or word in WEAK_DOCUMENT_NOUNS:
+            return self.document(offset, head, cue=cue)
+        if word in ORGANISATION_NOUNS:
+            name = _without_determiner(self.text, toks, offset)
+            return self.out.add("org:" + names_mod.key(name), name, "organisation", True, (start, end), cue=cue)
+        if head.pos_ == "PROPN":  # a name NER missed
+            name = names_mod.clean(self.text[start:end], person=True)
+            kind = "person" if 1 < len(name.split()) <= 3 and name.istitle() else "organisation"
+            return self.out.add(f"{kind}:" + names_mod.key(name), name, kind, True, (start, end), cue=cue)
+        return None
+
+    def document(self, offset: int, head, *, cue: bool = True):
+        """A document source: the noun with its modifiers and a "by/from/of X" complement."""
+        toks = [t for t in head.lefts if t.dep_ in ("amod", "compound", "nmod", "poss", "nummod", "det", "case")]
+        toks = [t for left in toks for t in left.subtree] + [head]
+        for right in head.rights:
+            if right.dep_ == "prep" and right.lower_ in ("by", "from", "of", "on") and len(list(right.subtree)) <= 8:
+                toks += list(right.subtree)
+            elif right.dep_ in ("compound", "nummod", "appos") and len(list(right.subtree)) <= 3:
+                toks += list(right.subtree)
+        toks.sort(key=lambda t: t.i)
+        start, end = offsets.start_of(offset, toks[0]), offsets.end_of(offset, toks[-1])
+        name = _without_determiner(self.text, toks, offset)
+        named = _has_name(toks) or any(t.like_num for t in toks)
+        bare = all(t.i == head.i or t.dep_ == "det" for t in toks)
+        if bare and toks[0].lower_ in ("the", "this", "that"):
+            # "the report" after "a report by Amnesty": the same document, the latest one with that noun
+            singular = head.lower_.rstrip("s")
+            for found in reversed(list(self.out.items.values())):
+                if found.type == "document" and any(w.rstrip("s") == singular for w in names_mod.key(found.name).split()):
+                    return self.out.add(found.key, found.name, "document", found.named, (start, end), cue=cue)
+        if head.lower_ == "resolution" and not named and bare:
+            return None  # "a resolution to the crisis"
+        return self.out.add("doc:" + names_mod.key(name), name, "document", named, (start, end), cue=cue)
+
+    # --- passes ---------------------------------------------------------------------------------------------------
+    def quotes(self) -> dict[str, _Found]:
+        """A source for each quote speaker; returns quote id → source candidate."""
+        linked: dict[str, _Found] = {}
+        for q in self.doc.quotes:
+            span = None
+            if q.speaker_start is not None and q.speaker_end is not None and q.speaker_start < q.speaker_end:
+                span = (q.speaker_start, q.speaker_end)
+            mention_text = self.text[span[0]:span[1]] if span else ""
+            cluster = self.names.at(*span) if span and not names_mod.is_pronoun(mention_text) else None
+            cluster = cluster or self.names.find(q.speaker)
+            use_span = span if span and not names_mod.is_pronoun(mention_text) else None
+            found = None
+            if cluster is not None:
+                found = self.from_cluster(cluster, use_span)
+                if found is not None and use_span is None and found.order > q.start:
+                    found.order = q.start
+            elif use_span is not None:
+                head = offsets.head_token(self.text, *use_span)
+                if head is not None:
+                    found = self.from_phrase(*head)
+                if found is None:
+                    name = names_mod.clean(q.speaker or mention_text, person=True)
+                    found = self.out.add("person:" + names_mod.key(name), name, "person", True, use_span)
+            elif q.speaker and not names_mod.is_pronoun(q.speaker):
+                name = names_mod.clean(q.speaker, person=True)
+                found = self.out.add("person:" + names_mod.key(name), name, "person", True, None, order=q.start)
+            if found is not None:
+                found.quote_ids.append(q.id)
+                linked[q.id] = found
+        return linked
+
+    def cues(self) -> None:
+        """Reporting verbs, "according to", "told <outlet>", documents in sourcing roles, social-post cues."""
+        for offset, tok in nlp.tokens(self.text):
+            word = tok.lower_
+            if word in REPORT_VERBS and tok.pos_ in ("VERB", "AUX"):
+                for child in tok.children:
+                    if child.dep_ == "nsubj":
+                        self.from_phrase(offset, child)
+                    elif child.dep_ == "agent":  # "as reported by Reuters"
+                        for pobj in child.children:
+                            if pobj.dep_ == "pobj":
+                                self.from_phrase(offset, pobj)
+                    elif child.dep_ == "dobj" and word in ("told", "tell", "tells"):
+                        cluster = self.names.at(offsets.start_of(offset, child), offsets.end_of(offset, child))
+                        if cluster is not None and cluster.type == "outlet":
+                            self.from_phrase(offset, child)
+                if word in _TWEET_VERBS:
+                    self.social(offset, tok, tok, "Twitter")
+            elif word == "according" and tok.i + 1 < len(tok.doc) and tok.nbor().lower_ == "to":
+                for pobj in tok.nbor().children:
+                    if pobj.dep_ == "pobj":
+                        self.from_phrase(offset, pobj)
+            elif tok.pos_ in ("NOUN", "PROPN") and word in DOCUMENT_NOUNS:
+                self.document(offset, tok)
+            elif tok.pos_ == "NOUN" and word in WEAK_DOCUMENT_NOUNS and tok.dep_ in ("dobj", "nsubjpass") and \
+                    tok.head.lower_ in _DOCUMENT_VERBS:
+                self.document(offset, tok)
+            if word in _POST_NOUNS and tok.pos_ == "NOUN":
+                platform = next((PLATFORMS[c.lower_] for c in tok.lefts if c.lower_ in PLATFORMS and
+                                 c.dep_ in ("compound", "amod", "nmod")), None)
+                if platform or word in ("tweet", "tweets", "retweet"):
+                    self.social(offset, tok, tok, platform or "Twitter")
+            if tok.dep_ == "pobj" and word in PLATFORMS and tok.text[:1].isupper() and tok.head.lower_ in ("on", "to") \
+                    and tok.head.head.lower_ in _POSTING_VERBS:
+                self.social(offset, tok.head.head, tok, PLATFORMS[word])
+
+    def social(self, offset: int, verb, cue_tok, platform: str) -> None:
+        """A social post cue: the account is the posting verb's subject when there is one."""
+        governor = verb
+        while governor.pos_ not in ("VERB", "AUX") and governor.head is not governor:
+            governor = governor.head
+        account, named = None, False
+        for child in governor.children:
+            if child.dep_ == "nsubj" and child.pos_ != "PRON":
+                cluster = self.names.at(offsets.start_of(offset, child), offsets.end_of(offset, child))
+                toks = _phrase(offset, child)[2]
+                account = cluster.name if cluster else _without_determiner(self.text, toks, offset)
+                named = cluster is not None or _has_name(toks)
+        if cue_tok.pos_ == "NOUN":  # "a Facebook post": the noun with what precedes it in its phrase
+            first = min((t for t in cue_tok.subtree if t.i <= cue_tok.i), key=lambda t: t.i)
+            start, end = offsets.start_of(offset, first), offsets.end_of(offset, cue_tok)
+        else:
+            start, end = offsets.start_of(offset, cue_tok), offsets.end_of(offset, cue_tok)
+        name = f"{account} on {platform}" if account else f"{platform} post"
+        key = "post:" + names_mod.key(platform) + ":" + names_mod.key(account or "").replace(" ", "")
+        self.out.add(key, name, "social_post", named, (start, end))
+
+    def outlets(self) -> None:
+        for cluster in self.names.clusters:
+            if cluster.type == "outlet":
+                for span in cluster.mentions:
+                    self.from_cluster(cluster, span)
+
+    def embedded_posts(self) -> None:
+        for post in self.doc.embedded_posts:
+            platform = _EMBEDDED_PLATFORMS.get(post.platform)
+            account = post.account.strip()
+            at = post.text.find(account) if account else -1
+            span = (post.start + at, post.start + at + len(account)) if at >= 0 else (post.start, post.end)
+            handle = names_mod.key(account).replace(" ", "")
+            key = "post:" + names_mod.key(platform or "") + ":" + handle
+            name = f"{account} on {platform}" if platform else account or "social media post"
+            self.out.add(key, name, "social_post", bool(account), span)
+
+    def links(self) -> None:
+        for link in self.doc.links:
+            parts = urlsplit(link.url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                continue
+            domain = re.sub(r"^www\d?\.", "", parts.hostname.lower())
+            self.out.add("link:" + link.url, domain, "link", True, (link.start, link.end), url=link.url)
+
+
+def _claim_source(doc: Document, claim, cue_starts: list[int], cue_index: list[tuple[int, int, _Found]]):
+    """The source named in a sourcing role inside the claim ("according to X, ..."), else (unless the claims stage
+    found it unsourced) in the claim's sentence."""
+    found = _first_within(claim.start, claim.end, cue_starts, cue_index)
+    if found is None and claim.sourcing != "asserted":
+        parsed = offsets.tokens_in(doc.text, claim.start, claim.end)
+        if parsed is not None:
+            offset, span = parsed
+            first, last = span[0].sent, span[-1].sent
+            start, end = offsets.start_of(offset, first[0]), offsets.end_of(offset, last[-1])
+            found = _first_within(start, end, cue_starts, cue_index)
+    return found
+
+
+def _first_within(start: int, end: int, cue_starts: list[int], cue_index: list[tuple[int, int, _Found]]):
+    for s, e, found in cue_index[bisect_left(cue_starts, start):]:
+        if s >= end:
+            break
+        if e <= end:
+            return found
+    return None
+
+
+def run(doc: Document) -> None:
+    """Add `doc.sources` and fill `source_id` on the quotes and claims they carry."""
+    doc.models["sources"] = nlp.model_info()
+    if not doc.text.strip():
+        return
+    b = _Builder(doc)
+    by_quote = b.quotes()
+    b.cues()
+    b.outlets()
+    b.embedded_posts()
+    b.links()
+
+    ordered = sorted(b.out.items.values(), key=lambda f: f.order)
+    ids: dict[str, Source] = {}
+    for found in ordered:
+        mentions: list[Mention] = [doc.span(s, e) for s, e in sorted(found.mentions)]
+        ids[found.key] = doc.add(Source, name=found.name, type=found.type, named=found.named, mentions=mentions,
+                                 url=found.url, quote_ids=list(dict.fromkeys(found.quote_ids)), claim_ids=[])
+    for q in doc.quotes:
+        if q.id in by_quote:
+            q.source_id = ids[by_quote[q.id].key].id
+
+    quote_of = {q.id: q for q in doc.quotes}
+    cue_index = sorted(((s, e, f) for f in ordered for s, e in f.cue_spans), key=lambda x: (x[0], x[1]))
+    cue_starts = [s for s, _, _ in cue_index]
+    for claim in doc.claims:
+        found = None
+        if claim.quote_id in by_quote:
+            found = by_quote[claim.quote_id]
+        if found is None:
+            found = _claim_source(doc, claim, cue_starts, cue_index)
+        if found is None:
+            found = next((by_quote[q.id] for q in doc.quotes if q.id in by_quote and q.start < claim.end
+                          and claim.start < q.end), None)
+        if found is None:
+            continue
+        source = ids[found.key]
+        claim.source_id = source.id
+        if claim.id not in source.claim_ids:
+            source.claim_ids.append(claim.id)
+        if claim.quote_id and claim.quote_id in quote_of and quote_of[claim.quote_id].source_id is None:
+            quote_of[claim.quote_id].source_id = source.id

@@ -1,0 +1,151 @@
+"""The actors stage on hand-written sentences: aliasing, surnames, labels (technique spans and parse), quoted flag."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import assert_offsets
+from unspun.document import Document, Quote, Removed, Technique
+from unspun.render import markdown, tsv
+from unspun.stages import actors
+
+
+def _run(doc: Document) -> Document:
+    actors.run(doc)
+    assert_offsets(doc.to_plain())
+    return doc
+
+
+def _actor(doc: Document, name: str):
+    hits = [a for a in doc.actors if a.name == name]
+    assert len(hits) == 1, [(a.name, a.type) for a in doc.actors]
+    return hits[0]
+
+
+def _technique(doc: Document, part: str, technique: str) -> None:
+    start = doc.text.index(part)
+    doc.add(Technique, start, start + len(part), technique=technique, score=0.9, definition_id="x")
+
+
+def test_us_aliases_are_one_state_when_the_text_names_the_us():
+    text = ("The United States sent a new envoy. Washington wants a deal by spring, and the Trump administration "
+            "has said so twice. America will not wait, a US diplomat added.")
+    doc = _run(Document(text=text))
+    us = _actor(doc, "United States")
+    assert us.type == "state"
+    assert [m.text for m in us.mentions] == ["United States", "Washington", "Trump administration", "America", "US"]
+
+
+def test_a_capital_alone_stays_a_place():
+    text = "Washington was cold and wet on Monday, and the ferries to the islands were cancelled."
+    doc = _run(Document(text=text))
+    assert all(a.name != "United States" for a in doc.actors)
+    assert _actor(doc, "Washington").type == "state"
+
+
+def test_russia_moscow_kremlin_and_demonyms():
+    text = ("Russia closed the border. Moscow blamed the weather, and the Kremlin said nothing more. "
+            "Russian troops stayed put while Russians queued at the crossing.")
+    doc = _run(Document(text=text))
+    russia = _actor(doc, "Russia")
+    assert [m.text for m in russia.mentions] == ["Russia", "Moscow", "Kremlin", "Russian"]
+    russians = _actor(doc, "Russians")
+    assert russians.type == "group" and [m.text for m in russians.mentions] == ["Russians"]
+
+
+def test_surname_joins_the_full_name_and_titles_are_dropped():
+    text = ("State Representative Dale Okafor spoke first. Later Okafor left the hall, and Mr. Okafor's aide "
+            "stayed. Priya Ramanathan did not attend.")
+    doc = _run(Document(text=text))
+    okafor = _actor(doc, "Dale Okafor")
+    assert okafor.type == "person" and [m.text for m in okafor.mentions] == ["Dale Okafor", "Okafor", "Okafor"]
+    assert _actor(doc, "Priya Ramanathan").type == "person"
+
+
+def test_labels_from_technique_spans():
+    text = "Putin is a ruthless dictator. The Kiev junta is a gang of thugs, and Ukraine knows it."
+    doc = Document(text=text)
+    _technique(doc, "ruthless dictator", "Name_Calling,Labeling")
+    _technique(doc, "gang of thugs", "Loaded_Language")
+    _technique(doc, "knows it", "Doubt")  # not a labelling technique: ignored
+    _run(doc)
+    putin = _actor(doc, "Putin")
+    assert [(lab.text, lab.technique) for lab in putin.labels] == [("ruthless dictator", "Name_Calling,Labeling")]
+    ukraine = _actor(doc, "Ukraine")
+    assert ("gang of thugs", "Loaded_Language") in [(lab.text, lab.technique) for lab in ukraine.labels]
+    assert all(lab.technique != "Doubt" for a in doc.actors for lab in a.labels)
+
+
+def test_technique_span_covering_a_mention_labels_its_head():
+    text = "The US-backed Jihadists shelled the market again."
+    doc = Document(text=text)
+    _technique(doc, "US-backed Jihadists", "Name_Calling,Labeling")
+    _run(doc)
+    jihadists = _actor(doc, "Jihadists")
+    assert jihadists.type == "group"
+    assert [(lab.text, lab.technique) for lab in jihadists.labels] == [("US-backed Jihadists", "Name_Calling,Labeling")]
+    assert _actor(doc, "United States").labels == []
+
+
+def test_attributive_labels_from_the_parse():
+    text = ("The US-backed Jihadists shelled the town. Ukraine watched as its criminal Prime Minister fled. "
+            "The corrupt regime in Kiev denied everything.")
+    doc = _run(Document(text=text))
+    assert [(lab.text, lab.technique) for lab in _actor(doc, "Jihadists").labels] == [("US-backed Jihadists", None)]
+    ukraine = [lab.text for lab in _actor(doc, "Ukraine").labels]
+    assert "criminal Prime Minister" in ukraine and "corrupt regime in Kiev" in ukraine
+    # neutral modifiers are not labels
+    plain = _run(Document(text="The former Soviet republic and the new French government met in Geneva."))
+    assert all(not a.labels for a in plain.actors)
+
+
+def test_quoted_flag_by_span_and_by_name():
+    text = ('Dale Okafor runs the roads office. "We fixed it," Okafor said. The mayor, Lena Ortiz, was not asked. '
+            "He added that Ortiz had no comment.")
+    doc = Document(text=text)
+    start = text.index("We fixed it")
+    speaker = text.index("Okafor said")
+    doc.add(Quote, start, start + 11, kind="direct", speaker="Dale Okafor", speaker_start=speaker,
+            speaker_end=speaker + 6)
+    start = text.index("Ortiz had no comment")
+    he = text.index("He added")
+    doc.add(Quote, start, start + 20, kind="indirect", speaker="Dale Okafor", speaker_start=he, speaker_end=he + 2)
+    _run(doc)
+    assert _actor(doc, "Dale Okafor").quoted is True
+    assert _actor(doc, "Lena Ortiz").quoted is False
+
+
+def test_removed_ranges_are_skipped():
+    text = "Reuters covered the vote.\nClick to share on Facebook\nThe council met in Leeds."
+    doc = Document(text=text)
+    start = text.index("Click")
+    doc.add(Removed, start, start + len("Click to share on Facebook"), reason="share-buttons")
+    _run(doc)
+    assert all("Facebook" not in m.text for a in doc.actors for m in a.mentions)
+
+
+@pytest.mark.parametrize("text", ["", " \n\t ", ".", "ok then", "no names here at all, just words.", "\u00ab \u201e\u201c"])
+def test_odd_text_gives_valid_output(text):
+    doc = _run(Document(text=text))
+    assert all(a.type in ("person", "state", "organisation", "group") for a in doc.actors)
+
+
+def test_huge_text_spans_parse_chunks():
+    para = ("The Kremlin said Moscow would respond. Dale Okafor, a senior aide, said the US-backed Jihadists "
+            "retreated. Okafor later left.\n\n")
+    text = para * (110_000 // len(para) + 1)
+    doc = _run(Document(text=text))
+    okafor = _actor(doc, "Dale Okafor")
+    copies = text.count(para)
+    assert len(okafor.mentions) >= 2 * copies - 2  # mentions found in both parse chunks
+    assert okafor.mentions[-1].start > 100_000
+
+
+def test_outputs_show_actors():
+    doc = _run(Document(text="NATO met in Brussels while the European Union argued."))
+    assert [a.type for a in doc.actors] == ["organisation", "organisation"]
+    assert _actor(doc, "European Union").mentions[0].text == "Brussels"
+    assert "## Actors" in markdown.render([doc])
+    rows = [r.split("\t") for r in tsv.render([doc]).splitlines()[1:]]
+    assert rows[0][1:3] == ["actors", "a0"] and rows[0][5] == "organisation" and rows[0][7] == "NATO"
+    assert doc.models["actors"]["name"].startswith("spacy/")

@@ -1,0 +1,141 @@
+"""The claims stage on hand-written text with the shipped model: sourcing, evidence assertions, quote links, offsets."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import EXAMPLES, assert_offsets, read_original
+from unspun.document import Document, Quote, Removed
+from unspun.runtime import claims_model
+from unspun.stages import claims
+
+MINISTER = '"The economy grew by 5% last year, the fastest rate since 1990," said the finance minister.'
+WORLD_BANK = "According to the World Bank, 3 million jobs were lost in the country in 2020."
+REPORTS = "Reports say that 200 soldiers died in the fighting near the border in March."
+HEDGED = "The air strike allegedly killed 40 civilians in the village of Kafr Nabl on Tuesday."
+IT_IS_CLAIMED = "It is claimed that the new vaccine caused 3,000 deaths in Germany last year."
+ASSERTED = "Unemployment rose to 12 percent in March, the highest level since 1983."
+NO_EVIDENCE = "No evidence has been produced for any of this."
+OBVIOUS = "It is obvious that the government knew all along."
+EVERYONE = "Everyone knows who is really behind this."
+SMALLTALK = "Thank you all so much, it is great to be here tonight."
+
+
+def analyse(*sentences: str, quotes: list[tuple[int, int]] = ()) -> Document:
+    doc = Document(text=" ".join(sentences))
+    for start, end in quotes:
+        doc.add(Quote, start, end, kind="direct", parts=[[start, end]])
+    claims.run(doc)
+    assert_offsets(doc.to_plain())
+    return doc
+
+
+def claim_for(doc: Document, sentence: str):
+    found = [c for c in doc.claims if c.text == sentence]
+    assert found, f"no claim for {sentence!r}; claims: {[c.text for c in doc.claims]}"
+    return found[0]
+
+
+def test_check_worthy_sentences_become_claims_and_small_talk_does_not():
+    doc = analyse(ASSERTED, SMALLTALK)
+    claim = claim_for(doc, ASSERTED)
+    assert claim.sourcing == "asserted" and claim.quote_id is None and claim.source_id is None
+    assert claims_model.load().threshold <= claim.checkworthy <= 1.0
+    assert not claim.evidence_assertion
+    assert all(c.text != SMALLTALK for c in doc.claims)
+
+
+def test_model_is_recorded():
+    doc = analyse(ASSERTED)
+    info = doc.models["claims"]
+    assert info["name"] and info["version"] and len(info["sha256"]) == 64
+
+
+def test_claim_inside_a_quote_is_attributed_and_linked():
+    content_end = MINISTER.index(",\" said") + 1
+    doc = analyse(MINISTER, quotes=[(1, content_end)])
+    claim = claim_for(doc, MINISTER)
+    assert claim.sourcing == "attributed" and claim.quote_id == doc.quotes[0].id
+
+
+def test_best_overlapping_quote_is_linked():
+    text = f"{ASSERTED} {MINISTER}"
+    second = len(ASSERTED) + 1
+    doc = Document(text=text)
+    doc.add(Quote, 0, 10, kind="direct")  # a small overlap with the first sentence only
+    doc.add(Quote, second + 1, second + MINISTER.index(",\" said") + 1, kind="direct")
+    claims.run(doc)
+    assert claim_for(doc, MINISTER).quote_id == "q1"
+    assert claim_for(doc, ASSERTED).quote_id is None  # 10 of 72 characters is not enough to link
+
+
+def test_inline_attribution_is_attributed_without_a_quote():
+    doc = analyse(WORLD_BANK, REPORTS)
+    for sentence in (WORLD_BANK, REPORTS):
+        claim = claim_for(doc, sentence)
+        assert claim.sourcing == "attributed" and claim.quote_id is None
+
+
+@pytest.mark.parametrize("sentence", [HEDGED, IT_IS_CLAIMED])
+def test_hedges(sentence):
+    assert claim_for(analyse(sentence), sentence).sourcing == "hedged"
+
+
+@pytest.mark.parametrize("sentence", [NO_EVIDENCE, OBVIOUS, EVERYONE])
+def test_evidence_assertions_are_kept_whatever_the_score(sentence):
+    claim = claim_for(analyse(SMALLTALK, sentence), sentence)
+    assert claim.evidence_assertion is True
+    assert claim.sourcing == "asserted"
+    assert 0.0 <= claim.checkworthy <= 1.0
+
+
+def test_evidence_assertion_patterns():
+    assert claims.evidence_assertion("There is no doubt that they lied.")
+    assert claims.evidence_assertion("The claims were baseless.")
+    assert claims.evidence_assertion("Clearly, the sanctions failed.")
+    assert not claims.evidence_assertion(ASSERTED)
+    assert not claims.evidence_assertion("The police found evidence at the scene.")
+
+
+def test_first_person_speech_is_not_attribution():
+    sentence = "I said it before: inflation reached 9 percent in June, the highest in 40 years."
+    claim = claim_for(analyse(sentence), sentence)
+    assert claim.sourcing == "asserted"
+
+
+def test_offsets_index_the_original_text_with_odd_spacing():
+    text = f"  Intro line.\r\n\r\n{ASSERTED}\u00a0\n\n«{WORLD_BANK}»  \t"
+    doc = Document(text=text)
+    claims.run(doc)
+    assert_offsets(doc.to_plain())
+    assert any(ASSERTED in c.text for c in doc.claims)
+
+
+def test_removed_ranges_are_skipped():
+    text = f"{ASSERTED} {REPORTS}"
+    doc = Document(text=text)
+    doc.add(Removed, 0, len(ASSERTED), reason="layout-widget")
+    claims.run(doc)
+    assert all(c.start >= len(ASSERTED) for c in doc.claims)
+    assert any(c.text == REPORTS for c in doc.claims)
+
+
+@pytest.mark.parametrize("text", [
+    "", "   \n\t ", "…", "🙂🙂🙂", "Die Arbeitslosigkeit stieg im März auf 12 Prozent.",
+    "「東京の人口は1400万人です。」", "a" * 20000, ("Breaking: " + "the number rose " * 400) + ".",
+    "\"unbalanced quote. 'another one. 5% of 300 people died",
+])
+def test_odd_text_gives_valid_output(text):
+    doc = Document(text=text)
+    claims.run(doc)
+    assert_offsets(doc.to_plain())
+    assert all(c.sourcing in ("attributed", "hedged", "asserted") for c in doc.claims)
+
+
+def test_example_article():
+    text = read_original(EXAMPLES / "wire-report.txt")
+    doc = Document(text=text)
+    claims.run(doc)
+    assert_offsets(doc.to_plain())
+    assert doc.claims, "a wire report has check-worthy claims"
+    assert [c.id for c in doc.claims] == [f"c{i}" for i in range(len(doc.claims))]

@@ -1,0 +1,100 @@
+"""The quotes stage with the shipped tagger, on hand-written articles: each quote kind, speakers, odd input."""
+
+import pytest
+
+from conftest import assert_offsets
+from unspun.document import Document
+from unspun.stages import quotes
+
+
+def _run(text: str) -> Document:
+    doc = Document(text=text)
+    quotes.run(doc)
+    assert_offsets(doc)
+    return doc
+
+
+def _find(doc: Document, fragment: str):
+    found = [q for q in doc.quotes if fragment in q.text]
+    assert found, f"no quote containing {fragment!r} in {[q.text for q in doc.quotes]}"
+    return found[0]
+
+
+def test_direct_quote_with_named_speaker():
+    doc = _run('The mayor, Jane Roe, spoke on Monday. "We will rebuild every school that was lost," Roe said.')
+    q = _find(doc, "We will rebuild")
+    assert q.kind == "direct"
+    assert q.speaker == "Jane Roe" and q.speaker_resolved_from == "name"
+    assert doc.text[q.speaker_start:q.speaker_end] == "Roe"
+    assert q.cue == "said"
+    assert doc.models["quotes"]["sha256"]
+
+
+def test_curly_split_quote_is_one_quote_in_two_parts():
+    doc = _run("“The bridge is safe,” said John Smith, the city engineer. “We tested it twice last month.”")
+    q = _find(doc, "The bridge is safe")
+    assert len(q.parts) == 2 and "tested it twice" in doc.text[q.parts[1][0]:q.parts[1][1]]
+    assert q.speaker == "John Smith"
+
+
+@pytest.mark.parametrize("sentence, fragment, speaker", [
+    ("Senator Mary Jones said that the budget would be balanced by next year.", "budget would be balanced", "Mary Jones"),
+    ("According to the World Health Organization, the outbreak has peaked in the region.", "outbreak has peaked", "World Health Organization"),
+    ("Governor Tom Baker told reporters the state would not raise taxes this year.", "not raise taxes", "Tom Baker"),
+    ("The defence minister, Ana Silva, warned that the border was no longer secure.", "border was no longer secure", "Ana Silva"),
+])
+def test_indirect_speech(sentence, fragment, speaker):
+    q = _find(_run(sentence), fragment)
+    assert q.kind == "indirect"
+    assert speaker in (q.speaker or "")
+
+
+def test_pronoun_speaker_resolves_to_the_person_named_before():
+    doc = _run("Maria Lopez, the union's president, spoke to workers on Friday. "
+               "She said the strike would continue until the company agreed to talks.")
+    q = _find(doc, "strike would continue")
+    assert q.speaker == "Maria Lopez" and q.speaker_resolved_from == "pronoun"
+    assert doc.text[q.speaker_start:q.speaker_end] == "She"
+
+
+def test_anonymous_source_keeps_the_mention():
+    q = _find(_run("Officials said the talks had collapsed after two days of meetings."), "talks had collapsed")
+    assert q.speaker == "Officials"
+
+
+def test_block_quote_after_a_colon():
+    doc = _run("The statement from the ministry read in full:\n\nThe ministry rejects every allegation made in the "
+               "report and will take legal action against its authors, who have spread lies about our work for years.")
+    q = _find(doc, "rejects every allegation")
+    assert q.kind in ("block", "indirect")
+
+
+def test_no_quotation_marks_at_all_is_fine():
+    doc = _run("The river rose by two metres overnight. Roads were closed in the valley.")
+    assert all(q.end <= len(doc.text) for q in doc.quotes)
+
+
+@pytest.mark.parametrize("text", [
+    'He said "this never ends.',                              # unbalanced
+    '"She told me \'run\' and I ran," Tom said.',              # nested
+    "« Nous resterons », a déclaré le ministre. „Wir bleiben“, sagte sie. 「我们会留下」他说。",  # other scripts
+    '"' + "This line is part of one very long quote.\n" * 500 + '" said the author.',  # a 500-line quote
+    '"' + "An article that is one long quote from start to end. " * 40 + '"',
+    "",
+    "   \n\n  ",
+])
+def test_odd_quoting_gives_valid_output(text):
+    doc = _run(text)
+    for q in doc.quotes:
+        assert q.kind in ("direct", "indirect", "block", "mixed")
+        assert all(0 <= s < e <= len(text) for s, e in q.parts)
+
+
+def test_removed_ranges_are_skipped():
+    from unspun.document import Removed
+
+    text = '"Buy our product now," said the advert. "The war is over," the general said.'
+    doc = Document(text=text)
+    doc.add(Removed, 0, 39, reason="layout-widget")
+    quotes.run(doc)
+    assert all(q.start >= 39 for q in doc.quotes)

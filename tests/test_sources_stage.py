@@ -1,0 +1,169 @@
+"""The sources stage on hand-written sentences: each source kind, named vs anonymous, quote and claim linking."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import assert_offsets
+from unspun.document import Claim, Document, EmbeddedPost, Link, Quote
+from unspun.render import markdown, tsv
+from unspun.stages import sources
+
+
+def _run(doc: Document) -> Document:
+    sources.run(doc)
+    assert_offsets(doc.to_plain())
+    return doc
+
+
+def _by_name(doc: Document, name: str):
+    hits = [s for s in doc.sources if s.name == name]
+    assert len(hits) == 1, [(s.name, s.type) for s in doc.sources]
+    return hits[0]
+
+
+def _at(text: str, part: str, nth: int = 0) -> tuple[int, int]:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(part, start + 1)
+    return start, start + len(part)
+
+
+def test_outlets_from_cues_and_gazetteer():
+    text = ("NBC reports that the ferry service will stop in May. As Zero Hedge concludes, the fares were never "
+            "sustainable. The harbour master told CNN the boats were old, and Moon of Alabama called the decision "
+            "a scandal. According to the Millbrook Herald, the council voted on Tuesday.")
+    doc = _run(Document(text=text))
+    for name in ("NBC News", "Zero Hedge", "CNN", "Moon of Alabama", "Millbrook Herald"):
+        src = _by_name(doc, name)
+        assert src.type == "outlet" and src.named
+    assert [m.text for m in _by_name(doc, "NBC News").mentions] == ["NBC"]
+    assert _by_name(doc, "Moon of Alabama").mentions[0].text == "Moon of Alabama"
+    assert doc.models["sources"]["name"].startswith("spacy/")
+
+
+def test_people_organisations_and_anonymous_sources():
+    text = ("Officials said the dam was inspected last year. A senior official at the water board denied any leak. "
+            "Sources say the repairs were delayed. Experts warned that the spillway could fail. "
+            "The ministry said it had no record of the complaint. Engineer Priya Ramanathan said the cracks were new.")
+    doc = _run(Document(text=text))
+    anonymous = {s.name: s for s in doc.sources if not s.named}
+    assert {"Officials", "senior official at the water board", "Sources", "Experts"} <= set(anonymous)
+    assert all(s.type == "person" for s in anonymous.values())
+    ministry = _by_name(doc, "ministry")
+    assert ministry.type == "organisation" and ministry.named
+    person = _by_name(doc, "Priya Ramanathan")
+    assert person.type == "person" and person.named
+
+
+def test_documents_and_repeat_mentions_merge():
+    text = ("A report by Amnesty International found forty cases of abuse. The report was ignored by the ministry. "
+            "Court documents show the memo was shredded. A UN resolution condemned the raids. According to the "
+            "county's own 2020 inventory, eleven bridges are in poor condition.")
+    doc = _run(Document(text=text))
+    report = _by_name(doc, "report by Amnesty International")
+    assert report.type == "document" and report.named
+    assert [m.text for m in report.mentions] == ["A report by Amnesty International", "The report"]
+    court = _by_name(doc, "Court documents")
+    assert court.type == "document" and not court.named
+    assert _by_name(doc, "memo").type == "document"
+    assert _by_name(doc, "UN resolution").named
+    assert _by_name(doc, "county's own 2020 inventory").type == "document"
+
+
+def test_social_posts_from_text_and_embedded_posts():
+    text = ("Mayor Lena Ortiz tweeted that the road would reopen. In a Facebook post, the residents' group "
+            "disagreed. Later the mayor wrote on Telegram that she was sorry.\n"
+            "Screenshot_2024-05-01 Lena Ortiz on Twitter.png\n"
+            "The road is open again! pic.twitter.com/abc123\n— Lena Ortiz (@LenaOrtiz) May 1, 2024\n")
+    doc = Document(text=text)
+    s, e = _at(text, "Screenshot_2024-05-01 Lena Ortiz on Twitter.png")
+    doc.add(EmbeddedPost, s, e, account="Lena Ortiz", platform="twitter")
+    s, e = _at(text, "The road is open again!")
+    e = text.index("2024\n", e) + 4
+    doc.add(EmbeddedPost, s, e, account="@LenaOrtiz", platform="twitter")
+    _run(doc)
+    posts = [x for x in doc.sources if x.type == "social_post"]
+    names = {p.name for p in posts}
+    # the tweet cue, the screenshot caption and the @handle under the tweet are one source
+    ortiz = _by_name(doc, "Lena Ortiz on Twitter")
+    assert {m.text for m in ortiz.mentions} == {"tweeted", "Lena Ortiz", "@LenaOrtiz"}
+    assert ortiz.named
+    assert any(p.name.endswith("on Facebook") for p in posts)
+    assert any(p.name.endswith("on Telegram") for p in posts)
+    assert len(names) == 3
+
+
+def test_links_become_sources_named_by_domain():
+    text = "The figures come from the census office and were checked by a local paper."
+    doc = Document(text=text, source_type="html")
+    s, e = _at(text, "census office")
+    doc.add(Link, s, e, url="https://www.census.example.gov/tables/2023?x=1")
+    s, e = _at(text, "a local paper")
+    doc.add(Link, s, e, url="http://news.example.org/story/1")
+    doc.add(Link, s, e, url="mailto:desk@example.org")
+    _run(doc)
+    links = [x for x in doc.sources if x.type == "link"]
+    assert [(x.name, x.url) for x in links] == [
+        ("census.example.gov", "https://www.census.example.gov/tables/2023?x=1"),
+        ("news.example.org", "http://news.example.org/story/1"),
+    ]
+    assert links[0].mentions[0].text == "census office"
+
+
+def test_quotes_and_claims_link_and_back_fill_source_id():
+    text = ('Governor Mara Quill said the bridge is safe. "It will stand for a century," Quill added. '
+            "According to Reuters, the bridge cost $41 million. The tolls doubled last year.")
+    doc = Document(text=text)
+    qs, qe = _at(text, "the bridge is safe")
+    ss, se = _at(text, "Governor Mara Quill")
+    doc.add(Quote, qs, qe, kind="indirect", speaker="Mara Quill", speaker_start=ss, speaker_end=se)
+    qs, qe = _at(text, "It will stand for a century,")
+    ss, se = _at(text, "Quill", 1)
+    doc.add(Quote, qs, qe, kind="direct", speaker="Mara Quill", speaker_start=ss, speaker_end=se)
+    cs, ce = _at(text, "It will stand for a century")
+    doc.add(Claim, cs, ce, checkworthy=0.7, sourcing="attributed", quote_id="q1")
+    cs, ce = _at(text, "According to Reuters, the bridge cost $41 million.")
+    doc.add(Claim, cs, ce, checkworthy=0.9, sourcing="attributed")
+    cs, ce = _at(text, "The tolls doubled last year.")
+    doc.add(Claim, cs, ce, checkworthy=0.8, sourcing="asserted")
+    _run(doc)
+    quill = _by_name(doc, "Mara Quill")
+    assert quill.type == "person" and quill.quote_ids == ["q0", "q1"] and quill.claim_ids == ["c0"]
+    assert [m.text for m in quill.mentions] == ["Governor Mara Quill", "Quill"]
+    reuters = _by_name(doc, "Reuters")
+    assert reuters.claim_ids == ["c1"]
+    assert [q.source_id for q in doc.quotes] == [quill.id, quill.id]
+    assert [c.source_id for c in doc.claims] == [quill.id, reuters.id, None]
+
+
+def test_pronoun_speaker_links_to_its_resolved_name():
+    text = "Dale Okafor runs the county roads office. He said the potholes would be fixed by June."
+    doc = Document(text=text)
+    qs, qe = _at(text, "the potholes would be fixed by June")
+    ss, se = _at(text, "He")
+    doc.add(Quote, qs, qe, kind="indirect", speaker="Dale Okafor", speaker_start=ss, speaker_end=se,
+            speaker_resolved_from="pronoun")
+    _run(doc)
+    okafor = _by_name(doc, "Dale Okafor")
+    assert okafor.quote_ids == ["q0"] and doc.quotes[0].source_id == okafor.id
+    assert all(m.text != "He" for m in okafor.mentions)
+
+
+@pytest.mark.parametrize("text", ["", "   \n", "ok", "!!!", "\u00ab\u00bb \u201c \u201d", "a" * 5000])
+def test_odd_text_gives_valid_output(text):
+    doc = _run(Document(text=text))
+    assert all(s.type in ("outlet", "person", "organisation", "document", "social_post", "link") for s in doc.sources)
+
+
+def test_ids_order_and_outputs():
+    text = "Reuters reported the strike. Officials said it was over. Reuters later corrected the figure."
+    doc = _run(Document(text=text))
+    assert [s.id for s in doc.sources] == [f"s{i}" for i in range(len(doc.sources))]
+    reuters = _by_name(doc, "Reuters")
+    assert reuters.id == "s0" and len(reuters.mentions) == 2
+    rows = [r.split("\t") for r in tsv.render([doc]).splitlines()[1:]]
+    assert ["sources", "s0", "", "", "outlet"] == rows[0][1:6] and rows[0][7] == "Reuters"
+    assert "## Sources" in markdown.render([doc])
+    again = Document.from_json(doc.to_json())
+    assert again.to_json() == doc.to_json()

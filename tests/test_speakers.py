@@ -1,0 +1,72 @@
+"""Speaker resolution: names, pronouns and descriptions, on hand-written text with the real spaCy model."""
+
+import pytest
+
+from unspun.runtime import nlp
+from unspun.speakers import EntityIndex, resolve
+
+TEXT = (
+    "Senator Ted Cruz spoke in Houston on Monday. \"We will win,\" Cruz said. He added that the fight was not over. "
+    "The Pentagon said the strike was lawful. The group, Amnesty International, disagreed. Officials said the plan "
+    "was dead. The senator later denied it. His office declined to comment. The group said it would appeal. "
+    "The spokesman said nothing."
+)
+
+
+@pytest.fixture(scope="module")
+def index():
+    return EntityIndex(TEXT, list(nlp.entities(TEXT)))
+
+
+def _resolve(index, mention, after=0, **kw):
+    """Resolve `mention`, found as the first words of its context (e.g. "Cruz said" resolves "Cruz")."""
+    start = TEXT.index(mention, after)
+    word = mention.split()[0] if mention.split()[0] not in ("The", "His") else " ".join(mention.split()[:2])
+    return resolve(TEXT, start, start + len(word), index, **kw)
+
+
+def test_surname_expands_to_the_full_name(index):
+    r = _resolve(index, "Cruz said")
+    assert (r.name, r.resolved_from) == ("Ted Cruz", "name")
+
+
+def test_pronoun_takes_the_nearest_person(index):
+    r = _resolve(index, "He added")
+    assert (r.name, r.resolved_from) == ("Ted Cruz", "pronoun")
+
+
+def test_pronoun_prefers_the_person_quoted_just_before(index):
+    r = _resolve(index, "He added", recent_person="Jane Roe")
+    assert r.name == "Jane Roe"
+
+
+def test_named_organisation(index):
+    r = _resolve(index, "The Pentagon")
+    assert r.resolved_from == "name" and "Pentagon" in r.name
+
+
+def test_anonymous_sources_stay_as_written(index):
+    r = _resolve(index, "Officials")
+    assert (r.name, r.resolved_from) == ("Officials", "description")
+
+
+def test_title_description_needs_support_in_the_text(index):
+    assert _resolve(index, "The senator").name == "Ted Cruz"
+    # no earlier "spokesman X": the mention itself, not a guess
+    assert _resolve(index, "The spokesman").name == "The spokesman"
+
+
+def test_possessive_office_speaks_for_the_person(index):
+    r = _resolve(index, "His office")
+    assert (r.name, r.resolved_from) == ("Ted Cruz", "description")
+
+
+def test_the_group_takes_the_nearest_organisation(index):
+    r = _resolve(index, "The group", TEXT.index("The group said"))
+    assert (r.name, r.resolved_from) == ("Amnesty International", "description")
+
+
+def test_pronoun_with_no_antecedent_returns_the_mention():
+    text = "She said it was fine."
+    idx = EntityIndex(text, list(nlp.entities(text)))
+    assert resolve(text, 0, 3, idx).name == "She"
