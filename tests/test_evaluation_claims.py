@@ -33,7 +33,7 @@ def make_data(root):
 
 def test_split_of_the_small_folder(tmp_path):
     s = split(make_data(tmp_path))
-    assert s.test and s.val and len(s.ct19_test) == 16 and len(s.ct19_train) == 8
+    assert s.test and s.val and len(s.ct19_test) == 16 and {r.group for r in s.ct19_test} == {CT19_TEST_DEBATES[0], CT19_TEST_DEBATES[-1]}
 
 
 def test_eval_claims_json(tmp_path):

@@ -272,3 +272,33 @@ def test_web_ui_login_session_and_csrf(exposed, stored):
     assert r.status_code == 303
     exposed.cookies.delete("unspun_session")
     assert exposed.get("/recent", follow_redirects=False).status_code == 303
+
+
+# --- the corpus dashboard -----------------------------------------------------------------------------------------
+def test_dashboard_charts_link_to_their_documents(tmp_path):
+    import html as htmllib
+
+    from test_render_html import full_document
+
+    store = Store(f"sqlite:///{tmp_path / 'dash.db'}")
+    for site, date in (("Ledger", "2024-05-02"), ("Gazette", "2024-06-10")):
+        doc = full_document()
+        doc.metadata.site, doc.metadata.date = site, date
+        store.save(doc, site=site)
+    app = create_app(ServerConfig(warm_up=False), store=store)
+    with TestClient(app, base_url=BASE) as c:
+        r = c.get("/dashboard", params={"a": "Ledger", "b": "Gazette"})
+        assert r.status_code == 200
+        titles = re.findall(r"<figcaption>([^<]*)", r.text)
+        assert {"Technique rate by site", "Technique rate by month", "Ledger compared with Gazette",
+                "Most quoted speakers", "Sources leaned on most"} <= set(titles)
+        assert "so-called board" in r.text  # actors and their labels
+        links = [htmllib.unescape(h) for h in re.findall(r'xlink:href="([^"]*)"', r.text)]
+        assert links and all(h.startswith("corpus/documents?") for h in links)
+        for link in {links[0], next(h for h in links if "speaker=" in h)}:
+            listing = c.get("/" + link)
+            assert listing.status_code == 200 and "Harbour &lt;Swindle&gt;" in listing.text and "/documents/" in listing.text
+        one_site = c.get("/corpus/documents", params={"site": "Ledger"}).text
+        assert "Documents (1)" in one_site
+        assert c.get("/dashboard", params={"since": "not a date"}).status_code == 400
+    store.close()

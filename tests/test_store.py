@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
-import pytest
-
 from unspun.corpus.store import Analysed, Failure, Store, content_hash, normalize_date, normalize_url
-from unspun.document import Actor, ActorLabel, Claim, Document, Mention, Metadata, Quote, Technique
+from unspun.document import Actor, ActorLabel, Claim, Document, Metadata, Quote, Technique
 from unspun.errors import DatabaseError
 from unspun.pipeline import analyze_text
 
@@ -113,7 +112,7 @@ def test_reopen_is_at_head_and_keeps_data(db_url):
     doc_id = Store(db_url).save(make_doc())
     store = Store(db_url)
     with store.connect() as conn:
-        assert conn.execute(sa.text("select version_num from alembic_version")).scalar_one() == "0001"
+        assert conn.execute(sa.text("select version_num from alembic_version")).scalar_one() == "0002"
     assert store.get(doc_id) is not None
     store.close()
 

@@ -6,6 +6,7 @@ here can reach another machine, even by mistake.
 
 from __future__ import annotations
 
+import gzip
 import ipaddress
 import socket
 import threading
@@ -13,6 +14,7 @@ import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import SimpleNamespace
+from urllib.parse import quote, unquote
 
 import pytest
 
@@ -23,6 +25,7 @@ from unspun.ingest.url import Fetched, fetch, is_public_address
 
 MAX = 100_000
 BIG = 3 * MAX
+GZIP_BOMB = gzip.compress(b"z" * (50 * MAX))
 ARTICLE = (
     "<!doctype html><html><head><meta charset='utf-8'><title>Ünïcode news</title></head>"
     "<body><article><p>The minister said “nothing is decided”.</p></article></body></html>"
@@ -107,6 +110,14 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.write(b"HTTP/1.0 200 OK\r\n")
                 self.wfile.flush()
                 self._drip(b"X-Drip: " + b"y" * 100)
+            elif path.startswith("/go?to="):  # redirect to any URL (percent-encoded in the query)
+                self._redirect(unquote(path[len("/go?to="):]))
+            elif path.startswith("/slow-redirect/"):  # each hop is quick alone; the chain is not
+                n = int(path.rsplit("/", 1)[1])
+                time.sleep(0.4)
+                self._redirect(f"/slow-redirect/{n - 1}" if n > 0 else "/article")
+            elif path == "/gzip-bomb":  # tiny on the wire, BIG once decoded, despite our Accept-Encoding: identity
+                self._send(200, GZIP_BOMB, {"Content-Type": "text/plain", "Content-Encoding": "gzip"})
             elif path == "/404":
                 self.send_error(404)
             elif path == "/500":
@@ -533,3 +544,142 @@ def test_tls_to_a_plain_http_server_is_unreachable(server: SimpleNamespace) -> N
 )
 def test_parse_content_type(header: str | None, expected: tuple[str | None, str | None]) -> None:
     assert url_mod._parse_content_type(header) == expected
+
+
+# ------------------------------------------------------------------------------ hardening: every SSRF case, end to end
+
+# Every kind of address that must never be connected to, in IPv4, IPv6 and IPv4-mapped IPv6.
+NOT_PUBLIC = [
+    "127.0.0.1", "127.8.9.10", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1",
+    "224.0.0.1", "239.255.255.250", "0.0.0.0", "255.255.255.255",
+    "::1", "::", "fe80::1", "fc00::1", "fd00::1", "ff02::1", "ff05::1:3",
+    "::ffff:127.0.0.1", "::ffff:10.0.0.1", "::ffff:169.254.169.254", "::ffff:224.0.0.1", "::ffff:0.0.0.0",
+]
+
+
+def _resolver(answers: dict[str, list[str]], calls: list[str]):
+    """A getaddrinfo that answers only the given names, with the given addresses, and records each call."""
+
+    def getaddrinfo(host: object, port: object, *args: object, **kwargs: object) -> list[tuple]:
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        calls.append(name)
+        if _is_literal(name):
+            fam = socket.AF_INET6 if ":" in name else socket.AF_INET
+            return [(fam, socket.SOCK_STREAM, 6, "", (name, int(port or 0)) if fam == socket.AF_INET else (name, int(port or 0), 0, 0))]
+        ips = answers[name] if name in answers else []
+        if not ips:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        ip = ips.pop(0) if len(ips) > 1 else ips[0]  # a list of several answers: one per call (rebinding)
+        fam = socket.AF_INET6 if ":" in ip else socket.AF_INET
+        addr = (ip, int(port or 0)) if fam == socket.AF_INET else (ip, int(port or 0), 0, 0)
+        return [(fam, socket.SOCK_STREAM, 6, "", addr)]
+
+    return getaddrinfo
+
+
+@pytest.mark.parametrize("ip", NOT_PUBLIC)
+def test_literal_of_every_non_public_kind_is_refused(ip: str, net: SimpleNamespace) -> None:
+    host = f"[{ip}]" if ":" in ip else ip
+    with pytest.raises(UrlRefusedError, match="not a public address"):
+        fetch(f"http://{host}:8080/x", max_bytes=MAX)
+    assert net.connects == [] and net.lookups == []
+
+
+@pytest.mark.parametrize("ip", NOT_PUBLIC)
+def test_hostname_resolving_to_every_non_public_kind_is_refused(
+    ip: str, monkeypatch: pytest.MonkeyPatch, net: SimpleNamespace, closed_port: int
+) -> None:
+    # The check is on the resolved address: a name is fine until it resolves to one of these.
+    calls: list[str] = []
+    monkeypatch.setattr(socket, "getaddrinfo", _resolver({"news.example": [ip]}, calls))
+    with pytest.raises(UrlRefusedError, match=f"resolves to {ip}") as info:
+        fetch(f"http://news.example:{closed_port}/story", max_bytes=MAX)
+    assert info.value.exit_code == 77
+    assert calls == ["news.example"] and net.connects == []
+
+
+def test_dns_rebinding_connects_to_the_checked_address(
+    server: SimpleNamespace, monkeypatch: pytest.MonkeyPatch, net: SimpleNamespace
+) -> None:
+    # The first answer passes the policy (here: only 127.0.0.1 is allowed); every later answer is 127.0.0.2.
+    # A second look-up at connect time would pick the rebound address; the backend must connect to the checked one.
+    calls: list[str] = []
+    monkeypatch.setattr(socket, "getaddrinfo", _resolver({"rebind.example": ["127.0.0.1", "127.0.0.2"]}, calls))
+    got = url_mod._fetch(
+        f"http://rebind.example:{server.port}/article", max_bytes=MAX, timeout=5, allowed=lambda ip: ip == "127.0.0.1"
+    )
+    assert got.content == ARTICLE
+    assert calls.count("rebind.example") == 1
+    assert net.connects == ["127.0.0.1"]
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["http://[::ffff:169.254.169.254]/latest", "http://[fe80::1]/", "http://[ff02::1]/", "http://0.0.0.0/",
+     "http://[::ffff:10.0.0.1]:8080/", "http://224.0.0.1/", "http://10.0.0.1/", "http://[fd00::1]/",
+     "http://2852039166/"],  # 2852039166 == 169.254.169.254 as one number
+)
+def test_redirect_to_non_public_literal_is_refused(target: str, server: SimpleNamespace, net: SimpleNamespace) -> None:
+    with pytest.raises(UrlRefusedError, match="redirects to a refused URL"):
+        url_mod._fetch(f"{server.base}/go?to={quote(target, safe='')}", max_bytes=MAX, timeout=5, allowed=_loopback_or_public)
+    assert set(net.connects) == {"127.0.0.1"}
+
+
+@pytest.mark.parametrize("ip", ["169.254.169.254", "10.0.0.1", "::ffff:127.0.0.2", "fe80::1"])
+def test_redirect_to_hostname_resolving_to_non_public_is_refused(
+    ip: str, server: SimpleNamespace, monkeypatch: pytest.MonkeyPatch, net: SimpleNamespace
+) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(socket, "getaddrinfo", _resolver({"internal.example": [ip]}, calls))
+    target = quote(f"http://internal.example:{server.port}/article", safe="")
+    with pytest.raises(UrlRefusedError, match=f"resolves to {ip}"):
+        url_mod._fetch(f"{server.base}/go?to={target}", max_bytes=MAX, timeout=5, allowed=_loopback_or_public)
+    assert "internal.example" in calls and set(net.connects) == {"127.0.0.1"}
+
+
+@pytest.mark.parametrize(
+    "target", ["ftp://example.com/x", "gopher://127.0.0.1:70/_x", "data:text/html,hi", "dict://127.0.0.1:11211/",
+               "ldap://127.0.0.1/", "jar:http://x/!/", "//user:pw@127.0.0.1/", "http://user:pw@127.0.0.1:{port}/article"],
+)
+def test_redirect_to_bad_scheme_or_credentials_is_refused(target: str, server: SimpleNamespace) -> None:
+    hits = len(server.hits)
+    target = quote(target.format(port=server.port), safe="")
+    with pytest.raises(UrlRefusedError, match="redirects to a refused URL"):
+        fetch(f"{server.base}/go?to={target}", max_bytes=MAX, allow_private=True)
+    assert len(server.hits) == hits + 1  # the redirect target was never requested
+
+
+def test_compressed_body_is_limited_by_its_decoded_size(server: SimpleNamespace) -> None:
+    assert len(GZIP_BOMB) < MAX  # small on the wire
+    with pytest.raises(InputDataError, match="over the limit"):
+        fetch(f"{server.base}/gzip-bomb", max_bytes=MAX, allow_private=True)
+
+
+def test_time_limit_covers_the_whole_redirect_chain(server: SimpleNamespace) -> None:
+    # Four hops of 0.4 s each: every hop is well inside a 1 s timeout, the chain is not.
+    started = time.monotonic()
+    with pytest.raises(UrlUnreachableError, match="timed out"):
+        fetch(f"{server.base}/slow-redirect/3", max_bytes=MAX, timeout=1.0, allow_private=True)
+    assert time.monotonic() - started < 2.0
+
+
+def test_proxy_environment_is_ignored(server: SimpleNamespace, monkeypatch: pytest.MonkeyPatch, closed_port: int) -> None:
+    # A proxy would connect on our behalf, unchecked: the fetcher must not read proxy settings at all.
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.setenv(name, f"http://127.0.0.1:{closed_port}")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    assert fetch(f"{server.base}/article", max_bytes=MAX, allow_private=True).content == ARTICLE
+
+
+def test_private_addresses_are_refused_by_default_from_the_cli(server: SimpleNamespace) -> None:
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in __import__("os").environ.items() if k != url_mod.ALLOW_PRIVATE_ENV}
+    run = subprocess.run(
+        [sys.executable, "-m", "unspun", "analyze", f"{server.base}/article", "--stages", "", "-f", "json"],
+        capture_output=True, text=True, env=env, timeout=60,
+    )
+    assert run.returncode == 77, run.stderr
+    assert "not a public address" in run.stderr and "Traceback" not in run.stderr and run.stdout == ""

@@ -41,6 +41,8 @@ GROUP_NOUNS = {
     "terrorists": "Terrorists", "nazis": "Nazis", "neo-nazis": "Neo-Nazis", "fascists": "Fascists",
     "globalists": "Globalists", "oligarchs": "Oligarchs", "mercenaries": "Mercenaries",
 }
+# Where people post, not who they are: never an actor by themselves.
+PLATFORM_NAMES = frozenset("twitter x facebook telegram instagram tiktok youtube reddit weibo linkedin".split())
 _ENTITY_TYPES = {"PERSON": "person", "ORG": "organisation", "GPE": "state", "NORP": "group"}
 _ADJECTIVAL = frozenset(("amod", "compound", "nmod", "npadvmod"))
 _ACRONYM_AFTER = re.compile(r"\s*[(\[]\s*([A-Z][A-Za-z.&-]{1,9})\s*[)\]]")
@@ -97,14 +99,12 @@ class Names:
     clusters: list[Cluster]
     _starts: list[int]
     _spans: list[tuple[int, int, int]]  # (start, end, cluster index), sorted
+    _longest: int = 0
 
     def at(self, start: int, end: int) -> Cluster | None:
         """The cluster with a mention overlapping [start, end); the first one when several do."""
-        i = bisect_left(self._starts, start)
-        # a mention starting before `start` can still overlap; step back over short mentions
-        j = i
-        while j > 0 and start - self._spans[j - 1][0] < 200:
-            j -= 1
+        # a mention starting before `start` can still overlap it: step back by the longest mention's length
+        j = bisect_left(self._starts, start - self._longest)
         for s, e, c in self._spans[j:]:
             if s >= end:
                 break
@@ -201,22 +201,22 @@ def _mentions(text: str) -> list[_Mention]:
                     out.append(_Mention(start, end, entry.kind, entry.name, "g:" + entry.name))
                 else:
                     group = gazetteer.group_name(entry) or surface
-                    out.append(_Mention(start, end, "group", group, "group:" + key(group)))
+                    out.append(_Mention(start, end, "group", group, "n:" + key(group)))
                 continue
             kind = entry.kind
             out.append(_Mention(start, end, kind, entry.name, "g:" + entry.name, metonym=role == "metonym"))
             continue
         kind = _ENTITY_TYPES.get(payload)
-        if kind is None:
-            continue  # a date, a number, a place: it only blocks shorter aliases inside it
+        if kind is None or "\n" in surface:
+            continue  # a date, a number, a place, a run across lines: it only blocks shorter aliases inside it
         if kind == "group" and _adjectival(text, start, end):
             continue  # "Islamist militants": the noun is the actor, not the adjective
         name = clean(surface, person=kind == "person")
-        if not name or is_pronoun(name):
-            continue
+        if not name or is_pronoun(name) or key(name) in TITLES or key(name) in PLATFORM_NAMES:
+            continue  # "State" split off "State Representative", "Twitter" in "took to Twitter"
         if kind == "organisation" and gazetteer.looks_like_outlet(name):
             kind = "outlet"
-        out.append(_Mention(start, end, kind, name, f"{kind}:{key(name)}"))
+        out.append(_Mention(start, end, kind, name, "n:" + key(name)))
     # group nouns that NER leaves untagged
     starts = [m.start for m in out]
     extra = []
@@ -226,7 +226,7 @@ def _mentions(text: str) -> list[_Mention]:
             s = offsets.start_of(offset, tok)
             i = bisect_right(starts, s) - 1
             if i < 0 or out[i].end <= s:
-                extra.append(_Mention(s, offsets.end_of(offset, tok), "group", canonical, "group:" + key(canonical)))
+                extra.append(_Mention(s, offsets.end_of(offset, tok), "group", canonical, "n:" + key(canonical)))
     out.extend(extra)
     out.sort(key=lambda m: m.start)
     return out
@@ -308,22 +308,25 @@ def names(text: str) -> Names:
     _link_acronyms(text, mentions)
     supported = {m.ckey for m in mentions if not m.metonym}
     clusters: dict[str, Cluster] = {}
+    votes: dict[str, dict[str, int]] = {}
     for m in mentions:
         ckey, name, kind = m.ckey, m.name, m.type
         if m.metonym and ckey not in supported:
             # "Washington" with no other sign of the United States stays a place of its own
             name = clean(text[m.start:m.end])
-            ckey, kind = "state:" + key(name), "state"
+            ckey, kind = "n:" + key(name), "state"
         c = clusters.get(ckey)
         if c is None:
             c = clusters[ckey] = Cluster(name=name, type=kind)
+            votes[ckey] = {}
         elif kind == "person" and len(name.split()) > len(c.name.split()):
             c.name = name
-        if c.type != "person" and kind == "person":
-            c.type = "person"
+        # NER may call one name a person here and an organisation there: the most frequent type wins
+        votes[ckey][kind] = votes[ckey].get(kind, 0) + 1
+        c.type = max(votes[ckey], key=lambda t: (votes[ckey][t], t == "person"))
         c.mentions.append((m.start, m.end))
         c.keys.add(key(name))
         c.keys.add(key(clean(text[m.start:m.end], person=kind == "person")))
     ordered = sorted(clusters.values(), key=lambda c: c.mentions[0][0])
     spans = sorted((s, e, i) for i, c in enumerate(ordered) for s, e in c.mentions)
-    return Names(ordered, [s for s, _, _ in spans], spans)
+    return Names(ordered, [s for s, _, _ in spans], spans, max((e - s for s, e, _ in spans), default=0))

@@ -34,6 +34,7 @@ REQUIRES: dict[str, tuple[str, ...]] = {
 # Stages that exist in this version, by name → module. Each issue that builds a stage adds it here.
 STAGES: dict[str, str] = {
     "techniques": "unspun.stages.techniques",
+    "quotes": "unspun.stages.quotes",
     "claims": "unspun.stages.claims",
     "sources": "unspun.stages.sources",
     "actors": "unspun.stages.actors",

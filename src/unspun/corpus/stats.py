@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from unspun.corpus.schema import documents as D
 from unspun.corpus.schema import spans as S
+from unspun.corpus.schema import technique_counts as TC
 from unspun.corpus.store import Store, normalize_date
 from unspun.errors import UsageError
 
@@ -20,10 +21,12 @@ GROUPS = ("site", "month", "week")
 UNKNOWN = "unknown"
 
 
-def _group_col(by: str):
+def _group_col(by: str, table=D):
+    """The grouping column, raw: grouping on a bare indexed column lets SQLite stream groups in index order.
+    NULL (no site, no date) is reported as "unknown"."""
     if by not in GROUPS:
         raise UsageError(f"--by must be one of {', '.join(GROUPS)}, not {by!r}")
-    return sa.func.coalesce(D.c[by], UNKNOWN)
+    return table.c[by]
 
 
 def _date(value: str | None, flag: str) -> str | None:
@@ -35,20 +38,24 @@ def _date(value: str | None, flag: str) -> str | None:
     return iso
 
 
-def _filters(sites=None, since=None, until=None, keyword=None, site=None) -> list:
-    """WHERE clauses shared by every statistic: analysed documents only, then the user's filters."""
-    where = [D.c.status == "ok"]
+def _filters(sites=None, since=None, until=None, keyword=None, site=None, table=D) -> list:
+    """WHERE clauses shared by every statistic: analysed documents only, then the user's filters.
+
+    `table` is `documents` or `technique_counts` (which carries site and date itself and holds analysed documents only).
+    """
+    where = [D.c.status == "ok"] if table is D else []
     wanted = [s for s in (sites or []) if s] + ([site] if site else [])
     if wanted:
-        where.append(D.c.site.in_(wanted))
+        where.append(table.c.site.in_(wanted))
     since, until = _date(since, "--since"), _date(until, "--until")
     if since:
-        where.append(D.c.date >= since)
+        where.append(table.c.date >= since)
     if until:
-        where.append(D.c.date <= until + "\uffff")  # the whole `until` day counts
+        where.append(table.c.date <= until + "\uffff")  # the whole `until` day counts
     if keyword:
         escaped = keyword.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        where.append(D.c.text.ilike(f"%{escaped}%", escape="\\"))
+        match = D.c.text.ilike(f"%{escaped}%", escape="\\")
+        where.append(match if table is D else table.c.doc_pk.in_(sa.select(D.c.pk).where(D.c.status == "ok", match)))
     return where
 
 
@@ -66,10 +73,10 @@ def compute(store: Store, by: str = "site", sites: list[str] | None = None, sinc
                   sa.func.sum(D.c.n_claims).label("claims"), sa.func.sum(D.c.n_asserted_claims).label("asserted"))
         .where(*where).group_by(group)
     )
+    tgroup = _group_col(by, TC)
     tech_q = (
-        sa.select(group.label("g"), S.c.label, sa.func.count())
-        .select_from(S.join(D, D.c.pk == S.c.doc_pk))
-        .where(S.c.kind == "techniques", *where).group_by(group, S.c.label)
+        sa.select(tgroup.label("g"), TC.c.technique, sa.func.sum(TC.c.n))
+        .where(*_filters(sites, since, until, keyword, table=TC)).group_by(tgroup, TC.c.technique)
     )
 
     def run():
@@ -79,14 +86,15 @@ def compute(store: Store, by: str = "site", sites: list[str] | None = None, sinc
     doc_rows, tech_rows = store._guard(run)
     per_group: dict[str, dict[str, int]] = {}
     for g, label, n in tech_rows:
-        per_group.setdefault(g, {})[label] = n
+        per_group.setdefault(g if g is not None else UNKNOWN, {})[label] = int(n)
     rows = []
     for r in doc_rows:
         words = int(r.words or 0)
         total = int(r.techniques or 0)
+        g = r.g if r.g is not None else UNKNOWN
         rows.append({
-            "group": r.g, "documents": int(r.documents), "words": words,
-            "techniques": dict(sorted(per_group.get(r.g, {}).items())),
+            "group": g, "documents": int(r.documents), "words": words,
+            "techniques": dict(sorted(per_group.get(g, {}).items())),
             "rate_per_1000_words": round(1000.0 * total / words, 3) if words else 0.0,
             "quotes": int(r.quotes or 0), "claims": int(r.claims or 0), "asserted_claims": int(r.asserted or 0),
         })
@@ -120,11 +128,13 @@ def compare(store: Store, site_a: str, site_b: str, since: str | None = None, un
 
 
 def _top(store: Store, kind: str, cols, site: str | None, limit: int, extra_where=()) -> list:
+    """Spans exist only for analysed documents, so without a site filter no join to documents is needed."""
+    where = [S.c.kind == kind, *extra_where]
+    if site:
+        where.append(S.c.doc_pk.in_(sa.select(D.c.pk).where(D.c.site == site)))
     q = (
         sa.select(*cols, sa.func.count().label("n"), sa.func.count(sa.distinct(S.c.doc_pk)).label("docs"))
-        .select_from(S.join(D, D.c.pk == S.c.doc_pk))
-        .where(S.c.kind == kind, *extra_where, *_filters(site=site))
-        .group_by(*cols).order_by(sa.desc("n"), *cols).limit(limit)
+        .where(*where).group_by(*cols).order_by(sa.desc("n"), *cols).limit(limit)
     )
 
     def run():
@@ -160,8 +170,10 @@ def documents(store: Store, *, by: str | None = None, group: str | None = None, 
     where = _filters(sites, since, until, keyword)
     if by is not None and group is not None:
         col = _group_col(by)
-        where.append(col == group)
-    for kind, col, value in (("techniques", S.c.label, technique), ("quotes", S.c.name, speaker),
+        where.append(col.is_(None) if group == UNKNOWN else col == group)
+    if technique is not None:
+        where.append(D.c.pk.in_(sa.select(TC.c.doc_pk).where(TC.c.technique == technique)))
+    for kind, col, value in (("quotes", S.c.name, speaker),
                              ("sources", S.c.name, source), ("actor_labels", S.c.name, actor)):
         if value is not None:
             where.append(D.c.pk.in_(sa.select(S.c.doc_pk).where(S.c.kind == kind, col == value)))

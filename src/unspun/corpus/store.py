@@ -21,7 +21,7 @@ import orjson
 import sqlalchemy as sa
 
 from unspun import __version__
-from unspun.corpus.schema import documents, spans
+from unspun.corpus.schema import documents, spans, technique_counts
 from unspun.document import KINDS, Document
 from unspun.errors import DatabaseError, UsageError
 
@@ -251,6 +251,9 @@ class Store:
                     flat = [dict(s, doc_pk=pks[doc_id]) for doc_id, ss in span_rows.items() for s in ss]
                     if flat:
                         conn.execute(spans.insert(), flat)
+                    counts = technique_count_rows(rows, span_rows, pks)
+                    if counts:
+                        conn.execute(technique_counts.insert(), counts)
                 return
             except sa.exc.IntegrityError:  # a concurrent writer inserted the same id first: try again
                 if attempt == 2:
@@ -433,6 +436,20 @@ def span_records(doc: Document) -> list[dict[str, Any]]:
             for label in item.labels:
                 out.append({"kind": "actor_labels", "item_id": item_id, "label": label.technique, "name": item.name,
                             "start": label.start, "end": label.end, "score": None, "text": label.text, "extra": None})
+    return out
+
+
+def technique_count_rows(rows: dict[str, dict[str, Any]], span_rows: dict[str, list[dict[str, Any]]],
+                         pks: dict[str, int]) -> list[dict[str, Any]]:
+    """Rows of `technique_counts`: per document and technique, the count and the document's grouping keys."""
+    from collections import Counter
+
+    out = []
+    for doc_id, ss in span_rows.items():
+        row = rows[doc_id]
+        for technique, n in Counter(s["label"] for s in ss if s["kind"] == "techniques" and s["label"]).items():
+            out.append({"doc_pk": pks[doc_id], "technique": technique, "n": n, "site": row["site"], "date": row["date"],
+                        "month": row["month"], "week": row["week"]})
     return out
 
 

@@ -369,6 +369,8 @@ def _fetch(url: str, *, max_bytes: int, timeout: float, allowed: Callable[[str],
                 response = client.send(client.build_request("GET", target), stream=True)
             except UnspunError:
                 raise
+            except httpx.InvalidURL as exc:  # httpx parses a redirect's Location inside send(): `data:x`, `jar:...`
+                raise UrlRefusedError(f"{shown} redirects to a refused URL: malformed ({_one_line(exc)})") from None
             except _TIMEOUT_ERRORS:
                 raise UrlUnreachableError(f"{shown}: timed out after {timeout:g} s") from None
             except _NETWORK_ERRORS as exc:

@@ -29,6 +29,8 @@ def chunk_at(text: str, char: int):
     chunks = nlp.parse(text)
     if not chunks:
         return None
+    if len(chunks) == 1:
+        return chunks[0]
     i = bisect_right([c.offset for c in chunks], char) - 1
     return chunks[max(i, 0)]
 
@@ -38,8 +40,12 @@ def tokens_in(text: str, start: int, end: int):
     chunk = chunk_at(text, start)
     if chunk is None:
         return None
-    local_end = min(end, chunk.offset + len(chunk.doc.text)) - chunk.offset
-    span = chunk.doc.char_span(start - chunk.offset, local_end, alignment_mode="expand")
+    doc = chunk.doc
+    if len(doc) == 0:
+        return None
+    last = doc[-1]
+    local_end = min(end - chunk.offset, last.idx + len(last.text))  # never doc.text: it is rebuilt on each access
+    span = doc.char_span(start - chunk.offset, local_end, alignment_mode="expand")
     if span is None or len(span) == 0:
         return None
     return chunk.offset, span

@@ -198,3 +198,69 @@ async def static(request: Request, name: str):
         raise HTTPException(404, "no such file")
     path = resolve()
     return FileResponse(path, media_type=MEDIA[path.suffix], headers={"Cache-Control": "public, max-age=3600"})
+
+
+# --- the corpus dashboard (issue 6) ----------------------------------------------------------------------------
+def _blank(value: str | None) -> str | None:
+    return value.strip() if value and value.strip() else None
+
+
+@router.get("/dashboard", response_class=HTMLResponse)
+async def dashboard(request: Request, by: str = "site", site: str | None = None, since: str | None = None,
+                    until: str | None = None, keyword: str | None = None, a: str | None = None, b: str | None = None):
+    if (r := gate(request)) is not None:
+        return r
+    from unspun.corpus import stats
+    from unspun.render import dashboard as dash
+
+    store = request.app.state.store
+    filters = {"by": by if by in ("site", "month", "week") else "site", "site": _blank(site), "since": _blank(since),
+               "until": _blank(until), "keyword": _blank(keyword), "a": _blank(a), "b": _blank(b)}
+    sites_only = [filters["site"]] if filters["site"] else None
+    common = dict(since=filters["since"], until=filters["until"], keyword=filters["keyword"])
+
+    def gather() -> dict:
+        all_sites = [r["group"] for r in stats.compute(store, "site")["rows"] if r["group"] != stats.UNKNOWN]
+        by_group = stats.compute(store, filters["by"], sites_only, **common)
+        time_by = filters["by"] if filters["by"] in ("month", "week") else "month"
+        over_time = stats.compute(store, time_by, sites_only, **common)
+        over_time["rows"] = [r for r in over_time["rows"] if r["group"] != stats.UNKNOWN]
+        compare = stats.compare(store, filters["a"], filters["b"], **common) if filters["a"] and filters["b"] else None
+        speakers = stats.top_speakers(store, filters["site"])
+        sources = stats.top_sources(store, filters["site"])
+        labels = stats.actor_labels(store, filters["site"])
+        charts = dash.charts(by_group=by_group, over_time=over_time, compare=compare, speakers=speakers, sources=sources,
+                             filters=filters)
+        return {"sites": sorted(all_sites), "charts": charts, "labels": labels}
+
+    try:
+        data = await run_in_threadpool(gather)
+    except UnspunError as exc:
+        if status_for(exc)[0] >= 500:
+            raise
+        return page(request, "dashboard.html.j2", 400, page_title="Dashboard", filters=filters, sites=[], charts=[],
+                    labels=[], error=str(exc))
+    return page(request, "dashboard.html.j2", page_title="Dashboard", filters=filters, error=None, **data)
+
+
+@router.get("/corpus/documents", response_class=HTMLResponse)
+async def corpus_documents(request: Request, by: str | None = None, group: str | None = None, site: str | None = None,
+                           technique: str | None = None, speaker: str | None = None, source: str | None = None,
+                           actor: str | None = None, since: str | None = None, until: str | None = None,
+                           keyword: str | None = None, page_no: int = Query(1, alias="page", ge=1)):
+    """The documents behind a dashboard chart point."""
+    if (r := gate(request)) is not None:
+        return r
+    from unspun.corpus import stats
+
+    query = {"by": _blank(by), "group": _blank(group), "site": _blank(site), "technique": _blank(technique),
+             "speaker": _blank(speaker), "source": _blank(source), "actor": _blank(actor), "since": _blank(since),
+             "until": _blank(until), "keyword": _blank(keyword)}
+    per_page = 50
+    args = {k: v for k, v in query.items() if k != "site"}
+    items, total = await run_in_threadpool(
+        lambda: stats.documents(request.app.state.store, sites=[query["site"]] if query["site"] else None,
+                                limit=per_page, offset=(page_no - 1) * per_page, **args))
+    query = {k: v for k, v in query.items() if v}
+    return page(request, "corpus_documents.html.j2", page_title="Documents", items=items, total=total, query=query,
+                page_no=page_no, pages=max(1, -(-total // per_page)))

@@ -42,6 +42,12 @@ LOADED_NOUNS = frozenset(
     stooges lackey lackeys cronies despot despots autocrat autocrats strongman henchmen traitor traitors liar liars
     crook crooks fraud fanatics zealots radicals extremists""".split()
 )
+# People and bodies that stand for their owner ("its criminal leadership", "his corrupt allies").
+ROLE_NOUNS = frozenset(
+    """leader leaders leadership president minister government administration army forces troops soldiers allies
+    proxies officials rulers elite elites friends backers sponsors masters cronies henchmen supporters followers
+    spokesman spokeswoman spokesperson media propagandists agents militias""".split()
+)
 _HYPHEN_PARTICIPLES = frozenset("backed funded led sponsored controlled installed armed trained supported run".split())
 _COPULAS = frozenset("is are was were be been being remains remain remained seems seem seemed 's 're became become becomes".split())
 _GOVERNMENT_PREPS = frozenset(("in", "of"))
@@ -210,6 +216,8 @@ class _Labeller:
             if tok.dep_ != "poss" or tok.lower_ not in _POSSESSIVE:
                 continue
             noun = tok.head
+            if noun.lower_ not in LOADED_NOUNS and noun.lower_ not in ROLE_NOUNS and noun.pos_ != "PROPN":
+                continue  # "its coastal routes" says nothing about the owner
             mods = [c for c in noun.lefts if _evaluative(c)]
             if not mods and noun.lower_ not in LOADED_NOUNS:
                 continue

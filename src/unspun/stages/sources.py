@@ -46,13 +46,16 @@ ANONYMOUS_NOUNS = frozenset(
     resident residents researcher researchers scientist scientists investigator investigators officer officers
     commentator commentators adviser advisers advisor advisors lawmaker lawmakers legislator legislators employee
     employees staffer staffers member members activist activists doctor doctors economist economists specialist
-    specialists authorities figure figures insider""".split()
+    specialists authorities""".split()
 )
 # Institutions: a named source even without a proper noun ("the ministry said", "police said").
 ORGANISATION_NOUNS = frozenset(
     """ministry department government police army military agency office embassy council committee court commission
     parliament company firm organisation organization administration authority campaign party navy regime junta
-    cabinet secretariat prosecutors prosecutor prosecution union bank institute university hospital""".split()
+    cabinet secretariat prosecutors prosecutor prosecution union bank institute university hospital regulator
+    operator watchdog board association bureau service group coalition alliance foundation charity network club
+    federation consortium airline insurer utility tribunal senate congress assembly legislature inspectorate
+    manufacturer""".split()
 )
 # Documents that are sources wherever they appear ("the memo", "a report by", "court documents").
 DOCUMENT_NOUNS = frozenset(
@@ -173,6 +176,13 @@ class _Builder:
         if cluster is not None and cluster.type not in ("group",):
             span = next(((s, e) for s, e in cluster.mentions if s < head_end and head_start < e), (head_start, head_end))
             return self.from_cluster(cluster, span, cue=cue)
+        for child in head.children:  # "the regional rail operator Northline", "the spokesman, John Smith"
+            if child.dep_ == "appos":
+                s, e = offsets.start_of(offset, child), offsets.end_of(offset, child)
+                named = self.names.at(s, e)
+                if named is not None and named.type != "group":
+                    span = next(((ms, me) for ms, me in named.mentions if ms < e and s < me), (s, e))
+                    return self.from_cluster(named, span, cue=cue)
         word = head.lower_
         if word in ANONYMOUS_NOUNS or (cluster is not None and cluster.type == "group"):
             person = next((self.names.at(offsets.start_of(offset, t), offsets.end_of(offset, t)) for t in toks
@@ -271,8 +281,9 @@ class _Builder:
                 for pobj in tok.nbor().children:
                     if pobj.dep_ == "pobj":
                         self.from_phrase(offset, pobj)
-            elif tok.pos_ in ("NOUN", "PROPN") and word in DOCUMENT_NOUNS:
-                self.document(offset, tok)
+            elif tok.pos_ in ("NOUN", "PROPN") and word in DOCUMENT_NOUNS and any(
+                    c.dep_ in ("det", "amod", "compound", "poss", "nummod", "prep") for c in tok.children):
+                self.document(offset, tok)  # a bare "reports" is too often a misparsed verb (headlines)
             elif tok.pos_ == "NOUN" and word in WEAK_DOCUMENT_NOUNS and tok.dep_ in ("dobj", "nsubjpass") and \
                     tok.head.lower_ in _DOCUMENT_VERBS:
                 self.document(offset, tok)

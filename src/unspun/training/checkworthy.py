@@ -8,7 +8,9 @@ The splits (see `../shared/data/checkworthy/PROVENANCE.md` for why the deduplica
 - **CT19 held-out debates**: whole debates of the CheckThat! 2019 training file (`CT19_TEST_DEBATES`), for mAP.
 - **training**: the derived ClaimBuster pool minus every test/validation `sentence_id`, minus every sentence whose
   normalised text equals a test or validation sentence **or a sentence of a held-out CT19 debate** (the pool and CT19
-  share the 2016 debates verbatim), plus (optionally) the other CT19 debates, deduplicated the same way.
+  share the 2016 debates verbatim), deduplicated. The other CT19 debates are not used: CT19 labels say whether
+  fact-checkers checked a sentence, a different question from ClaimBuster's, and they would leak into nothing held
+  out but would pull the probability away from ClaimBuster's meaning.
 """
 
 from __future__ import annotations
@@ -82,15 +84,13 @@ class Splits:
     val: list[Sentence]
     test: list[Sentence]  # ClaimBuster held-out
     ct19_test: list[Sentence]  # held-out CT19 debates, in transcript order
-    ct19_train: list[Sentence]  # the other CT19 debates, deduplicated against every held-out text
 
     def summary(self) -> dict:
         def count(rows):
             return {"sentences": len(rows), "positives": sum(r.label for r in rows)}
 
         return {"train": count(self.train), "val": count(self.val), "test": count(self.test),
-                "ct19_test": {**count(self.ct19_test), "debates": list(CT19_TEST_DEBATES)},
-                "ct19_train": count(self.ct19_train)}
+                "ct19_test": {**count(self.ct19_test), "debates": list(CT19_TEST_DEBATES)}}
 
 
 def split(data: Path) -> Splits:
@@ -110,11 +110,4 @@ def split(data: Path) -> Splits:
             continue
         seen.add(key)
         train.append(s)
-    ct19_train = []
-    for s in ct19:
-        key = normalise(s.text)
-        if s.group in CT19_TEST_DEBATES or key in held_texts or key in seen:
-            continue
-        seen.add(key)
-        ct19_train.append(s)
-    return Splits(train, val, test, ct19_test, ct19_train)
+    return Splits(train, val, test, ct19_test)

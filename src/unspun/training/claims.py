@@ -140,7 +140,7 @@ def train(train_rows: list[Sentence], val_rows: list[Sentence], *, base: Path, e
             best = (ap, epoch + 1, copy.deepcopy(model.state_dict()))
     model.load_state_dict(best[2])
     model.eval()
-    return model, {"best_epoch": best[1], "epochs": history}
+    return model, {"best_epoch": best[1], "per_epoch": history}
 
 
 def export(model, out: Path, base: Path) -> None:

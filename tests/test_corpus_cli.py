@@ -1,0 +1,119 @@
+"""`unspun corpus ...` end to end in subprocesses, including a real SIGKILL halfway through a run and a re-run."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import orjson
+import sqlalchemy as sa
+
+from unspun.corpus.store import Store
+
+FAST = ["--model", "fast", "--stages", "techniques"]
+PARAGRAPH = ("The corrupt regime lied again and again, and everyone knows it. Only a fool would believe their "
+             "promises. Officials said the figures were accurate, but critics called them a disgrace.")
+
+
+def unspun(*args: str, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "unspun", *args], capture_output=True, text=True, timeout=900, **kw)
+
+
+def make_folder(folder: Path, n: int) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        (folder / f"a{i:03d}.txt").write_text(f"Story {i}\n\n{PARAGRAPH} Item number {i}.\n", encoding="utf-8")
+    return folder
+
+
+def row_counts(url: str) -> tuple[int, int]:
+    store = Store(url)
+    with store.connect() as conn:
+        total = conn.execute(sa.text("select count(*) from documents")).scalar_one()
+        distinct = conn.execute(sa.text("select count(distinct content_hash) from documents")).scalar_one()
+    store.close()
+    return total, distinct
+
+
+def test_kill_and_resume_leaves_every_document_exactly_once(db_url, tmp_path):
+    n = 24
+    folder = make_folder(tmp_path / "articles", n)
+    args = ["corpus", "analyze", str(folder), "--db", db_url, "--workers", "1", "--batch-size", "2", "--site", "t.org", *FAST]
+    proc = subprocess.Popen([sys.executable, "-m", "unspun", *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)  # its own process group: the kill takes the pool workers too
+    deadline = time.time() + 600
+    written = 0
+    while time.time() < deadline and proc.poll() is None:
+        time.sleep(0.5)
+        try:
+            written = row_counts(db_url)[0]
+        except Exception:  # the schema may not exist yet
+            written = 0
+        if written >= 4:
+            break
+    assert proc.poll() is None, f"the run ended before it could be killed: {proc.stderr.read().decode()[-500:]}"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    before = row_counts(db_url)[0]
+    assert 0 < before < n, before
+    done = unspun(*args)
+    assert done.returncode == 0, done.stderr
+    assert f"skipped {before}" in done.stderr
+    assert row_counts(db_url) == (n, n)
+
+
+def test_cli_stats_export_delete_and_errors(tmp_path):
+    db = f"sqlite:///{tmp_path / 'u.db'}"
+    folder = make_folder(tmp_path / "a", 2)
+    (folder / "empty.txt").write_text("  \n")
+    jsonl = tmp_path / "more.jsonl"
+    jsonl.write_bytes(orjson.dumps({"text": PARAGRAPH, "site": "other.net", "date": "2024-06-01"}) + b"\n")
+    run = unspun("corpus", "analyze", str(folder), str(jsonl), "--db", db, "--workers", "1", *FAST, "--site", "")
+    assert run.returncode == 0, run.stderr
+    assert "analysed 3" in run.stderr and "failed 1" in run.stderr and run.stdout == ""
+
+    stats = unspun("corpus", "stats", "--db", db, "--format", "json")
+    assert stats.returncode == 0, stats.stderr
+    data = orjson.loads(stats.stdout)
+    assert data["by"] == "site" and {r["group"] for r in data["rows"]} == {"unknown", "other.net"}
+    assert set(data["rows"][0]) == {"group", "documents", "words", "techniques", "rate_per_1000_words", "quotes", "claims",
+                                    "asserted_claims"}
+    months = orjson.loads(unspun("corpus", "stats", "--db", db, "--by", "month", "--format", "json").stdout)
+    assert "2024-06" in {r["group"] for r in months["rows"]}
+    table = list(csv.reader(io.StringIO(unspun("corpus", "stats", "--db", db, "--format", "csv").stdout)))
+    assert table[0][:4] == ["site", "documents", "words", "rate_per_1000_words"] and "Loaded_Language" in table[0]
+    assert len(table) == 3
+    cmp = orjson.loads(unspun("corpus", "stats", "--db", db, "--compare", "other.net", "unknown", "--format", "json").stdout)
+    assert cmp["sites"] == ["other.net", "unknown"]
+    assert unspun("corpus", "stats", "--db", db).returncode == 0
+
+    out = tmp_path / "export"
+    exp = unspun("corpus", "export", "--db", db, "--format", "jsonl", "-o", str(out))
+    assert exp.returncode == 0, exp.stderr
+    assert len((out / "documents.jsonl").read_bytes().splitlines()) == 4  # the failed one is exported with its status
+    ls = unspun("corpus", "export", "--db", db, "--format", "labelstudio", "-o", str(out))
+    assert ls.returncode == 0 and len(orjson.loads((out / "tasks.json").read_bytes())) == 3
+    back = unspun("corpus", "import-labelstudio", str(out / "tasks.json"), "-o", str(tmp_path / "ptc"), "--use-predictions")
+    assert back.returncode == 0, back.stderr
+    assert len(list((tmp_path / "ptc" / "train-articles").glob("article*.txt"))) == 3
+
+    retry = unspun("corpus", "retry", "--db", db, "--workers", "1")
+    assert retry.returncode == 0 and "failed 1" in retry.stderr  # still empty: still failing, still stored
+    assert Store(db).count("error") == 1
+
+    assert unspun("corpus", "delete", "--db", db, "--site", "other.net").returncode == 0
+    assert Store(db).count() == 3
+    missing = unspun("corpus", "delete", "--db", db, "--id", "nope")
+    assert missing.returncode == 66
+    assert unspun("corpus", "delete", "--db", db).returncode == 2
+
+    bad_db = unspun("corpus", "stats", "--db", "postgresql+psycopg://u:pw@127.0.0.1:1/x")
+    assert bad_db.returncode == 75 and "Traceback" not in bad_db.stderr and "pw" not in bad_db.stderr
+    assert len(bad_db.stderr.strip().splitlines()) == 1
+    assert unspun("corpus", "analyze", str(tmp_path / "nope"), "--db", db).returncode == 66
