@@ -98,3 +98,23 @@ def test_removed_ranges_are_skipped():
     doc.add(Removed, 0, 39, reason="layout-widget")
     quotes.run(doc)
     assert all(q.start >= 39 for q in doc.quotes)
+
+
+def test_as_x_puts_it_is_a_block_quote():
+    doc = _run("The reform failed. As Paul Newman puts it, the whole scheme was built on sand from the start.")
+    q = _find(doc, "the whole scheme was built on sand")
+    assert q.kind == "block" and q.speaker == "Paul Newman" and q.cue == "puts it"
+
+
+def test_according_to_at_the_end_of_the_sentence():
+    doc = _run("Unemployment fell to its lowest level in a decade last month, according to the Labour Ministry.")
+    q = _find(doc, "Unemployment fell")
+    assert q.kind == "indirect" and "Labour Ministry" in (q.speaker or "")
+
+
+def test_kinds_from_quotation_marks():
+    text = 'x "all quoted" y'
+    assert quotes.kind_of(text, [(2, 14)], "said") == "direct"
+    text = 'he called it "a farce" and left'
+    assert quotes.kind_of(text, [(0, len(text))], "said") == "mixed"
+    assert quotes.kind_of("plain reported words", [(0, 20)], "said") == "indirect"

@@ -134,40 +134,16 @@ def link(text: str, segs: list[Segment], *, min_content_chars: int = 12, link_ch
         cand = [s for s in sources if _paragraph_of(text, s.start) == para]
         if not cand:
             continue
-        # prefer sources that no other content and no sentence break separates from the cue
+        # a source belongs to the cue nearest to it: prefer this cue's own sources, then the nearest
+        # (measured on the tuning articles; penalising sentence breaks or contents in between did worse)
         def rank(s: Segment):
             own = att.cue is not None and _nearest_cue(s, cues) == att.cue
-            sep = _separated(text, anchor, (s.start, s.end), att, contents) if USE_SEP else 0
-            return (sep, not own, _span_distance(anchor, (s.start, s.end)))
+            return (not own, _span_distance(anchor, (s.start, s.end)))
 
         best = min(cand, key=rank)
         if _span_distance(anchor, (best.start, best.end)) <= link_chars:
             att.source = (best.start, best.end)
     return out
-
-
-SENTENCE_PENALTY = False
-USE_SEP = False
-_SENTENCE_BREAK = re.compile(r"[.!?][\"”’']?\s+[\"“‘']?[A-Z]")
-
-
-def _separated(text: str, a: tuple[int, int], b: tuple[int, int], att: Attribution, contents: list[Segment]) -> int:
-    """0 when nothing separates spans a and b; 1 for a sentence break outside the attribution's own content;
-    2 when another content lies between them."""
-    lo, hi = (a[1], b[0]) if a[1] <= b[0] else (b[1], a[0])
-    if hi <= lo:
-        return 0
-    own = att.parts
-    if any(lo <= c.start and c.end <= hi and not any(p[0] <= c.start < p[1] for p in own) for c in contents):
-        return 2
-    pieces, pos = [], lo
-    for ps, pe in own:
-        if pe <= lo or ps >= hi:
-            continue
-        pieces.append(text[pos : max(pos, ps)])
-        pos = max(pos, pe)
-    pieces.append(text[pos:hi])
-    return 1 if SENTENCE_PENALTY and any(_SENTENCE_BREAK.search(p) for p in pieces) else 0
 
 
 def _nearest_cue(src: Segment, cues: list[Segment]) -> tuple[int, int] | None:
