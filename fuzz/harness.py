@@ -13,6 +13,7 @@ the per-document time limit is set lower than that, so a slow input must end in 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
@@ -21,8 +22,10 @@ import atheris
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("UNSPUN_THREADS", "1")
 
-# Coverage feedback from unspun and from the pure-Python HTML extraction under it (lxml itself is C).
-with atheris.instrument_imports(include=["unspun", "trafilatura", "htmldate", "courlan", "justext"]):
+# Coverage feedback from unspun and from the pure-Python HTML extraction under it (lxml itself is C). Only when
+# fuzzing: instrumented code runs several times slower, and `replay.py` imports this module just for its targets.
+_instrument = atheris.instrument_imports if __name__ == "__main__" else (lambda **_: contextlib.nullcontext())
+with _instrument(include=["unspun", "trafilatura", "htmldate", "courlan", "justext"]):
     from unspun import pipeline
     from unspun.errors import UnspunError
     from unspun.invariants import violations

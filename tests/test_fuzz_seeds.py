@@ -90,10 +90,20 @@ def test_huge_attributes(name: str, data: bytes) -> None:
     _outcome(data, name, stages=[])
 
 
+def test_too_many_attributes_are_refused_before_parsing() -> None:
+    started = time.monotonic()
+    page = b"<html><body><article " + b" ".join(b"a%d=1" % i for i in range(100_000)) + b"><p>" + b"word " * 50 + b"</article>"
+    with pytest.raises(InputDataError, match="more than 1,000 attributes"):
+        unspun.analyze_html(page, stages=[])
+    assert time.monotonic() - started < 1.0
+    links = b"<html><body><article>" + b"<a href='/x?a=1&b=2' class=c id=d>link</a> word " * 2000 + b"</article>"
+    assert nesting.max_attributes(links) == 5  # per tag: 3 attributes and the 2 "=" of the query string
+
+
 def test_nesting_estimate_does_not_overcount_real_html() -> None:
     page = "<html><body><ul>" + "<li><p>item <b>x</b> <br> <img src=a>" * 5000 + "</ul>" + "<p>para" * 5000 + "</body></html>"
     assert nesting.depth(page) <= 6
-    assert nesting.depth("<div><script>" + "<div>" * 5000 + "</script></div>") == 2
+    assert nesting.depth("<div><script>" + "<div>" * 5000 + "</script></div>") == 1
     assert nesting.depth("<div><!--" + "<div>" * 5000 + "--></div>") == 1
     assert nesting.depth("<div>" * 10 + "</div>" * 10 + "<div>" * 10) == 10
     assert nesting.depth("<a" * 100_000 + ">") == 1

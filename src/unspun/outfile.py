@@ -9,12 +9,17 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 from unspun.errors import OutputError
 
 
-def write_atomic(path: str | os.PathLike, data: bytes) -> None:
+@contextmanager
+def open_atomic(path: str | os.PathLike, mode: str = "wb", **kw) -> Iterator[IO]:
+    """A file object for `path` that replaces it only once fully written and synced; OutputError otherwise."""
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     if target.is_dir():
@@ -22,8 +27,8 @@ def write_atomic(path: str | os.PathLike, data: bytes) -> None:
     tmp_name = None
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        with os.fdopen(fd, mode, **kw) as fh:
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp_name, target)
@@ -37,3 +42,8 @@ def write_atomic(path: str | os.PathLike, data: bytes) -> None:
                 os.unlink(tmp_name)
             except OSError:
                 pass
+
+
+def write_atomic(path: str | os.PathLike, data: bytes) -> None:
+    with open_atomic(path) as fh:
+        fh.write(data)

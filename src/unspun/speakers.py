@@ -109,10 +109,19 @@ def resolve(text: str, start: int, end: int, index: EntityIndex, *, recent_perso
     mention = text[start:end].strip()
     if not mention:
         return Resolution(None, None)
-    inside = [e for e in index.inside(start, end) if e.label in _PERSONISH + _GROUPISH]
+    # "The mayor, who spoke to the board" / "the city engineer, John Smith": the head is before the first comma;
+    # an apposition after it may name the speaker, a relative clause may not.
+    comma = text.find(",", start, end)
+    head_end = comma if comma > start else end
+    tail = text[head_end + 1 : end].strip().lower() if head_end < end else ""
+    inside = [e for e in index.inside(start, head_end) if e.label in _PERSONISH + _GROUPISH]
+    if not inside and tail and not tail.startswith(("who", "which", "that", "whose", "whom")):
+        inside = [e for e in index.inside(head_end, end) if e.label == "PERSON"]
     if inside:
         best = max(inside, key=lambda e: (e.label == "PERSON", e.end - e.start))
         return Resolution(index.canonical(best.text, best.label), "name")
+    if head_end < end:
+        mention = text[start:head_end].strip()
     words = mention.lower().replace("’", "'").split()
     head = words[-1] if words else ""
     if len(words) == 1 and head in PERSON_PRONOUNS:

@@ -10,11 +10,8 @@ Label Studio counts offsets in UTF-16 code units (JavaScript strings); Python an
 from __future__ import annotations
 
 import csv
-import errno
 import os
-import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +22,7 @@ from unspun.corpus.schema import documents as D
 from unspun.corpus.schema import spans as S
 from unspun.corpus.store import Store
 from unspun.errors import InputDataError, InputMissingError, OutputError, UsageError
+from unspun.outfile import open_atomic
 
 FORMATS = ("parquet", "jsonl", "csv", "labelstudio")
 DOC_COLUMNS = ["id", "external_id", "site", "date", "title", "author", "url", "language", "status", "error",
@@ -33,24 +31,6 @@ DOC_COLUMNS = ["id", "external_id", "site", "date", "title", "author", "url", "l
 SPAN_COLUMNS = ["document_id", "kind", "item_id", "label", "name", "start", "end", "score", "text", "extra"]
 JSON_COLUMNS = {"options", "models", "extra"}
 CHUNK = 2000
-
-
-@contextmanager
-def _atomic(path: Path, mode: str = "wb", **kw):
-    """A file object for `path` that only replaces it once fully written."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        with open(tmp, mode, **kw) as fh:
-            yield fh
-        os.replace(tmp, path)
-        tmp = None
-    except OSError as exc:
-        reason = "disk full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
-        raise OutputError(f"{path}: cannot write ({reason})") from None
-    finally:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def _out_dir(out: str | os.PathLike) -> Path:
@@ -105,7 +85,7 @@ def _write_parquet(path: Path, columns: list[str], chunks: Iterator[list[dict[st
     import pyarrow.parquet as pq
 
     n = 0
-    with _atomic(path) as fh:
+    with open_atomic(path) as fh:
         writer = pq.ParquetWriter(fh, schema)
         for rows in chunks:
             for r in rows:
@@ -128,7 +108,7 @@ def _schemas():
 
 def _write_jsonl(path: Path, chunks: Iterator[list[dict[str, Any]]]) -> int:
     n = 0
-    with _atomic(path) as fh:
+    with open_atomic(path) as fh:
         for rows in chunks:
             for r in rows:
                 fh.write(orjson.dumps(r) + b"\n")
@@ -138,7 +118,7 @@ def _write_jsonl(path: Path, chunks: Iterator[list[dict[str, Any]]]) -> int:
 
 def _write_csv(path: Path, columns: list[str], chunks: Iterator[list[dict[str, Any]]]) -> int:
     n = 0
-    with _atomic(path, "w", encoding="utf-8", newline="") as fh:
+    with open_atomic(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=columns)
         writer.writeheader()
         for rows in chunks:
@@ -214,7 +194,7 @@ def export_labelstudio(store: Store, folder: Path, sites: list[str] | None = Non
 
     q = sa.select(D.c.id, D.c.document).where(D.c.status == "ok", *_where(sites)).order_by(D.c.pk)
     n = 0
-    with _atomic(folder / "tasks.json") as fh:
+    with open_atomic(folder / "tasks.json") as fh:
         fh.write(b"[")
         for rows in _stream(store, q):
             for r in rows:
@@ -222,7 +202,7 @@ def export_labelstudio(store: Store, folder: Path, sites: list[str] | None = Non
                 task = to_labelstudio_task(r["id"], Document.from_json(r["document"]), n)
                 fh.write((b",\n" if n > 1 else b"\n") + orjson.dumps(task))
         fh.write(b"\n]\n")
-    with _atomic(folder / "label_config.xml") as fh:
+    with open_atomic(folder / "label_config.xml") as fh:
         fh.write(label_config().encode())
     return n
 
@@ -305,11 +285,11 @@ def import_labelstudio(file: str | os.PathLike, out: str | os.PathLike, *, use_p
         rows_sorted = sorted(rows, key=lambda x: (x[1], x[2], x[0]))
         tc = [f"{article_id}\t{t}\t{s}\t{e}\n" for t, s, e in rows_sorted]
         si = [f"{article_id}\t{s}\t{e}\n" for s, e in sorted({(s, e) for _, s, e in rows})]
-        with _atomic(arts / f"article{article_id}.txt", "w", encoding="utf-8", newline="") as fh:
+        with open_atomic(arts / f"article{article_id}.txt", "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
-        with _atomic(si_dir / f"article{article_id}.task1-SI.labels", "w", encoding="utf-8", newline="") as fh:
+        with open_atomic(si_dir / f"article{article_id}.task1-SI.labels", "w", encoding="utf-8", newline="") as fh:
             fh.writelines(si)
-        with _atomic(tc_dir / f"article{article_id}.task2-TC.labels", "w", encoding="utf-8", newline="") as fh:
+        with open_atomic(tc_dir / f"article{article_id}.task2-TC.labels", "w", encoding="utf-8", newline="") as fh:
             fh.writelines(tc)
         si_all += si
         tc_all += tc
@@ -317,6 +297,6 @@ def import_labelstudio(file: str | os.PathLike, out: str | os.PathLike, *, use_p
         n_articles += 1
         n_spans += len(tc)
     for name, lines in (("train-task1-SI.labels", si_all), ("train-task2-TC.labels", tc_all), ("ids.tsv", ids)):
-        with _atomic(folder / name, "w", encoding="utf-8", newline="") as fh:
+        with open_atomic(folder / name, "w", encoding="utf-8", newline="") as fh:
             fh.writelines(lines)
     return {"articles": n_articles, "spans": n_spans, "skipped": len(tasks) - n_articles}

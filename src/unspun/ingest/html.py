@@ -135,6 +135,11 @@ def from_html(
             f"the HTML nests elements more than {nesting.MAX_DEPTH:,} levels deep; refused before parsing "
             "(article pages nest a few dozen levels)"
         )
+    if nesting.max_attributes(html) > nesting.MAX_ATTRIBUTES:
+        raise InputDataError(
+            f"an HTML element has more than {nesting.MAX_ATTRIBUTES:,} attributes; refused before parsing "
+            "(the parser slows down with the square of that number)"
+        )
     try:
         extracted = _extract(html, url)
     except (ValueError, TypeError) as exc:  # lxml refuses some malformed documents outright

@@ -48,10 +48,31 @@ def load():
     )
 
 
+@lru_cache(maxsize=1)
 def model_info() -> dict:
-    """Name and version of the loaded spaCy model, for `doc.models`."""
+    """Name, version and weights hash of the loaded spaCy model, for `doc.models`.
+
+    The hash covers every file of the installed model folder (in path order), so two analyses name the same
+    weights only when they are byte-identical.
+    """
+    import hashlib
+    from pathlib import Path
+
     nlp = load()
-    return {"name": f"spacy/{nlp.meta.get('name', '?')}", "version": nlp.meta.get("version", "?"), "sha256": None}
+    folder = Path(nlp.path) if getattr(nlp, "path", None) else None
+    h = hashlib.sha256()
+    if folder is not None and folder.is_dir():
+        for f in sorted(p for p in folder.rglob("*") if p.is_file()):
+            h.update(str(f.relative_to(folder)).encode())
+            h.update(f.read_bytes())
+    return {"name": f"spacy/{nlp.meta.get('lang', 'en')}_{nlp.meta.get('name', '?')}",
+            "version": f"{nlp.meta.get('version', '?')} (spaCy {_spacy_version()})", "sha256": h.hexdigest()}
+
+
+def _spacy_version() -> str:
+    import spacy
+
+    return spacy.__version__
 
 
 @dataclass(frozen=True, slots=True)

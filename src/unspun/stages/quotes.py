@@ -43,6 +43,26 @@ def load() -> tuple[QuoteModel, dict]:
     return model, info
 
 
+def _antecedent(text: str, span: tuple[int, int], index: EntityIndex) -> str | None:
+    """The noun phrase a relative pronoun refers to ("One café owner, who …"), from the dependency parse."""
+    from unspun.runtime.offsets import tokens_in
+
+    found = tokens_in(text, *span)
+    if found is None:
+        return None
+    offset, toks = found
+    tok = toks[0]
+    if tok.head.dep_ != "relcl":
+        return None
+    noun = tok.head.head
+    left = min([noun.i] + [c.left_edge.i for c in noun.lefts])
+    a, b = offset + noun.doc[left].idx, offset + noun.idx + len(noun.text)
+    ents = [e for e in index.inside(a, b) if e.label in ("PERSON", "ORG", "GPE", "NORP")]
+    if ents:
+        return index.canonical(ents[-1].text, ents[-1].label)
+    return text[a:b]
+
+
 def kind_of(text: str, parts: list[tuple[int, int]], cue: str | None) -> str:
     """direct: the content is all inside quotation marks; mixed: it contains a quoted part; block: no marks and
     introduced by a colon or "as X puts it"; indirect: reported speech."""
@@ -54,8 +74,10 @@ def kind_of(text: str, parts: list[tuple[int, int]], cue: str | None) -> str:
     if any(c in content for c in "\"“”«»„「」"):
         return "mixed"
     cue_text = (cue or "").strip().lower()
-    if cue_text.endswith(":") or any(cue_text.endswith(b) for b in _BLOCK_CUES) and len(content) > 200:
-        return "block"
+    if cue_text.endswith(":") and "\n" in text[max(0, parts[0][0] - 3) : parts[0][0] + 1] or (
+        any(cue_text.endswith(b) for b in _BLOCK_CUES) and len(content) > 200
+    ):
+        return "block"  # set off on its own line after a colon, or a long passage after "as X put it"
     return "indirect"
 
 
@@ -174,9 +196,8 @@ def run(doc: Document) -> None:
         speaker = speaker_from = None
         speaker_span = _tidy(text, *att.source) if att.source else None
         if speaker_span and text[speaker_span[0] : speaker_span[1]].lower() in RELATIVE_PRONOUNS:
-            # "…, who said …": the mention stays "who" (as annotators mark it); the name is the noun phrase before
-            ent = index.before(speaker_span[0], ("PERSON", "ORG", "GPE", "NORP"), window=80)
-            speaker = index.canonical(ent.text, ent.label) if ent else text[speaker_span[0] : speaker_span[1]]
+            # "…, who said …": the mention stays "who" (as annotators mark it); the name is what it hangs on
+            speaker = _antecedent(text, speaker_span, index) or text[speaker_span[0] : speaker_span[1]]
             speaker_from = "pronoun"
         elif speaker_span:
             person = recent[1] if recent and speaker_span[0] - recent[0] <= RECENT_PERSON_CHARS else None

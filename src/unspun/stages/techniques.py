@@ -33,8 +33,9 @@ def load(name: str) -> tuple[TechniqueModel, dict]:
     folder = model_dir(name)
     if not (folder / "config.json").is_file():
         raise ModelError(f"technique model {name!r}: {folder / 'config.json'} is missing; {_RESTORE}")
+    current = folder / "config.json"  # the file being read, so a corrupt-file error can name it
     try:
-        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        config = json.loads(current.read_text(encoding="utf-8"))
         # an ensemble lists its members as folders relative to its own (a member may be another shipped model)
         parts = [(folder / m).resolve() for m in config.get("members", [])] or [folder]
         members, hashes = [], []
@@ -42,13 +43,21 @@ def load(name: str) -> tuple[TechniqueModel, dict]:
             for f in (config.get("encoder_file", "encoder.int8.onnx"), "heads.npz", "tokenizer.json"):
                 if not (part / f).is_file():
                     raise ModelError(f"technique model {name!r}: {part / f} is missing; {_RESTORE}")
-            encoder, onnx_path = onnx_encoder(part, config)
-            members.append((encoder, Heads.load(part / "heads.npz")))
+            current = part / config.get("encoder_file", "encoder.int8.onnx")
+            try:
+                encoder, onnx_path = onnx_encoder(part, config)
+            except Exception as exc:  # onnx_encoder reads the ONNX file, then the tokenizer
+                if not type(exc).__module__.startswith("onnxruntime"):
+                    current = part / "tokenizer.json"
+                raise
+            current = part / "heads.npz"
+            members.append((encoder, Heads.load(current)))
             hashes.append(_sha256(onnx_path))
     except ModelError:
         raise
-    except Exception as exc:  # corrupt JSON, ONNX or npz
-        raise ModelError(f"technique model {name!r} in {folder} is corrupt ({type(exc).__name__}: {exc}); {_RESTORE}") from None
+    except Exception as exc:  # corrupt JSON, ONNX, tokenizer or npz
+        detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+        raise ModelError(f"technique model {name!r}: {current} is corrupt ({detail}); {_RESTORE}") from None
     # one member: its encoder's hash; an ensemble: the hash of its members' hashes, in order
     sha = hashes[0] if len(hashes) == 1 else hashlib.sha256("".join(hashes).encode()).hexdigest()
     info = {"name": config.get("name", name), "version": str(config.get("version", "")), "sha256": sha}

@@ -24,6 +24,8 @@ from unspun.evaluation.checkworthy_scorer import average_precision, best_thresho
 from unspun.runtime.claims_model import ClaimsModel
 from unspun.training.checkworthy import Sentence, split
 from unspun.training.onnx_export import export_encoder
+from unspun.training.optim import make_optimizer
+from unspun.training.optim import step as optim_step
 from unspun.training.techniques import _fit_platt, encoder_dir, log
 
 HIDDEN = 384
@@ -103,16 +105,9 @@ def train(train_rows: list[Sentence], val_rows: list[Sentence], *, base: Path, e
     labels = [r.label for r in train_rows]
     val_encoded = [e.ids for e in tokenizer.encode_batch([r.text for r in val_rows])]
     val_labels = [r.label for r in val_rows]
-    optim = torch.optim.AdamW(
-        [{"params": model.encoder.parameters(), "lr": lr}, {"params": model.head.parameters(), "lr": lr * 10}],
-        weight_decay=0.01,
-    )
     steps_per_epoch = -(-len(encoded) // batch)
     total = steps_per_epoch * epochs
-    warmup = max(1, int(0.06 * total))
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        optim, lambda step: min((step + 1) / warmup, max(0.0, (total - step) / max(1, total - warmup)))
-    )
+    optim, sched = make_optimizer(model.encoder.parameters(), model.head.parameters(), lr, total)
     loss_fn = nn.BCEWithLogitsLoss()
     rng = random.Random(seed)
     best, history, step = None, [], 0
@@ -121,13 +116,8 @@ def train(train_rows: list[Sentence], val_rows: list[Sentence], *, base: Path, e
         t0, running = time.time(), 0.0
         for ids, mask, y in _batches(encoded, labels, batch, rng, pad_id):
             loss = loss_fn(model(ids, mask), y)
-            optim.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optim.step()
-            sched.step()
+            running += optim_step(model, optim, sched, loss)
             step += 1
-            running += loss.item()
             if step % 50 == 0:
                 log(f"epoch {epoch + 1}/{epochs} step {step}/{total} loss {running / 50:.4f} "
                     f"({(time.time() - t0) / (step - epoch * steps_per_epoch):.2f}s/step)")

@@ -29,15 +29,7 @@ def techniques(
     lr: Annotated[float | None, typer.Option("--lr", min=0.0, help="Encoder learning rate (default: the encoder's recipe).")] = None,
 ) -> None:
     """Train the technique model on PTC, export it to int8 ONNX, tune on dev and report validation scores."""
-    import os
-
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    try:
-        import torch  # noqa: F401
-        import transformers  # noqa: F401
-    except ImportError:
-        raise UsageError("training needs the train extra: pip install 'unspun[train]'") from None
+    _require_train_extra()
     from unspun.training import ptc
     from unspun.training.techniques import run
 
@@ -70,6 +62,7 @@ def quotes(
 
 
 def _require_train_extra() -> None:
+    """Fail with a usage error, not an ImportError, when torch/transformers are missing; never touch a model hub."""
     import os
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -108,15 +101,7 @@ def claims(
     lr: Annotated[float, typer.Option("--lr", min=0.0, help="Encoder learning rate (the head uses 10x).")] = 5e-5,
 ) -> None:
     """Train the check-worthiness classifier, export it to int8 ONNX, calibrate on validation, score held-out splits."""
-    import os
-
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    try:
-        import torch  # noqa: F401
-        import transformers  # noqa: F401
-    except ImportError:
-        raise UsageError("training needs the train extra: pip install 'unspun[train]'") from None
+    _require_train_extra()
     from unspun.training.checkworthy import locate
     from unspun.training.claims import run
 

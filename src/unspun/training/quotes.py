@@ -22,6 +22,8 @@ import numpy as np
 from unspun.runtime.encoder import WindowedEncoder
 from unspun.runtime.quote_model import TAGS
 from unspun.training.polnear import Article, load_split
+from unspun.training.optim import make_optimizer
+from unspun.training.optim import step as optim_step
 from unspun.training.techniques import encoder_dir, log
 
 SPLIT_SEED = 13
@@ -102,16 +104,9 @@ def train(data: list[Tagged], *, base: Path, epochs: int, lr: float, batch: int,
     counts = np.bincount([int(x) for t in data for x in t.labels], minlength=len(TAGS)).astype(np.float64)
     weights = (counts.sum() / np.maximum(counts, 1)) ** 0.3  # mild: B- tags are rare but must be found
     loss_fn = nn.CrossEntropyLoss(weight=torch.tensor(weights / weights.mean(), dtype=torch.float32), ignore_index=-100)
-    optim = torch.optim.AdamW(
-        [{"params": model.encoder.parameters(), "lr": lr}, {"params": model.head.parameters(), "lr": lr * 10}],
-        weight_decay=0.01,
-    )
     rng = random.Random(seed)
     total = math.ceil(len(windows(data, window, random.Random(0))) / batch) * epochs
-    warmup = max(1, int(0.06 * total))
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        optim, lambda step: min((step + 1) / warmup, max(0.0, (total - step) / max(1, total - warmup)))
-    )
+    optim, sched = make_optimizer(model.encoder.parameters(), model.head.parameters(), lr, total)
     step = 0
     for epoch in range(epochs):
         wins = windows(data, window, rng)
@@ -130,13 +125,8 @@ def train(data: list[Tagged], *, base: Path, epochs: int, lr: float, batch: int,
                 y[r, 1 : 1 + e - s] = torch.from_numpy(t.labels[s:e])
             states = model.dropout(model.encoder(input_ids=ids, attention_mask=mask).last_hidden_state)
             loss = loss_fn(model.head(states).reshape(-1, len(TAGS)), y.reshape(-1))
-            optim.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optim.step()
-            sched.step()
+            running += optim_step(model, optim, sched, loss)
             step += 1
-            running += loss.item()
             if step % 20 == 0:
                 log(f"epoch {epoch + 1}/{epochs} step {step}/{total} loss {running / 20:.4f} "
                     f"({(time.time() - t0) / (b // batch + 1):.2f}s/step)")

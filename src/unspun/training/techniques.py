@@ -37,6 +37,8 @@ from unspun.runtime.technique_model import (
 )
 from unspun.taxonomy import NAMES
 from unspun.training import ptc
+from unspun.training.optim import make_optimizer
+from unspun.training.optim import step as optim_step
 from unspun.training.techniques_split import split
 
 ENCODERS = {
@@ -160,16 +162,10 @@ def train(articles: list[Article], *, base: Path, hidden: int, epochs: int, lr: 
     tc_loss = nn.CrossEntropyLoss(weight=weights, label_smoothing=0.05)
     bce = nn.BCEWithLogitsLoss(reduction="none")
     head_params = list(model.si.parameters()) + list(model.tc.parameters())
-    optim = torch.optim.AdamW(
-        [{"params": model.encoder.parameters(), "lr": lr}, {"params": head_params, "lr": lr * 10}], weight_decay=0.01
-    )
     rng = random.Random(seed)
     steps_per_epoch = math.ceil(len(epoch_windows(articles, window, random.Random(0))) / batch)
     total = steps_per_epoch * epochs
-    warmup = max(1, int(0.06 * total))
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        optim, lambda step: min((step + 1) / warmup, max(0.0, (total - step) / max(1, total - warmup)))
-    )
+    optim, sched = make_optimizer(model.encoder.parameters(), head_params, lr, total)
     step = 0
     for epoch in range(epochs):
         wins = epoch_windows(articles, window, rng)
@@ -200,13 +196,8 @@ def train(articles: list[Article], *, base: Path, hidden: int, epochs: int, lr: 
                     labels.append(t)
             if pooled:
                 loss = loss + tc_loss(model.tc(torch.stack(pooled)), torch.tensor(labels))
-            optim.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optim.step()
-            sched.step()
+            running += optim_step(model, optim, sched, loss)
             step += 1
-            running += loss.item()
             if step % 20 == 0:
                 log(f"epoch {epoch + 1}/{epochs} step {step}/{total} loss {running / 20:.4f} ({(time.time() - t0) / (b // batch + 1):.2f}s/step)")
                 running = 0.0
