@@ -6,6 +6,7 @@ Real models (`fast`), a real SQLite store in a temporary folder; one app per mod
 from __future__ import annotations
 
 import re
+import time
 
 import orjson
 import pytest
@@ -136,6 +137,19 @@ def test_size_limit_is_413(store):
         chunks = iter([b"{"] + [b" " * 10_000] * 10 + [b"}"])  # no Content-Length: counted as it arrives
         error(c.post("/api/v1/analyze", content=chunks, headers={"content-type": "application/json"}), 413, "too_large")
         error(c.post("/api/v1/analyze", files={"file": ("a.txt", b"y" * 1500, "text/plain")}), 413, "too_large")
+
+
+def test_time_limit_is_a_clear_error_that_frees_the_worker(store, monkeypatch):
+    monkeypatch.setenv("UNSPUN_SERVER_TIME_LIMIT", "0.000001")
+    app = create_app(ServerConfig(model="fast", warm_up=False), store=store)
+    assert app.state.config.time_limit == 0.000001
+    with TestClient(app, base_url=BASE) as c:
+        start = time.monotonic()
+        message = error(c.post("/api/v1/analyze", json={"text": ARTICLE, "options": FAST}), 422, "time_limit")
+        assert "limit of 1e-06 s per document" in message and time.monotonic() - start < 10
+        assert app.state.pool.in_flight == 0
+    with pytest.raises(UsageError, match="time limit"):
+        ServerConfig(time_limit=-1).check()
 
 
 def test_full_queue_answers_503_at_once(client):

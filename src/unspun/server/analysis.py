@@ -66,10 +66,10 @@ def check_size(job: Job, max_bytes: int) -> None:
         raise InputDataError(f"input is {size:,} bytes, over the limit of {max_bytes:,} bytes")
 
 
-def run(job: Job, *, default_model: str, max_bytes: int, url_timeout: float) -> Document:
-    """Analyse a job with `unspun.pipeline` (in a worker thread)."""
+def run(job: Job, *, default_model: str, max_bytes: int, url_timeout: float, time_limit: float) -> Document:
+    """Analyse a job with `unspun.pipeline` (in a worker thread), under the server's per-document time limit."""
     opts = dict(model=job.options.model or default_model, min_score=job.options.min_score,
-                stages=stage_list(job.options.stages), max_bytes=max_bytes)
+                stages=stage_list(job.options.stages), max_bytes=max_bytes, time_limit=time_limit)
     if job.kind == "text":
         return pipeline.analyze_text(job.value, **opts)
     if job.kind == "html":
@@ -91,7 +91,8 @@ async def analyze_and_store(app, job: Job) -> tuple[str, Document]:
     check_size(job, config.max_bytes)
 
     def work() -> tuple[str, Document]:
-        doc = run(job, default_model=config.model, max_bytes=config.max_bytes, url_timeout=config.url_timeout_s)
+        doc = run(job, default_model=config.model, max_bytes=config.max_bytes, url_timeout=config.url_timeout_s,
+                  time_limit=config.time_limit)
         return app.state.store.save(doc, site=site_of(doc)), doc
 
     return await app.state.pool.run(work)

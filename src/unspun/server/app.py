@@ -13,7 +13,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.responses import HTMLResponse, Response
 
 from unspun import __version__
-from unspun.errors import DatabaseError, InputDataError, UnspunError, UrlUnreachableError
+from unspun.errors import DatabaseError, InputDataError, TimeLimitError, UnspunError, UrlUnreachableError
 from unspun.render import html as html_render
 from unspun.server.auth import Sessions
 from unspun.server.config import ServerConfig
@@ -49,6 +49,8 @@ HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "n
 
 
 def status_for(exc: UnspunError) -> tuple[int, str]:
+    if isinstance(exc, TimeLimitError):
+        return 422, "time_limit"
     if isinstance(exc, InputDataError) and "over the limit" in str(exc):
         return 413, "too_large"
     return STATUS.get(exc.code, 500), exc.code

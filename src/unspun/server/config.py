@@ -10,6 +10,17 @@ from unspun.errors import UsageError
 from unspun.limits import API_MAX_BYTES
 
 TOKEN_ENV = "UNSPUN_TOKEN"
+TIME_LIMIT_ENV = "UNSPUN_SERVER_TIME_LIMIT"
+DEFAULT_TIME_LIMIT_S = 120.0
+
+
+def _env_time_limit() -> float:
+    """Per-document limit for the server: shorter than the CLI's 600 s, so one slow page cannot hold a worker."""
+    raw = os.environ.get(TIME_LIMIT_ENV)
+    try:
+        return float(raw) if raw else DEFAULT_TIME_LIMIT_S
+    except ValueError:
+        raise UsageError(f"{TIME_LIMIT_ENV} must be a number of seconds, not {raw!r}") from None
 LOOPBACK_NAMES = ("localhost",)
 
 
@@ -37,6 +48,7 @@ class ServerConfig:
     warm_up: bool = True  # load the models at start-up, not on the first request
     retry_after_s: int = 5
     url_timeout_s: float = 20.0
+    time_limit: float = field(default_factory=_env_time_limit)  # seconds per document; 0 = none
 
     @property
     def loopback(self) -> bool:
@@ -58,6 +70,8 @@ class ServerConfig:
         """Refuse settings that would expose the server without a token."""
         if self.workers < 1:
             raise UsageError("--workers must be at least 1")
+        if self.time_limit < 0:
+            raise UsageError(f"the time limit must be 0 (none) or more seconds, not {self.time_limit:g}")
         if self.queue_size < 0:
             raise UsageError("--queue-size must be 0 or more")
         if self.auth_required and not self.token:
