@@ -18,6 +18,7 @@ import typer
 
 from unspun import __version__
 from unspun.errors import UnspunError, UsageError
+from unspun.pipeline import ModelName
 
 app = typer.Typer(
     name="unspun",
@@ -35,11 +36,6 @@ class OutputFormat(str, Enum):
     md = "md"
     tsv = "tsv"
     html = "html"
-
-
-class ModelName(str, Enum):
-    fast = "fast"
-    accurate = "accurate"
 
 
 class InputFormat(str, Enum):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Iterable
+from enum import Enum
 from pathlib import Path
 
 from unspun import language
@@ -41,6 +42,8 @@ STAGES: dict[str, str] = {
 }
 MODELS = ("fast", "accurate")
 DEFAULT_MODEL = "accurate"
+# The same names as a str Enum, for the command-line options of every command that takes --model.
+ModelName = Enum("ModelName", {m: m for m in MODELS}, type=str)
 
 
 def resolve_stages(requested: Iterable[str] | None) -> list[str]:

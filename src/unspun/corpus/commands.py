@@ -12,6 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from unspun.errors import UsageError
+from unspun.pipeline import ModelName
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   context_settings={"help_option_names": ["-h", "--help"]})
@@ -23,11 +24,6 @@ DbOption = Annotated[Optional[str], typer.Option("--db", help="Database URL (sql
 class Engine(str, Enum):
     local = "local"
     ray = "ray"
-
-
-class ModelName(str, Enum):
-    fast = "fast"
-    accurate = "accurate"
 
 
 class GroupBy(str, Enum):

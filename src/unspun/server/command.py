@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
 from typing import Annotated, Optional
 
 import typer
 
-
-class _Model(str, Enum):
-    fast = "fast"
-    accurate = "accurate"
+from unspun.pipeline import ModelName
 
 
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on. Anything but loopback needs UNSPUN_TOKEN.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8000,
     db: Annotated[Optional[str], typer.Option("--db", help="Database URL (default: an SQLite file in your data folder).")] = None,
-    model: Annotated[_Model, typer.Option("--model", help="Technique model used when a request names none.")] = _Model.accurate,
+    model: Annotated[ModelName, typer.Option("--model", help="Technique model used when a request names none.")] = ModelName.accurate,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Analyses run at the same time (threads sharing one model copy).")] = 1,
     queue_size: Annotated[int, typer.Option("--queue-size", min=0, help="Requests that may wait for a worker; more get 503.")] = 8,
     max_bytes: Annotated[Optional[int], typer.Option("--max-bytes", min=1, help="Input size limit per request (default 5 MB).")] = None,

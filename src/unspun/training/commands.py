@@ -46,7 +46,7 @@ def quotes(
     data: Annotated[Path, typer.Option("--data", help="PolNeAR folder with train/ and dev/ (text + attributions).")],
     out: Annotated[Path, typer.Option("--out", help="Folder to write the model into.")],
     seed: Annotated[int, typer.Option("--seed", help="Seed for shuffling and the weights (the tuning split is fixed).")] = 13,
-    epochs: Annotated[int, typer.Option("--epochs", min=1)] = 2,
+    epochs: Annotated[int, typer.Option("--epochs", min=1)] = 1,
     lr: Annotated[float, typer.Option("--lr", min=0.0, help="Encoder learning rate.")] = 8e-5,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="Train on the first N articles only (smoke runs).")] = None,
 ) -> None:
