@@ -21,25 +21,10 @@ import argparse
 import importlib
 import json
 import os
-import sys
 import time
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+import articles  # benchmarks/articles.py: the shared article loader
 
-
-def _articles(folder: str | None, limit: int) -> list[str]:
-    if folder:
-        root = Path(folder)
-    else:
-        shared = Path(os.environ.get("UNSPUN_SHARED_DATA", REPO.parent / "shared" / "data"))
-        root = shared / "ptc" / "train" / "train-articles"
-        if not root.is_dir():
-            root = REPO / "examples"
-    files = sorted(root.glob("*.txt"))[:limit]
-    if not files:
-        sys.exit(f"no .txt articles in {root}")
-    return [f.read_text(encoding="utf-8") for f in files]
 
 
 def main() -> None:
@@ -57,7 +42,7 @@ def main() -> None:
     from unspun.runtime import nlp
     from unspun.stages import techniques
 
-    texts = _articles(args.articles, args.limit)
+    texts = articles.load(args.articles, args.limit)
     stages = pipeline.resolve_stages(None)
     modules = {s: importlib.import_module(pipeline.STAGES[s]) for s in stages}
     # warm up: load every model once (not counted; a server or corpus worker pays it once per process)
