@@ -16,11 +16,9 @@ from unspun.document import Document, Quote
 from unspun.errors import ModelError
 from unspun.runtime import nlp
 from unspun.runtime.model_files import MODELS_DIR, RESTORE, sha256
-from unspun.runtime.quote_model import Attribution, QuoteModel
+from unspun.runtime.quote_model import CLOSE_MARKS, OPEN_MARKS, Attribution, QuoteModel
 from unspun.speakers import EntityIndex, resolve
 
-OPEN_MARKS = "\"“„‟«‘‚‛「『'‹"
-CLOSE_MARKS = "\"”“»’'」』›"
 _EDGE_PUNCT = " \t\n,.;:!?-–—"
 _BLOCK_CUES = ("put it", "puts it", "wrote", "writes", "write")
 RECENT_PERSON_CHARS = 800

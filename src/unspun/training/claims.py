@@ -65,13 +65,21 @@ def _batches(encoded: list[list[int]], labels: list[int], batch: int, rng: rando
         groups.extend(chunk[b : b + batch] for b in range(0, len(chunk), batch))
     rng.shuffle(groups)
     for idx in groups:
-        width = max(len(encoded[i]) for i in idx)
-        ids = torch.full((len(idx), width), pad_id, dtype=torch.long)
-        mask = torch.zeros((len(idx), width), dtype=torch.long)
-        for r, i in enumerate(idx):
-            ids[r, : len(encoded[i])] = torch.tensor(encoded[i])
-            mask[r, : len(encoded[i])] = 1
+        ids, mask = _padded(encoded, idx, pad_id)
         yield ids, mask, torch.tensor([float(labels[i]) for i in idx])
+
+
+def _padded(encoded: list[list[int]], idx: list[int], pad_id: int):
+    """(input_ids, attention_mask) tensors for the sentences `idx`, right-padded to the longest."""
+    import torch
+
+    width = max(len(encoded[i]) for i in idx)
+    ids = torch.full((len(idx), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(idx), width), dtype=torch.long)
+    for r, i in enumerate(idx):
+        ids[r, : len(encoded[i])] = torch.tensor(encoded[i])
+        mask[r, : len(encoded[i])] = 1
+    return ids, mask
 
 
 def _torch_logits(model, encoded: list[list[int]], pad_id: int) -> np.ndarray:
@@ -82,13 +90,7 @@ def _torch_logits(model, encoded: list[list[int]], pad_id: int) -> np.ndarray:
     with torch.no_grad():
         for b in range(0, len(order), 128):
             idx = order[b : b + 128]
-            width = max(len(encoded[i]) for i in idx)
-            ids = torch.full((len(idx), width), pad_id, dtype=torch.long)
-            mask = torch.zeros((len(idx), width), dtype=torch.long)
-            for r, i in enumerate(idx):
-                ids[r, : len(encoded[i])] = torch.tensor(encoded[i])
-                mask[r, : len(encoded[i])] = 1
-            out[idx] = model(ids, mask).numpy()
+            out[idx] = model(*_padded(encoded, idx, pad_id)).numpy()
     return out
 
 
