@@ -47,11 +47,21 @@ class Cluster:
             shutil.chown(self.dir, "postgres")
             os.chmod(self.dir, 0o700)
             self.as_user = ["runuser", "-u", "postgres", "--"]
-        data = self.dir / "data"
-        self._run("initdb", "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C")
+        self.data = self.dir / "data"
+        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C")
+        self.running = False
+        self.start()
+
+    def start(self) -> None:
+        """Start the server (again, after `halt`) on the same port and data folder."""
         opts = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
-        self._run("pg_ctl", "-D", str(data), "-o", opts, "-l", str(self.dir / "log"), "-w", "-t", "60", "start")
-        self.data = data
+        self._run("pg_ctl", "-D", str(self.data), "-o", opts, "-l", str(self.dir / "log"), "-w", "-t", "60", "start")
+        self.running = True
+
+    def halt(self) -> None:
+        """Stop the server at once, as an outage would (open connections drop), keeping its data for `start`."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        self.running = False
 
     def _run(self, tool: str, *args: str) -> None:
         cmd = [*self.as_user, str(self.bin / tool), *args]
@@ -73,7 +83,8 @@ class Cluster:
 
     def stop(self) -> None:
         try:
-            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+            if self.running:
+                self.halt()
         finally:
             shutil.rmtree(self.dir, ignore_errors=True)
 

@@ -42,7 +42,7 @@ def row_counts(url: str) -> tuple[int, int]:
 
 
 def test_kill_and_resume_leaves_every_document_exactly_once(db_url, tmp_path):
-    n = 24
+    n = 80  # enough that a slow poll under load still finds the run part-way through
     folder = make_folder(tmp_path / "articles", n)
     args = ["corpus", "analyze", str(folder), "--db", db_url, "--workers", "1", "--batch-size", "2", "--site", "t.org", *FAST]
     proc = subprocess.Popen([sys.executable, "-m", "unspun", *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -50,7 +50,7 @@ def test_kill_and_resume_leaves_every_document_exactly_once(db_url, tmp_path):
     deadline = time.time() + 600
     written = 0
     while time.time() < deadline and proc.poll() is None:
-        time.sleep(0.5)
+        time.sleep(0.1)
         try:
             written = row_counts(db_url)[0]
         except Exception:  # the schema may not exist yet

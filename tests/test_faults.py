@@ -1,7 +1,8 @@
 """Faults outside unspun's control: a full disk while writing output, a missing or corrupt model file.
 
 The disk-full case runs on a real 64 KiB tmpfs that the test mounts (it needs root; it skips with a clear
-message where mounting is not permitted). The database case belongs with the corpus store's throwaway Postgres.
+message where mounting is not permitted). The database case stops a real, throwaway Postgres in the middle of
+`unspun corpus analyze` and starts it again.
 """
 
 from __future__ import annotations
@@ -9,8 +10,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -112,3 +115,169 @@ def test_model_error_is_not_cached_as_success(fast_copy: Path) -> None:
     (fast_copy / "heads.bak").rename(fast_copy / "heads.npz")  # restored: the next load works
     model, info = stage.load("fast")
     assert info["sha256"] and os.path.basename(str(fast_copy)) == "fast"
+
+
+# --- the database goes away in the middle of a corpus run -------------------------------------------------------
+TOPICS = ["budget", "schools", "hospital", "bridge", "election", "river", "housing", "police", "tax", "airport"]
+
+
+def _article(i: int) -> tuple[str, str]:
+    topic = TOPICS[i % len(TOPICS)]
+    title = f"Council row over the {topic}, report {i}"
+    return title, (f"{title}\n\nThe corrupt mayor lied again about the {topic}, and everyone knows it. "
+                   f"\"This is a disgrace,\" said Maria Lopez, a local teacher. Officials said spending on the {topic} "
+                   f"rose by {i + 3} percent last year, according to the city audit. Only a fool would believe their "
+                   f"promises about item {i}.\n")
+
+
+def _pg(url: str, **kw):
+    import psycopg
+
+    port, dbname = url.rsplit(":", 1)[1].split("/", 1)
+    return psycopg.connect(f"host=127.0.0.1 port={port} user=postgres dbname={dbname} connect_timeout=10", **kw)
+
+
+def _group_alive(pgid: int, wait: float = 5.0) -> bool:
+    """Whether any process of the group (the CLI's pool workers) still runs after `wait` seconds."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return False
+        if time.monotonic() > deadline:
+            return True
+        time.sleep(0.1)
+
+
+def _stored(url: str) -> list[tuple]:
+    """(title, content hash) of every document row, after checking that each row is complete.
+
+    Complete means: status ok with its Document JSON, one `spans` row per item of that Document (per kind), the
+    counters on the row equal to the stored spans, and `technique_counts` summing to the technique spans.
+    """
+    from unspun.corpus.store import span_records
+    from unspun.document import Document
+
+    with _pg(url) as conn:
+        orphans = conn.execute("select count(*) from spans where doc_pk not in (select pk from documents)").fetchone()[0]
+        assert orphans == 0
+        rows = conn.execute(
+            "select d.pk, d.title, d.content_hash, d.status, d.document, d.n_techniques, d.n_quotes, d.n_claims,"
+            " (select coalesce(sum(n), 0) from technique_counts t where t.doc_pk = d.pk) from documents d").fetchall()
+        kinds = {}
+        for pk, kind, n in conn.execute("select doc_pk, kind, count(*) from spans group by doc_pk, kind"):
+            kinds.setdefault(pk, {})[kind] = n
+    out = []
+    for pk, title, chash, status, data, n_tech, n_quotes, n_claims, counted in rows:
+        assert status == "ok" and data, f"{title}: {status}, document JSON {'present' if data else 'missing'}"
+        doc = Document.from_json(data)
+        expected: dict[str, int] = {}
+        for r in span_records(doc):
+            expected[r["kind"]] = expected.get(r["kind"], 0) + 1
+        got = kinds.get(pk, {})
+        assert got == expected, f"{title}: spans stored {got}, the Document has {expected}"
+        assert (n_tech, n_quotes, n_claims) == (got.get("techniques", 0), got.get("quotes", 0), got.get("claims", 0))
+        assert counted == n_tech, f"{title}: technique_counts sum to {counted}, not {n_tech}"
+        assert expected, f"{title}: an analysis with no spans at all cannot show a partial write"
+        out.append((title, chash))
+    return out
+
+
+def test_database_outage_mid_batch_exits_75_keeps_no_partial_rows_and_resumes(tmp_path: Path) -> None:
+    """Postgres stops while a batch is half written: exit 75 with one line, whole batches only, and a re-run resumes.
+
+    The test holds a SHARE lock on `spans` before stopping the server, so the writer is caught after inserting a
+    batch's document rows and before their spans: the outage lands inside the batch every time, not by luck.
+    """
+    from pgcluster import Cluster
+
+    n = 30
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    titles = []
+    for i in range(n):
+        title, text = _article(i)
+        titles.append(title)
+        (folder / f"a{i:03d}.txt").write_text(text, encoding="utf-8")
+    cluster = Cluster()  # its own server: stopping it must not disturb the session's shared one
+    try:
+        url = cluster.new_database()
+        cmd = [sys.executable, "-m", "unspun", "corpus", "analyze", str(folder), "--db", url, "--model", "fast",
+               "--workers", "1", "--batch-size", "4", "--site", "t.org"]
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        try:
+            committed = 0
+            deadline = time.monotonic() + 300
+            while committed < 4 and proc.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.3)
+                try:
+                    with _pg(url) as conn:
+                        committed = conn.execute("select count(*) from documents").fetchone()[0]
+                except Exception:  # the schema may not exist yet
+                    committed = 0
+            assert proc.poll() is None and committed >= 4, f"no batch written in time: {committed}"
+            lock = _pg(url)
+            lock.execute("lock table spans in share mode")  # the next batch's span insert now waits
+            waiting = 0
+            while not waiting and proc.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.2)
+                waiting = lock.execute("select count(*) from pg_stat_activity where datname = current_database()"
+                                       " and wait_event_type = 'Lock'").fetchone()[0]
+            assert waiting, "the writer never reached the spans insert"
+            committed = lock.execute("select count(*) from documents").fetchone()[0]
+            assert committed < n, "the run ended before the outage"
+            cluster.halt()
+            lock.close()
+            started = time.monotonic()
+            _, err = proc.communicate(timeout=120)  # it must give up, not retry forever
+            elapsed = time.monotonic() - started
+            assert not _group_alive(proc.pid), "a worker process outlived the run"
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        assert proc.returncode == 75, err
+        assert "Traceback" not in err
+        errors = [line for line in err.splitlines() if "error" in line.lower()]
+        assert len(errors) == 1 and errors[0].startswith("unspun: error: database unreachable: "), err
+        assert url.split("@", 1)[1] in errors[0]  # it names the database
+        assert elapsed < 60, f"took {elapsed:.1f} s to give up"
+
+        cluster.start()
+        before = _stored(url)
+        assert len(before) == committed, f"{len(before)} rows after the outage, {committed} committed before it"
+
+        again = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        assert again.returncode == 0, again.stderr
+        assert f"analysed {n - committed}, skipped {committed} (already in the store), failed 0" in again.stderr
+        after = _stored(url)
+        assert sorted(t for t, _ in after) == sorted(titles)  # each article exactly once
+        assert len({h for _, h in after}) == n
+    finally:
+        cluster.stop()
+
+
+def test_database_that_never_answers_gives_up_in_bounded_time() -> None:
+    """A host that accepts the TCP connection but never speaks (a hung server, a half-open tunnel): exit 75, not a hang.
+
+    libpq has no connect timeout of its own, so without the store's default this run waits forever.
+    """
+    import socket
+
+    from unspun.corpus.store import CONNECT_TIMEOUT_S
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)  # the kernel completes the handshake; nobody ever answers
+        url = f"postgresql+psycopg://postgres@127.0.0.1:{silent.getsockname()[1]}/x"
+        started = time.monotonic()
+        try:
+            run = subprocess.run([sys.executable, "-m", "unspun", "corpus", "stats", "--db", url],
+                                 capture_output=True, text=True, timeout=CONNECT_TIMEOUT_S + 50)
+        except subprocess.TimeoutExpired:
+            pytest.fail("`unspun corpus stats` hung on a database that never answers")
+    assert run.returncode == 75, run.stderr
+    assert run.stderr.startswith("unspun: error: database unreachable: ") and "timeout" in run.stderr, run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1
+    assert time.monotonic() - started >= CONNECT_TIMEOUT_S - 1  # it waited for the timeout, as configured

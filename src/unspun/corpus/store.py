@@ -26,6 +26,9 @@ from unspun.document import KINDS, Document
 from unspun.errors import DatabaseError, UsageError
 
 ENV_DB = "UNSPUN_DB"
+# libpq waits forever by default for a server that accepts the connection but never answers (a hung host, a
+# half-open tunnel); a `connect_timeout` in the URL overrides this
+CONNECT_TIMEOUT_S = 10
 
 
 def default_url() -> str:
@@ -151,7 +154,8 @@ class Store:
                 self.engine = sa.create_engine(self.url, connect_args={"timeout": 60})
                 sa.event.listen(self.engine, "connect", _sqlite_pragmas)
             else:
-                self.engine = sa.create_engine(self.url, pool_pre_ping=True)
+                timeout = {"connect_timeout": CONNECT_TIMEOUT_S} if self.is_postgres and "connect_timeout=" not in self.url else {}
+                self.engine = sa.create_engine(self.url, pool_pre_ping=True, connect_args=timeout)
         except sa.exc.ArgumentError as exc:
             raise UsageError(f"bad database URL {redact(self.url)!r}: {exc}") from None
         except ImportError as exc:

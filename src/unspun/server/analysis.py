@@ -1,4 +1,4 @@
-"""One analysis request, from the API or a web form: validate, run the pipeline in the pool, store, return the id.
+"""One analysis request, from the API or a web form: validate, run the pipeline in a worker process, store, return the id.
 
 Both front ends call `analyze_and_store`, so the API and the web UI cannot drift apart.
 """
@@ -9,10 +9,20 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from starlette.concurrency import run_in_threadpool
 
 from unspun import pipeline
 from unspun.document import Document
-from unspun.errors import InputDataError
+from unspun.errors import InputDataError, TimeLimitError
+from unspun.server.work import HardTimeout, WorkerLost
+
+# The pipeline checks its time limit between steps; a worker still busy this long after the limit is stuck in one
+# step (native code, a pathological regex) and is killed.
+HARD_LIMIT_GRACE_S = 30.0
+
+
+class AnalysisCrashed(Exception):
+    """The worker process died while analysing (500)."""
 
 
 class Options(BaseModel):
@@ -87,12 +97,17 @@ def site_of(doc: Document) -> str | None:
 
 
 async def analyze_and_store(app, job: Job) -> tuple[str, Document]:
+    """Analyse in a worker process (the event loop stays free), then store from a thread of this process."""
     config = app.state.config
     check_size(job, config.max_bytes)
-
-    def work() -> tuple[str, Document]:
-        doc = run(job, default_model=config.model, max_bytes=config.max_bytes, url_timeout=config.url_timeout_s,
-                  time_limit=config.time_limit)
-        return app.state.store.save(doc, site=site_of(doc)), doc
-
-    return await app.state.pool.run(work)
+    hard_limit = config.time_limit + HARD_LIMIT_GRACE_S if config.time_limit else None
+    try:
+        doc = await app.state.pool.run(run, job, default_model=config.model, max_bytes=config.max_bytes,
+                                       url_timeout=config.url_timeout_s, time_limit=config.time_limit,
+                                       hard_limit=hard_limit)
+    except HardTimeout:
+        raise TimeLimitError(f"the analysis ran past the time limit of {config.time_limit:g} s and was stopped") from None
+    except WorkerLost:
+        raise AnalysisCrashed("the analysis worker stopped unexpectedly (out of memory?); it has been restarted") from None
+    doc_id = await run_in_threadpool(app.state.store.save, doc, site=site_of(doc))
+    return doc_id, doc

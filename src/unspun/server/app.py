@@ -17,6 +17,7 @@ from unspun.errors import DatabaseError, InputDataError, TimeLimitError, UnspunE
 from unspun.render import html as html_render
 from unspun.server.auth import Sessions
 from unspun.server.config import ServerConfig
+from unspun.server.analysis import AnalysisCrashed
 from unspun.server.work import Busy, WorkPool
 
 log = logging.getLogger("unspun.server")
@@ -151,7 +152,7 @@ def create_app(config: ServerConfig | None = None, *, store=None) -> FastAPI:
 
             app.state.store = Store(config.db)
         if config.warm_up:
-            await app.state.pool.run(_warm_up, app, config)
+            app.state.models = (await app.state.pool.warm_up(warm_up_models, config.model))[0]
         yield
         app.state.pool.shutdown()
 
@@ -192,6 +193,11 @@ def create_app(config: ServerConfig | None = None, *, store=None) -> FastAPI:
         message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
         return error_response(request, exc.status_code, code, message, getattr(exc, "headers", None))
 
+    @app.exception_handler(AnalysisCrashed)
+    async def worker_lost(request: Request, exc: AnalysisCrashed):
+        log.error("%s", exc)
+        return error_response(request, 500, "internal_error", str(exc))
+
     @app.exception_handler(Exception)
     async def crashed(request: Request, exc: Exception):
         log.exception("internal error")
@@ -208,12 +214,11 @@ def create_app(config: ServerConfig | None = None, *, store=None) -> FastAPI:
     return app
 
 
-def _warm_up(app: FastAPI, config: ServerConfig) -> None:
-    """Load every model once, so the first request is as fast as the rest (and /healthz can name them)."""
+def warm_up_models(model: str) -> dict:
+    """In a worker: load every model once, so the first request is as fast as the rest (and /healthz can name them)."""
     from unspun import pipeline
 
-    doc = pipeline.analyze_text("Warm-up: the models load once per process, before the first request.", model=config.model)
-    app.state.models = doc.models
+    return pipeline.analyze_text("Warm-up: the models load once per process, before the first request.", model=model).models
 
 
 __all__ = ["DatabaseError", "UrlUnreachableError", "create_app", "error_response"]

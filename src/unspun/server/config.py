@@ -40,8 +40,8 @@ class ServerConfig:
     port: int = 8000
     db: str | None = None  # None: the store's default SQLite file
     model: str = "accurate"  # default technique model when a request names none
-    workers: int = 1  # analysis threads (one model copy is shared by all of them)
-    queue_size: int = 8  # requests allowed to wait for a worker; more get 503 + Retry-After
+    workers: int = 1  # analysis worker processes (each loads its own models; cores are split between them)
+    queue_size: int = 0  # requests allowed to wait for a worker; more get 503 + Retry-After (docs/hardening.md)
     max_bytes: int = API_MAX_BYTES
     token: str | None = field(default_factory=lambda: os.environ.get(TOKEN_ENV) or None)
     insecure_no_auth: bool = False

@@ -1,16 +1,28 @@
-"""A bounded pool for analyses: CPU-bound work runs in threads off the event loop, and when every worker is
-busy and the queue is full the caller is told at once (503 + Retry-After) instead of piling up requests.
+"""A bounded pool of analysis worker processes: the event loop only parses, sheds and stores.
 
-Threads, not processes: the ONNX runtime and spaCy release the GIL in their inner loops, and threads share one
-copy of the models (300-500 MB each) and the store's connection pool.
+Why processes, not threads: between ONNX calls the analysis is Python (spaCy, decoding) that holds the GIL, so an
+analysing thread starved the event loop and a shed request waited a second or more for its 503. In worker
+processes the loop stays free and answers at once. Each worker loads its own copy of the models (300-500 MB) and
+runs ONNX on `cpu_count // workers` threads, so one worker puts every core on one article (lowest latency) and N
+workers split the cores between N articles.
+
+When every worker is busy and `queue_size` requests already wait, `run` raises `Busy` at once (503 +
+Retry-After). A worker that dies (killed for memory, a crash in native code), or that runs past the hard
+deadline when the pipeline's own time check could not fire, is killed and the pool replaced; that request fails
+with a clear error and the server goes on.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
+import multiprocessing
+import os
+import signal
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -20,12 +32,38 @@ class Busy(Exception):
     """Every worker is busy and the queue is full."""
 
 
+class WorkerLost(Exception):
+    """The worker process running this request died or was killed."""
+
+
+class HardTimeout(Exception):
+    """The worker ran past the hard deadline and was killed."""
+
+
+def _init_worker(threads: int) -> None:
+    """In each worker: its share of the cores, a lower priority than the event loop, and no Ctrl-C of its own."""
+    os.environ["UNSPUN_THREADS"] = str(threads)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which then stops the pool
+    try:
+        os.nice(5)  # the event loop answers (and sheds) before a worker gets the core
+    except OSError:
+        pass
+
+
 class WorkPool:
     def __init__(self, workers: int, queue_size: int) -> None:
+        self.workers = workers
         self.capacity = workers + queue_size
-        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="unspun-analyse")
+        self.threads = max(1, (os.cpu_count() or 1) // workers)
         self._lock = threading.Lock()
         self._in_flight = 0
+        self._executor = self._new_executor()
+
+    def _new_executor(self) -> ProcessPoolExecutor:
+        # spawn, not fork: the server process runs threads (uvicorn, the ONNX runtime) that fork would copy mid-state
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_init_worker, initargs=(self.threads,))
 
     @property
     def in_flight(self) -> int:
@@ -42,15 +80,52 @@ class WorkPool:
         with self._lock:
             self._in_flight -= 1
 
-    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run fn in a worker thread; raise Busy when there is no room, without waiting."""
+    async def run(self, fn: Callable[..., T], *args: Any, hard_limit: float | None = None, **kwargs: Any) -> T:
+        """Run the picklable fn in a worker process; raise Busy at once when there is no room.
+
+        `hard_limit` (seconds) kills the worker if the call has not returned by then: HardTimeout.
+        """
         if not self.try_acquire():
             raise Busy()
         try:
-            loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self._executor, lambda: fn(*args, **kwargs))
+            return await self._submit(fn, args, kwargs, hard_limit)
         finally:
             self.release()
 
+    async def _submit(self, fn: Callable[..., T], args: tuple, kwargs: dict, hard_limit: float | None) -> T:
+        executor = self._executor
+        try:
+            future = asyncio.wrap_future(executor.submit(functools.partial(fn, *args, **kwargs)))
+            if not hard_limit:
+                return await future
+            try:
+                return await asyncio.wait_for(future, hard_limit)
+            except asyncio.TimeoutError:
+                self._replace(executor)
+                raise HardTimeout() from None
+        except BrokenProcessPool:
+            self._replace(executor)
+            raise WorkerLost() from None
+
+    async def warm_up(self, fn: Callable[..., T], *args: Any) -> list[T]:
+        """Run fn once per worker at start-up, so each loads its models before the first request."""
+        return list(await asyncio.gather(*(self._submit(fn, args, {}, None) for _ in range(self.workers))))
+
+    def _replace(self, executor: ProcessPoolExecutor) -> None:
+        """Kill the workers of a broken or stuck executor and start a fresh one (once, however many callers ask)."""
+        with self._lock:
+            if self._executor is not executor:
+                return
+            self._executor = self._new_executor()
+        _kill(executor)
+
     def shutdown(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        _kill(self._executor)
+
+
+def _kill(executor: ProcessPoolExecutor) -> None:
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    for proc in processes:
+        if proc.is_alive():
+            proc.kill()
+    executor.shutdown(wait=False, cancel_futures=True)

@@ -147,8 +147,25 @@ def build_model(base: Path, hidden: int, n_tech: int, layers: int | None = None)
     return TechniqueNet()
 
 
+CHECKPOINT_EVERY_S = 600.0  # a long CPU run loses at most this much work when it is stopped
+
+
+def save_checkpoint(path: Path, state: dict) -> None:
+    """Write the training state atomically: a run stopped mid-write keeps the previous checkpoint."""
+    import torch
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    torch.save(state, tmp)
+    os.replace(tmp, path)
+
+
 def train(articles: list[Article], *, base: Path, hidden: int, epochs: int, lr: float, batch: int, window: int,
-          seed: int, cls_id: int, sep_id: int, pad_id: int, layers: int | None = None):
+          seed: int, cls_id: int, sep_id: int, pad_id: int, layers: int | None = None,
+          checkpoint: Path | None = None):
+    """Fine-tune encoder + heads. With `checkpoint`, the state is saved every CHECKPOINT_EVERY_S and at each epoch's
+    end, and a run started again with the same arguments resumes where it stopped, on the same batches: an MPNet
+    run takes several hours on 2 CPU cores, longer than one sitting."""
     import torch
     from torch import nn
 
@@ -166,11 +183,35 @@ def train(articles: list[Article], *, base: Path, hidden: int, epochs: int, lr: 
     steps_per_epoch = math.ceil(len(epoch_windows(articles, window, random.Random(0))) / batch)
     total = steps_per_epoch * epochs
     optim, sched = make_optimizer(model.encoder.parameters(), head_params, lr, total)
-    step = 0
-    for epoch in range(epochs):
+    step, first_epoch, first_batch = 0, 0, 0
+    if checkpoint is not None and checkpoint.exists():
+        state = torch.load(checkpoint, weights_only=False)
+        if state["signature"] != (len(articles), epochs, lr, batch, window, seed, layers):
+            raise SystemExit(f"{checkpoint} belongs to a run with other settings; delete it or use another --out")
+        model.load_state_dict(state["model"])
+        optim.load_state_dict(state["optim"])
+        sched.load_state_dict(state["sched"])
+        torch.set_rng_state(state["torch_rng"])
+        rng.setstate(state["epoch_rng"])
+        step, first_epoch, first_batch = state["step"], state["epoch"], state["batch"]
+        log(f"resumed from {checkpoint}: epoch {first_epoch + 1}, step {step}/{total}")
+
+    def snapshot(epoch: int, next_batch: int, epoch_rng) -> None:
+        save_checkpoint(checkpoint, {
+            "signature": (len(articles), epochs, lr, batch, window, seed, layers),
+            "model": model.state_dict(), "optim": optim.state_dict(), "sched": sched.state_dict(),
+            "torch_rng": torch.get_rng_state(), "epoch_rng": epoch_rng,
+            "step": step, "epoch": epoch, "batch": next_batch,
+        })
+        log(f"checkpoint: epoch {epoch + 1}, step {step}/{total} -> {checkpoint}")
+
+    last_save = time.time()
+    for epoch in range(first_epoch, epochs):
+        epoch_rng = rng.getstate()  # the epoch's batches are rebuilt from this state on resume
         wins = epoch_windows(articles, window, rng)
         t0, running = time.time(), 0.0
-        for b in range(0, len(wins), batch):
+        start_batch = first_batch if epoch == first_epoch else 0
+        for b in range(start_batch, len(wins), batch):
             chunk = wins[b : b + batch]
             width = max(e - s for _, s, e, _ in chunk) + 2
             ids = torch.full((len(chunk), width), pad_id, dtype=torch.long)
@@ -199,9 +240,16 @@ def train(articles: list[Article], *, base: Path, hidden: int, epochs: int, lr: 
             running += optim_step(model, optim, sched, loss)
             step += 1
             if step % 20 == 0:
-                log(f"epoch {epoch + 1}/{epochs} step {step}/{total} loss {running / 20:.4f} ({(time.time() - t0) / (b // batch + 1):.2f}s/step)")
+                done = (b - start_batch) // batch + 1
+                log(f"epoch {epoch + 1}/{epochs} step {step}/{total} loss {running / 20:.4f} ({(time.time() - t0) / done:.2f}s/step)")
                 running = 0.0
+            if checkpoint is not None and time.time() - last_save > CHECKPOINT_EVERY_S:
+                snapshot(epoch, b + batch, epoch_rng)
+                last_save = time.time()
         log(f"epoch {epoch + 1} done in {time.time() - t0:.0f}s")
+        if checkpoint is not None:
+            snapshot(epoch + 1, 0, rng.getstate())
+            last_save = time.time()
     model.eval()
     return model
 
@@ -432,9 +480,11 @@ def run(data: Path, out: Path, *, seed: int = 13, encoder: str = "minilm", epoch
 
     t0 = time.time()
     model = train(prepared, base=base, hidden=spec["hidden"], epochs=epochs, lr=lr, batch=batch, window=window,
-                  seed=seed, cls_id=cls_id, sep_id=sep_id, pad_id=pad_id, layers=layers)
+                  seed=seed, cls_id=cls_id, sep_id=sep_id, pad_id=pad_id, layers=layers,
+                  checkpoint=out / "checkpoint.pt")
     train_seconds = time.time() - t0
     export(model, out, base, spec["hidden"])
+    (out / "checkpoint.pt").unlink(missing_ok=True)  # over 1 GB for MPNet; the exported model replaces it
     config = {
         "name": name or f"unspun-techniques-{encoder}",
         "version": time.strftime("%Y.%m.%d"),

@@ -1,0 +1,80 @@
+"""The server's worker pool (`unspun.server.work`): real worker processes, shedding, and recovery from a stuck or
+dead worker. Standard-library callables stand in for an analysis, because they pickle into a spawned process."""
+
+from __future__ import annotations
+
+import asyncio
+import operator
+import os
+import time
+
+import pytest
+
+from unspun.server.work import Busy, HardTimeout, WorkerLost, WorkPool
+
+
+@pytest.fixture
+def pool():
+    p = WorkPool(workers=1, queue_size=0)
+    yield p
+    p.shutdown()
+
+
+def test_runs_in_another_process(pool) -> None:
+    assert asyncio.run(pool.run(os.getpid)) != os.getpid()
+    assert asyncio.run(pool.run(operator.add, 2, 3)) == 5
+    assert pool.in_flight == 0
+
+
+def test_sheds_at_once_when_every_slot_is_taken(pool) -> None:
+    async def scenario():
+        slow = asyncio.create_task(pool.run(time.sleep, 1.5))
+        await asyncio.sleep(0.2)
+        t0 = time.perf_counter()
+        with pytest.raises(Busy):
+            await pool.run(operator.add, 1, 1)
+        shed_s = time.perf_counter() - t0
+        await slow
+        return shed_s
+
+    assert asyncio.run(scenario()) < 0.05
+    assert pool.in_flight == 0
+
+
+def test_stuck_worker_is_killed_and_replaced(pool) -> None:
+    async def scenario():
+        first = await pool.run(os.getpid)
+        t0 = time.perf_counter()
+        with pytest.raises(HardTimeout):
+            await pool.run(time.sleep, 120, hard_limit=1.0)
+        took = time.perf_counter() - t0
+        second = await pool.run(os.getpid)
+        return first, second, took
+
+    first, second, took = asyncio.run(scenario())
+    assert took < 10
+    assert second != first  # a fresh worker process
+    with pytest.raises(ProcessLookupError):
+        os.kill(first, 0)  # and the stuck one is gone
+    assert pool.in_flight == 0
+
+
+def test_dead_worker_fails_its_request_and_the_pool_recovers(pool) -> None:
+    async def scenario():
+        with pytest.raises(WorkerLost):
+            await pool.run(os._exit, 3)
+        return await pool.run(operator.mul, 6, 7)
+
+    assert asyncio.run(scenario()) == 42
+    assert pool.in_flight == 0
+
+
+def test_workers_split_the_cores() -> None:
+    cores = os.cpu_count() or 1
+    p = WorkPool(workers=2, queue_size=0)
+    try:
+        assert p.threads == max(1, cores // 2)
+        env = asyncio.run(p.run(os.getenv, "UNSPUN_THREADS"))
+        assert env == str(p.threads)
+    finally:
+        p.shutdown()
