@@ -161,6 +161,10 @@ def test_full_queue_answers_503_at_once(client):
         r = client.post("/api/v1/analyze", json={"text": "Some words.", "options": FAST})
         error(r, 503, "busy")
         assert r.headers["retry-after"].isdigit()
+        assert "content-security-policy" in r.headers
+        # shed before the body is read: even a body that is not JSON gets 503, not 400
+        r = client.post("/api/v1/analyze", content=b"{not json", headers={"content-type": "application/json"})
+        error(r, 503, "busy")
     finally:
         for _ in range(taken):
             pool.release()

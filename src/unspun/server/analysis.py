@@ -96,18 +96,52 @@ def site_of(doc: Document) -> str | None:
     return urlsplit(url).hostname if url else None
 
 
-async def analyze_and_store(app, job: Job) -> tuple[str, Document]:
-    """Analyse in a worker process (the event loop stays free), then store from a thread of this process."""
+def document_body(doc: Document, doc_id: str) -> bytes:
+    """The API's answer: the Document JSON with `id` added after `schema`."""
+    import orjson
+
+    data = doc.to_dict()
+    return orjson.dumps({"schema": data.pop("schema"), "id": doc_id, **data})
+
+
+_stores: dict[str, object] = {}
+
+
+def run_and_store(job: Job, db_url: str, **options) -> tuple[str, bytes]:
+    """In a worker: analyse, store, and serialise, so the event loop's process only passes bytes on.
+
+    Each worker opens the database once (the server already brought the schema up to date).
+    """
+    from unspun.corpus.store import Store
+
+    doc = run(job, **options)
+    store = _stores.get(db_url)
+    if store is None:
+        store = _stores[db_url] = Store(db_url, upgrade=False)
+    doc_id = store.save(doc, site=site_of(doc))
+    return doc_id, document_body(doc, doc_id)
+
+
+def _shareable(url: str) -> bool:
+    """An in-memory SQLite database lives in one process: a worker could not write to it."""
+    return not (url.startswith("sqlite") and (":memory:" in url or url.rstrip("/") in ("sqlite:", "sqlite:/")))
+
+
+async def analyze_and_store(app, job: Job) -> tuple[str, bytes]:
+    """Analyse (and store) in a worker process, so the event loop stays free; return the id and the API's JSON."""
     config = app.state.config
     check_size(job, config.max_bytes)
     hard_limit = config.time_limit + HARD_LIMIT_GRACE_S if config.time_limit else None
+    store = app.state.store
+    options = dict(default_model=config.model, max_bytes=config.max_bytes, url_timeout=config.url_timeout_s,
+                   time_limit=config.time_limit)
     try:
-        doc = await app.state.pool.run(run, job, default_model=config.model, max_bytes=config.max_bytes,
-                                       url_timeout=config.url_timeout_s, time_limit=config.time_limit,
-                                       hard_limit=hard_limit)
+        if _shareable(store.url):
+            return await app.state.pool.run(run_and_store, job, store.url, hard_limit=hard_limit, **options)
+        doc = await app.state.pool.run(run, job, hard_limit=hard_limit, **options)
     except HardTimeout:
         raise TimeLimitError(f"the analysis ran past the time limit of {config.time_limit:g} s and was stopped") from None
     except WorkerLost:
         raise AnalysisCrashed("the analysis worker stopped unexpectedly (out of memory?); it has been restarted") from None
-    doc_id = await run_in_threadpool(app.state.store.save, doc, site=site_of(doc))
-    return doc_id, doc
+    doc_id = await run_in_threadpool(store.save, doc, site=site_of(doc))
+    return doc_id, document_body(doc, doc_id)

@@ -12,7 +12,7 @@ from starlette.responses import Response
 from unspun import __version__, taxonomy
 from unspun.document import Document
 from unspun.errors import UsageError
-from unspun.server.analysis import AnalyzeRequest, Job, Options, analyze_and_store
+from unspun.server.analysis import AnalyzeRequest, Job, Options, analyze_and_store, document_body
 from unspun.server.auth import SESSION_COOKIE, bearer, token_matches
 
 _bearer_scheme = HTTPBearer(auto_error=False, description="The server's UNSPUN_TOKEN (needed off loopback).")
@@ -48,9 +48,7 @@ for _r in ERRORS.values():
 
 
 def doc_json(doc: Document, doc_id: str) -> Response:
-    data = doc.to_dict()
-    body = {"schema": data.pop("schema"), "id": doc_id, **data}
-    return Response(orjson.dumps(body), media_type="application/json")
+    return Response(document_body(doc, doc_id), media_type="application/json")
 
 
 async def read_job(request: Request) -> Job:
@@ -103,8 +101,8 @@ def _validation_error(exc: ValidationError):
 async def analyze(request: Request) -> Response:
     """Returns the Document JSON (schema unspun/1) with `id` added."""
     job = await read_job(request)
-    doc_id, doc = await analyze_and_store(request.app, job)
-    return doc_json(doc, doc_id)
+    _, body = await analyze_and_store(request.app, job)
+    return Response(body, media_type="application/json")
 
 
 @api.get("/documents", summary="Recent stored analyses", responses=ERRORS)

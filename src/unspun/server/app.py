@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from contextlib import asynccontextmanager
 
 import orjson
@@ -61,13 +62,19 @@ class TooLarge(Exception):
     pass
 
 
+BUSY_MESSAGE = "every analysis worker is busy and the queue is full; try again shortly"
+SHED_EARLY_PATH = "/api/v1/analyze"  # the web form sheds in its route, to answer with a page
+
+
 class Guard:
     """ASGI middleware on every response: the security headers and CSP, and the request body size limit
     (checked on Content-Length first, then on the bytes actually received)."""
 
-    def __init__(self, app, *, max_body: int) -> None:
+    def __init__(self, app, *, max_body: int, busy: Callable[[], bool] | None = None, retry_after_s: int = 5) -> None:
         self.app = app
         self.max_body = max_body
+        self.busy = busy
+        self.retry_after = str(retry_after_s).encode()
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -89,6 +96,9 @@ class Guard:
         length = dict(scope.get("headers", [])).get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.max_body:
             return await _send_error(send_with_headers, 413, "too_large", f"request body over the limit of {self.max_body:,} bytes")
+        if self.busy is not None and scope["method"] == "POST" and scope["path"] == SHED_EARLY_PATH and self.busy():
+            # shed before reading, parsing or validating the body: a 503 then costs next to nothing
+            return await _send_error(send_with_headers, 503, "busy", BUSY_MESSAGE, [(b"retry-after", self.retry_after)])
         received = 0
 
         async def counting_receive():
@@ -107,10 +117,11 @@ class Guard:
                 await _send_error(send_with_headers, 413, "too_large", f"request body over the limit of {self.max_body:,} bytes")
 
 
-async def _send_error(send, status: int, code: str, message: str) -> None:
+async def _send_error(send, status: int, code: str, message: str, headers: list | None = None) -> None:
     body = orjson.dumps({"error": {"code": code, "message": message}})
     await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                            *(headers or [])]})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -180,7 +191,7 @@ def create_app(config: ServerConfig | None = None, *, store=None) -> FastAPI:
 
     @app.exception_handler(Busy)
     async def busy(request: Request, exc: Busy):
-        return error_response(request, 503, "busy", "every analysis worker is busy and the queue is full; try again shortly")
+        return error_response(request, 503, "busy", BUSY_MESSAGE)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):
@@ -210,7 +221,8 @@ def create_app(config: ServerConfig | None = None, *, store=None) -> FastAPI:
     if config.allowed_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=config.allowed_hosts)
     # The body cap guards memory; the precise input limit (config.max_bytes of text) is checked per request.
-    app.add_middleware(Guard, max_body=2 * config.max_bytes + 65536)
+    app.add_middleware(Guard, max_body=2 * config.max_bytes + 65536, busy=app.state.pool.full,
+                       retry_after_s=config.retry_after_s)
     return app
 
 

@@ -69,6 +69,10 @@ class WorkPool:
     def in_flight(self) -> int:
         return self._in_flight
 
+    def full(self) -> bool:
+        """No room now (a hint for shedding early; `try_acquire` is the real check)."""
+        return self._in_flight >= self.capacity
+
     def try_acquire(self) -> bool:
         with self._lock:
             if self._in_flight >= self.capacity:
