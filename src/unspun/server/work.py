@@ -47,7 +47,7 @@ def _init_worker(threads: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which then stops the pool
     try:
         os.nice(5)  # the event loop answers (and sheds) before a worker gets the core
-    except OSError:
+    except (OSError, AttributeError):  # no os.nice on Windows
         pass
 
 
