@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import orjson
+import pytest
 import sqlalchemy as sa
 
 from unspun.corpus.store import Store
@@ -117,3 +118,48 @@ def test_cli_stats_export_delete_and_errors(tmp_path):
     assert bad_db.returncode == 75 and "Traceback" not in bad_db.stderr and "pw" not in bad_db.stderr
     assert len(bad_db.stderr.strip().splitlines()) == 1
     assert unspun("corpus", "analyze", str(tmp_path / "nope"), "--db", db).returncode == 66
+
+
+def _children(pid: int) -> set[int]:
+    try:
+        tasks = Path(f"/proc/{pid}/task").iterdir()
+        return {int(c) for t in tasks for c in (t / "children").read_text().split()}
+    except OSError:
+        return set()
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_workers_exit_when_the_run_is_killed_outright(tmp_path):
+    """SIGKILL to the driver only (as the OOM killer does): its pool workers notice and exit, not linger with models."""
+    if not Path("/proc/self/task").exists():
+        pytest.skip("needs Linux /proc")
+    folder = make_folder(tmp_path / "articles", 200)
+    db = f"sqlite:///{tmp_path / 'k.db'}"
+    proc = subprocess.Popen([sys.executable, "-m", "unspun", "corpus", "analyze", str(folder), "--db", db,
+                             "--workers", "2", *FAST], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: set[int] = set()
+    deadline = time.time() + 300
+    while time.time() < deadline and len(workers) < 2 and proc.poll() is None:
+        time.sleep(0.2)
+        workers = {c for c in _children(proc.pid) if b"spawn_main" in _cmdline(c)}
+    assert proc.poll() is None and workers, "the run never started its workers"
+    proc.kill()
+    proc.wait()
+    deadline = time.time() + 15
+    while time.time() < deadline and any(_alive(w) for w in workers):
+        time.sleep(0.2)
+    assert not any(_alive(w) for w in workers), f"workers {workers} outlived their killed driver"

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import operator
 import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -78,3 +80,30 @@ def test_workers_split_the_cores() -> None:
         assert env == str(p.threads)
     finally:
         p.shutdown()
+
+
+ORPHAN_SCRIPT = """
+import asyncio, os, sys, time
+from unspun.server.work import WorkPool
+pool = WorkPool(workers=1, queue_size=0)
+print(asyncio.run(pool.run(os.getpid)), flush=True)
+time.sleep(600)
+"""
+
+
+def test_workers_exit_when_the_server_is_killed_outright() -> None:
+    server = subprocess.Popen([sys.executable, "-c", ORPHAN_SCRIPT], stdout=subprocess.PIPE, text=True)
+    try:
+        worker = int(server.stdout.readline())
+        os.kill(worker, 0)  # alive while the server is
+    finally:
+        server.kill()  # SIGKILL: no shutdown code runs
+        server.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    pytest.fail(f"worker {worker} outlived its killed server")

@@ -20,6 +20,7 @@ from typing import Any
 from unspun.corpus.readers import Record, site_of
 from unspun.corpus.store import Analysed, Failure, Store, content_hash, document_id, options_key
 from unspun.errors import ModelError, UnspunError, UsageError
+from unspun.orphans import exit_with_parent
 
 Item = tuple[str | None, Record]  # (id of the failed row this retries, or None; the record)
 
@@ -150,8 +151,11 @@ _ANALYZER: Analyzer | None = None
 _INIT_ERROR: BaseException | None = None
 
 
-def _init_worker(options: dict[str, Any], done: frozenset[str], max_bytes: int | None, threads: int = 1) -> None:
+def _init_worker(options: dict[str, Any], done: frozenset[str], max_bytes: int | None, threads: int = 1,
+                 parent: int | None = None) -> None:
     global _ANALYZER, _INIT_ERROR
+    if parent is not None:
+        exit_with_parent(parent)
     # the pool has one process per core: one inference thread each, unless the user chose otherwise
     os.environ.setdefault("UNSPUN_THREADS", str(threads))
     os.environ.setdefault("OMP_NUM_THREADS", str(threads))
@@ -224,7 +228,7 @@ def run_local(items: Iterable[Item], store: Store, options: dict[str, Any], *, w
     # spawn, not fork: a forked child would share the driver's database connections
     ctx = multiprocessing.get_context("spawn")
     started = time.perf_counter()
-    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(options, done, max_bytes, max(1, (os.cpu_count() or 1) // workers))) as pool:
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(options, done, max_bytes, max(1, (os.cpu_count() or 1) // workers), os.getpid())) as pool:
         chunks = _chunks(items, chunk)
         pending: set = set()
 

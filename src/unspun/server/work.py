@@ -25,6 +25,8 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
+from unspun.orphans import exit_with_parent
+
 T = TypeVar("T")
 
 
@@ -40,8 +42,9 @@ class HardTimeout(Exception):
     """The worker ran past the hard deadline and was killed."""
 
 
-def _init_worker(threads: int) -> None:
+def _init_worker(threads: int, parent: int) -> None:
     """In each worker: its share of the cores, a lower priority than the event loop, and no Ctrl-C of its own."""
+    exit_with_parent(parent)
     os.environ["UNSPUN_THREADS"] = str(threads)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which then stops the pool
@@ -63,7 +66,7 @@ class WorkPool:
     def _new_executor(self) -> ProcessPoolExecutor:
         # spawn, not fork: the server process runs threads (uvicorn, the ONNX runtime) that fork would copy mid-state
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_init_worker, initargs=(self.threads,))
+                                   initializer=_init_worker, initargs=(self.threads, os.getpid()))
 
     @property
     def in_flight(self) -> int:
