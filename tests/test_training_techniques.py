@@ -104,3 +104,35 @@ def test_checkpoint_of_other_settings_is_refused(setup, tmp_path, monkeypatch) -
     with pytest.raises(SystemExit, match="other settings"):
         techniques.train(articles, base=base, hidden=HIDDEN, epochs=3, lr=1e-3, batch=4, window=16, seed=5,
                          cls_id=101, sep_id=102, pad_id=0, checkpoint=checkpoint)
+
+
+def test_trains_on_teacher_targets(setup) -> None:
+    """Distillation: the same loop trains on soft (teacher) targets for tokens and techniques."""
+    import numpy as np
+
+    from unspun.stages.techniques import model_dir
+    from unspun.taxonomy import NAMES
+    from unspun.training.distil import load_teacher, soften
+
+    base, articles = setup
+    teacher = load_teacher(model_dir("fast"))
+    soft = [soften(techniques.Article(a.id, a.text, a.ids, a.offsets, a.si.copy(), list(a.spans)), teacher, 0.5)
+            for a in articles]
+    assert any(0 < v < 1 for a in soft for v in a.si)  # blended, not 0/1 any more
+    mass = techniques.class_mass(soft, len(NAMES))
+    assert mass.sum() == pytest.approx(sum(len(a.spans) for a in soft), rel=1e-4)
+    targets = techniques.tc_targets([s[2] for a in soft for s in a.spans], len(NAMES))
+    assert targets.dtype == torch.float32 and torch.allclose(targets.sum(1), torch.ones(len(targets)), atol=1e-4)
+    assert techniques.tc_targets([3, 5], len(NAMES)).tolist() == [3, 5]  # gold only: class indices as before
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        before = _weights(techniques.build_model(base, HIDDEN, len(NAMES)))
+        model = techniques.train(soft, base=base, hidden=HIDDEN, epochs=1, lr=1e-3, batch=4, window=16, seed=5,
+                                 cls_id=101, sep_id=102, pad_id=0)
+    finally:
+        torch.set_num_threads(threads)
+    after = _weights(model)
+    assert all(torch.isfinite(v).all() for v in after.values())
+    assert not torch.allclose(after["tc.weight"], before["tc.weight"]) and np.isfinite(float(after["si.bias"][0]))

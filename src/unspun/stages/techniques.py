@@ -28,9 +28,14 @@ def model_dir(name: str) -> Path:
 @lru_cache(maxsize=2)
 def load(name: str) -> tuple[TechniqueModel, dict]:
     """The named model and its `models` entry ({name, version, sha256}); raises ModelError naming the bad file."""
+    return load_folder(model_dir(name), name)
+
+
+def load_folder(folder: Path, name: str | None = None) -> tuple[TechniqueModel, dict]:
+    """A technique model from any folder in the shipped layout (training uses it to load a teacher)."""
     from unspun.runtime.encoder import onnx_encoder
 
-    folder = model_dir(name)
+    name = name or folder.name
     if not (folder / "config.json").is_file():
         raise ModelError(f"technique model {name!r}: {folder / 'config.json'} is missing; {_RESTORE}")
     current = folder / "config.json"  # the file being read, so a corrupt-file error can name it

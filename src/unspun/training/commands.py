@@ -27,8 +27,14 @@ def techniques(
     epochs: Annotated[int | None, typer.Option("--epochs", min=1, help="Default: the encoder's recipe.")] = None,
     layers: Annotated[int | None, typer.Option("--layers", min=1, help="Keep only the encoder's first N layers (faster).")] = None,
     lr: Annotated[float | None, typer.Option("--lr", min=0.0, help="Encoder learning rate (default: the encoder's recipe).")] = None,
+    teacher: Annotated[Path | None, typer.Option("--teacher", help="A technique model folder whose soft targets are blended in (distillation).")] = None,
+    teacher_weight: Annotated[float, typer.Option("--teacher-weight", min=0.0, max=1.0, help="Weight on the gold labels; the teacher gets the rest.")] = 0.5,
+    extra: Annotated[Path | None, typer.Option("--extra", help="A folder of unlabelled .txt news articles for the teacher to label (self-training).")] = None,
+    extra_limit: Annotated[int | None, typer.Option("--extra-limit", min=1, help="Use at most N of the --extra texts.")] = None,
 ) -> None:
-    """Train the technique model on PTC, export it to int8 ONNX, tune on dev and report validation scores."""
+    """Train the technique model on PTC, export it to int8 ONNX, tune on dev and report validation scores.
+
+    An interrupted run resumes from OUT/checkpoint.pt when started again with the same arguments."""
     _require_train_extra()
     from unspun.training import ptc
     from unspun.training.techniques import run
@@ -37,7 +43,10 @@ def techniques(
         ptc.locate(data)
     except FileNotFoundError as exc:
         raise InputMissingError(str(exc)) from None
-    config = run(data, out, seed=seed, encoder=encoder.value, epochs=epochs, layers=layers, lr=lr)
+    if teacher is not None and not (teacher / "config.json").is_file():
+        raise InputMissingError(f"--teacher {teacher}: no config.json there (give a technique model folder)")
+    config = run(data, out, seed=seed, encoder=encoder.value, epochs=epochs, layers=layers, lr=lr, teacher=teacher,
+                 teacher_weight=teacher_weight, extra=extra, extra_limit=extra_limit)
     typer.echo(f"wrote {out}; validation: {config['scores']['val']}")
 
 

@@ -147,6 +147,33 @@ def build_model(base: Path, hidden: int, n_tech: int, layers: int | None = None)
     return TechniqueNet()
 
 
+def class_mass(articles: list[Article], n: int) -> np.ndarray:
+    """How much training signal each technique gets: gold spans count 1, a soft (teacher) target its probabilities."""
+    mass = np.zeros(n, dtype=np.float64)
+    for a in articles:
+        for _, _, t, _ in a.spans:
+            if np.ndim(t) == 0:
+                mass[int(t)] += 1.0
+            else:
+                mass += np.asarray(t, dtype=np.float64)
+    return mass
+
+
+def tc_targets(labels: list, n: int):
+    """Class indices when every target is a gold label; otherwise probability rows (gold ones one-hot)."""
+    import torch
+
+    if all(np.ndim(t) == 0 for t in labels):
+        return torch.tensor([int(t) for t in labels])
+    rows = np.zeros((len(labels), n), dtype=np.float32)
+    for r, t in enumerate(labels):
+        if np.ndim(t) == 0:
+            rows[r, int(t)] = 1.0
+        else:
+            rows[r] = t
+    return torch.from_numpy(rows)
+
+
 CHECKPOINT_EVERY_S = 600.0  # a long CPU run loses at most this much work when it is stopped
 
 
@@ -173,7 +200,7 @@ def train(articles: list[Article], *, base: Path, hidden: int, epochs: int, lr: 
     torch.set_num_threads(int(os.environ.get("UNSPUN_TRAIN_THREADS", 0)) or max(1, os.cpu_count() or 1))
     model = build_model(base, hidden, len(NAMES), layers)
     model.train()
-    counts = np.bincount([t for a in articles for _, _, t, _ in a.spans], minlength=len(NAMES)).astype(np.float64)
+    counts = class_mass(articles, len(NAMES))
     weights = (counts.sum() / np.maximum(counts, 1)) ** 0.5
     weights = torch.tensor(weights / weights.mean(), dtype=torch.float32)
     tc_loss = nn.CrossEntropyLoss(weight=weights, label_smoothing=0.05)
@@ -236,7 +263,7 @@ def train(articles: list[Article], *, base: Path, hidden: int, epochs: int, lr: 
                     pooled.append(torch.cat([part.mean(0), states[r, 1 + i], states[r, 1 + j], torch.from_numpy(f)]))
                     labels.append(t)
             if pooled:
-                loss = loss + tc_loss(model.tc(torch.stack(pooled)), torch.tensor(labels))
+                loss = loss + tc_loss(model.tc(torch.stack(pooled)), tc_targets(labels, len(NAMES)))
             running += optim_step(model, optim, sched, loss)
             step += 1
             if step % 20 == 0:
@@ -451,7 +478,9 @@ def ensemble(data: Path, members: list[Path], out: Path) -> dict:
 # --- the whole run ------------------------------------------------------------------------------------------
 def run(data: Path, out: Path, *, seed: int = 13, encoder: str = "minilm", epochs: int | None = None,
         lr: float | None = None, batch: int | None = None, window: int = 256, stride: int = 192,
-        limit: int | None = None, name: str | None = None, layers: int | None = None) -> dict:
+        limit: int | None = None, name: str | None = None, layers: int | None = None,
+        teacher: Path | None = None, extra: Path | None = None, teacher_weight: float = 0.5,
+        extra_limit: int | None = None) -> dict:
     from tokenizers import Tokenizer
 
     spec = ENCODERS[encoder]
@@ -477,6 +506,22 @@ def run(data: Path, out: Path, *, seed: int = 13, encoder: str = "minilm", epoch
     windowed = WindowedEncoder(tok, None, hidden=spec["hidden"], window=window, stride=stride,
                                cls_id=cls_id, sep_id=sep_id, pad_id=pad_id)
     prepared = [prepare(i, articles[i], si.get(i, []), tc.get(i, []), windowed) for i in train_ids]
+    n_extra = 0
+    if teacher is not None:
+        from unspun.training.distil import load_teacher, pseudo_article, read_texts, soften
+
+        taught = load_teacher(teacher)
+        log(f"teacher {teacher}: blending its targets into {len(prepared)} training articles (weight on gold {teacher_weight})")
+        prepared = [soften(a, taught, teacher_weight) for a in prepared]
+        if extra is not None:
+            texts = read_texts(extra, extra_limit)
+            for k, (text_id, text) in enumerate(texts):
+                prepared.append(pseudo_article(text_id, text, taught, windowed))
+                if (k + 1) % 50 == 0:
+                    log(f"teacher labelled {k + 1}/{len(texts)} unlabelled texts")
+            n_extra = len(texts)
+    elif extra is not None:
+        raise SystemExit("--extra needs --teacher: unlabelled texts are labelled by a teacher model")
 
     t0 = time.time()
     model = train(prepared, base=base, hidden=spec["hidden"], epochs=epochs, lr=lr, batch=batch, window=window,
@@ -506,12 +551,16 @@ def run(data: Path, out: Path, *, seed: int = 13, encoder: str = "minilm", epoch
     config.update({
         "training": {
             "seed": seed, "epochs": epochs, "lr": lr, "batch": batch, "window": window, "layers": layers,
+            "teacher": str(teacher) if teacher else None, "teacher_weight": teacher_weight if teacher else None,
+            "extra_texts": n_extra,
             "split": {"train": len(train_ids), "dev": len(dev), "val": len(val), "method": "by article, seeded"},
             "train_seconds": round(train_seconds),
             "command": f"unspun train techniques --data {data} --out {out} --seed {seed} --encoder {encoder}"
                        + (f" --epochs {epochs}" if epochs != spec["epochs"] else "")
                        + (f" --layers {layers}" if layers else "")
-                       + (f" --lr {lr}" if lr != spec["lr"] else ""),
+                       + (f" --lr {lr}" if lr != spec["lr"] else "")
+                       + (f" --teacher {teacher} --teacher-weight {teacher_weight}" if teacher else "")
+                       + (f" --extra {extra}" if extra else "") + (f" --extra-limit {extra_limit}" if extra_limit else ""),
         },
         "scores": scores,
     })

@@ -1,0 +1,100 @@
+"""Soft targets from a teacher technique model: distil a large model into a small one, or self-train on unlabelled news.
+
+The teacher is any shipped-format model folder (int8 ONNX, heads, config; an ensemble too), run through the run-time
+code. Teacher and student need not share a tokenizer (MPNet's BPE against MiniLM's WordPiece): the teacher's token
+probabilities are projected onto characters, and from characters onto the student's tokens.
+
+- On a labelled article, the targets blend gold and teacher: `w * gold + (1 - w) * teacher`, for the tokens (SI)
+  and for the technique of each gold span (TC).
+- On an unlabelled text, the teacher's token probabilities are the SI targets, and each span it detects (calibrated
+  span probability at least `min_span`) is a TC example whose target is the teacher's technique distribution.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from unspun.runtime.technique_model import TechniqueModel, span_features, tokens_for
+
+
+def load_teacher(folder: Path) -> TechniqueModel:
+    """A technique model folder as shipped (`encoder.int8.onnx`, `heads.npz`, `config.json`, `tokenizer.json`)."""
+    from unspun.stages.techniques import load_folder
+
+    return load_folder(Path(folder))[0]
+
+
+def char_probs(teacher: TechniqueModel, text: str) -> tuple[np.ndarray, list]:
+    """Per character, the teacher's probability that it lies inside a persuasive span (the max over the teacher's
+    tokens covering it; 0 between tokens), and the encoded pieces for reuse."""
+    probs = np.zeros(len(text), dtype=np.float32)
+    pieces = list(teacher.encode_segments(text))
+    for _, offsets, states in pieces:
+        for (s, e), q in zip(offsets, teacher.si_probs(states)):
+            if e > s:
+                probs[s:e] = np.maximum(probs[s:e], q)
+    return probs, pieces
+
+
+def token_targets(probs: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Each student token's SI target: the mean of the character probabilities it covers."""
+    out = np.zeros(len(offsets), dtype=np.float32)
+    for k, (s, e) in enumerate(offsets):
+        if e > s:
+            out[k] = float(probs[s:e].mean())
+    return out
+
+
+def one_hot(k: int, n: int) -> np.ndarray:
+    v = np.zeros(n, dtype=np.float32)
+    v[k] = 1.0
+    return v
+
+
+def soften(article, teacher: TechniqueModel, weight: float):
+    """A labelled training article with gold and teacher targets blended (`weight` on gold)."""
+    probs, pieces = char_probs(teacher, article.text)
+    article.si = (weight * article.si + (1 - weight) * token_targets(probs, article.offsets)).astype(np.float32)
+    n = len(teacher.techniques)
+    spans = []
+    for i, j, t, feats in article.spans:
+        start, end = int(article.offsets[i, 0]), int(article.offsets[j, 1])
+        taught = teacher.span_technique_probs(article.text, pieces, start, end).astype(np.float32)
+        gold = one_hot(t, n) if np.isscalar(t) or np.ndim(t) == 0 else np.asarray(t, dtype=np.float32)
+        spans.append((i, j, weight * gold + (1 - weight) * taught, feats))
+    article.spans = spans
+    return article
+
+
+def pseudo_article(article_id: str, text: str, teacher: TechniqueModel, encoder, *, min_span: float = 0.5):
+    """An unlabelled text, labelled by the teacher (soft targets throughout)."""
+    from unspun.training.techniques import Article
+
+    ids, offsets = encoder.tokenize(text)
+    probs, pieces = char_probs(teacher, text)
+    lower = text.lower()
+    spans = []
+    seen: set[tuple[int, int]] = set()
+    for _, t_offsets, states in pieces:
+        for start, end, *_rest in teacher.detect_in_piece(text, lower, t_offsets, states, floor=0.0):
+            p_span = _rest[2]
+            if (start, end) in seen or p_span < min_span:
+                continue
+            seen.add((start, end))
+            toks = tokens_for(offsets, start, end)
+            if toks is None:
+                continue
+            i, j = toks
+            dist = teacher.span_technique_probs(text, pieces, start, end).astype(np.float32)
+            spans.append((i, j, dist, span_features(lower, text[start:end], j - i + 1)))
+    return Article(article_id, text, ids, offsets, token_targets(probs, offsets), spans)
+
+
+def read_texts(folder: Path, limit: int | None = None) -> list[tuple[str, str]]:
+    """(id, text) of the `.txt` files under `folder` (recursively), in name order."""
+    files = sorted(Path(folder).rglob("*.txt"))[: limit or None]
+    if not files:
+        raise SystemExit(f"no .txt files under {folder}")
+    return [(f"extra:{f.relative_to(folder)}", f.read_text(encoding="utf-8", errors="replace")) for f in files]
