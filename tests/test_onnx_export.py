@@ -87,7 +87,7 @@ def torch_encoder(model, folder: Path) -> WindowedEncoder:
 
 def test_export_writes_the_shipped_files(exported):
     _, out, info = exported
-    assert info == {"hidden": HIDDEN}
+    assert info == {"hidden": HIDDEN, "encoder_file": "encoder.int8.onnx"}
     names = sorted(p.name for p in out.iterdir())
     assert names == ["encoder.int8.onnx", "heads.npz", "tokenizer.json"], names
 
@@ -170,3 +170,30 @@ def test_shipped_path_end_to_end_close_to_torch(exported):
     with torch.no_grad():
         pt_logits = model.tc(torch.from_numpy(np.concatenate([pool(pt_states, i, j), feats]))).numpy()
     assert np.abs(ort_logits - pt_logits).max() < 0.1
+
+
+def test_int8_is_checked_against_fp32(exported, tmp_path, monkeypatch):
+    """The int8 file must agree with the fp32 export; when it cannot (as with all-mpnet-base-v2 on AVX2, whose
+    signed int8 weights saturate), techniques keep fp32 and record it, and other models get a clear error."""
+    from unspun.training import onnx_export
+
+    model, out, _ = exported
+    base = tmp_path / "base"
+    base.mkdir()
+    shutil.copy(out / "tokenizer.json", base / "tokenizer.json")
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        assert onnx_export.agreement(out / "encoder.int8.onnx", out / "encoder.int8.onnx", 30522) == pytest.approx(1.0)
+        monkeypatch.setattr(onnx_export, "MIN_COSINE", 1.01)  # no quantised file can pass: force the fallback
+        info = export(model, tmp_path / "kept", base, hidden=HIDDEN)
+        assert info["encoder_file"] == "encoder.fp32.onnx"
+        assert sorted(p.name for p in (tmp_path / "kept").iterdir()) == ["encoder.fp32.onnx", "heads.npz", "tokenizer.json"]
+        config = dict(CONFIG, encoder_file=info["encoder_file"])
+        encoder, path = onnx_encoder(tmp_path / "kept", config)
+        assert path.name == "encoder.fp32.onnx" and encoder(TEXT)[1].shape[1] == HIDDEN
+        with pytest.raises(RuntimeError, match="int8 quantisation changes this encoder too much"):
+            onnx_export.export_encoder(model.encoder, tmp_path / "strict", base)
+        assert not list((tmp_path / "strict").glob("*.onnx"))
+    finally:
+        torch.set_num_threads(threads)

@@ -283,10 +283,10 @@ def train(articles: list[Article], *, base: Path, hidden: int, epochs: int, lr: 
 
 # --- export ----------------------------------------------------------------------------------------------------
 def export(model, out: Path, base: Path, hidden: int) -> dict:
-    """Write encoder.int8.onnx (dynamic int8 quantisation), tokenizer.json and heads.npz into `out`."""
+    """Write the encoder (int8 ONNX, or fp32 when int8 would change it too much), tokenizer.json and heads.npz."""
     from unspun.training.onnx_export import export_encoder
 
-    export_encoder(model.encoder, out, base)
+    onnx_path = export_encoder(model.encoder, out, base, fallback_fp32=True)  # an MPNet teacher stays fp32
     heads = Heads(
         si_w=model.si.weight.detach().numpy()[0].astype(np.float32),
         si_b=float(model.si.bias.detach().numpy()[0]),
@@ -294,7 +294,7 @@ def export(model, out: Path, base: Path, hidden: int) -> dict:
         tc_b=model.tc.bias.detach().numpy().astype(np.float32),
     )
     heads.save(out / "heads.npz")
-    return {"hidden": hidden}
+    return {"hidden": hidden, "encoder_file": onnx_path.name}
 
 
 # --- tuning and validation on the exported model ----------------------------------------------------------------
@@ -528,13 +528,13 @@ def run(data: Path, out: Path, *, seed: int = 13, encoder: str = "minilm", epoch
                   seed=seed, cls_id=cls_id, sep_id=sep_id, pad_id=pad_id, layers=layers,
                   checkpoint=out / "checkpoint.pt")
     train_seconds = time.time() - t0
-    export(model, out, base, spec["hidden"])
+    exported = export(model, out, base, spec["hidden"])
     (out / "checkpoint.pt").unlink(missing_ok=True)  # over 1 GB for MPNet; the exported model replaces it
     config = {
         "name": name or f"unspun-techniques-{encoder}",
         "version": time.strftime("%Y.%m.%d"),
         "encoder": spec["label"] + (f", first {layers} layers" if layers else ""),
-        "encoder_file": "encoder.int8.onnx",
+        "encoder_file": exported["encoder_file"],
         "hidden": spec["hidden"],
         "window": window,
         "stride": stride,
