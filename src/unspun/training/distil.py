@@ -78,8 +78,7 @@ def pseudo_article(article_id: str, text: str, teacher: TechniqueModel, encoder,
     spans = []
     seen: set[tuple[int, int]] = set()
     for _, t_offsets, states in pieces:
-        for start, end, *_rest in teacher.detect_in_piece(text, lower, t_offsets, states, floor=0.0):
-            p_span = _rest[2]
+        for start, end, _tech, _score, p_span, _p, _raw in teacher.detect_in_piece(text, lower, t_offsets, states, floor=0.0):
             if (start, end) in seen or p_span < min_span:
                 continue
             seen.add((start, end))
