@@ -8,8 +8,9 @@ workers split the cores between N articles.
 
 When every worker is busy and `queue_size` requests already wait, `run` raises `Busy` at once (503 +
 Retry-After). A worker that dies (killed for memory, a crash in native code), or that runs past the hard
-deadline when the pipeline's own time check could not fire, is killed and the pool replaced; that request fails
-with a clear error and the server goes on.
+deadline when the pipeline's own time check could not fire, is killed and the pool replaced as a whole (the
+standard pool cannot replace one worker alone, so analyses running beside it fail too); those requests fail with a
+clear error and the server goes on.
 """
 
 from __future__ import annotations
