@@ -377,7 +377,7 @@ def tune_and_validate(model: TechniqueModel, articles: dict, si: dict, tc: dict,
     """Choose thresholds, temperature and calibration on dev; report dev and validation scores."""
     t0 = time.time()
     cache = {i: (articles[i], list(model.encode_segments(articles[i]))) for i in dev + val}
-    log(f"encoded {len(dev) + len(val)} dev+val articles with the int8 model in {time.time() - t0:.0f}s")
+    log(f"encoded {len(dev) + len(val)} dev+val articles with the exported model in {time.time() - t0:.0f}s")
     gold_si_dev, gold_tc_dev = _gold_si(dev, si), _gold_tc(dev, tc)
 
     # 1. temperature of the technique head, on gold dev spans
