@@ -146,3 +146,9 @@ def test_normalize_date():
     assert normalize_date("March 5, 2024")[1] == "2024-03"
     assert normalize_date("sometime") == ("sometime", None, None)
     assert normalize_date(None) == (None, None, None)
+
+
+def test_in_memory_databases_are_told_apart_from_files(tmp_path):
+    """The server stores from its worker processes unless the database lives only in its own process."""
+    assert Store("sqlite://").in_memory and Store("sqlite:///:memory:").in_memory
+    assert not Store(f"sqlite:///{tmp_path / 'u.db'}").in_memory

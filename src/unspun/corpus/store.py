@@ -164,6 +164,12 @@ class Store:
             self._guard(self._upgrade)
 
     # --- opening ----------------------------------------------------------------------------------
+    @property
+    def in_memory(self) -> bool:
+        """An in-memory SQLite database lives in this process only: another process (a server worker) cannot reach it."""
+        database = self.engine.url.database
+        return self.is_sqlite and (not database or database == ":memory:" or "mode=memory" in self.url)
+
     def _prepare_sqlite_path(self) -> None:
         path = self.url.split(":///", 1)[1] if ":///" in self.url else ""
         if path and path != ":memory:" and not path.startswith("file:"):

@@ -77,7 +77,7 @@ def check_size(job: Job, max_bytes: int) -> None:
 
 
 def run(job: Job, *, default_model: str, max_bytes: int, url_timeout: float, time_limit: float) -> Document:
-    """Analyse a job with `unspun.pipeline` (in a worker thread), under the server's per-document time limit."""
+    """Analyse a job with `unspun.pipeline` (in a worker process), under the server's per-document time limit."""
     opts = dict(model=job.options.model or default_model, min_score=job.options.min_score,
                 stages=stage_list(job.options.stages), max_bytes=max_bytes, time_limit=time_limit)
     if job.kind == "text":
@@ -122,11 +122,6 @@ def run_and_store(job: Job, db_url: str, **options) -> tuple[str, bytes]:
     return doc_id, document_body(doc, doc_id)
 
 
-def _shareable(url: str) -> bool:
-    """An in-memory SQLite database lives in one process: a worker could not write to it."""
-    return not (url.startswith("sqlite") and (":memory:" in url or url.rstrip("/") in ("sqlite:", "sqlite:/")))
-
-
 async def analyze_and_store(app, job: Job) -> tuple[str, bytes]:
     """Analyse (and store) in a worker process, so the event loop stays free; return the id and the API's JSON."""
     config = app.state.config
@@ -136,7 +131,7 @@ async def analyze_and_store(app, job: Job) -> tuple[str, bytes]:
     options = dict(default_model=config.model, max_bytes=config.max_bytes, url_timeout=config.url_timeout_s,
                    time_limit=config.time_limit)
     try:
-        if _shareable(store.url):
+        if not store.in_memory:
             return await app.state.pool.run(run_and_store, job, store.url, hard_limit=hard_limit, **options)
         doc = await app.state.pool.run(run, job, hard_limit=hard_limit, **options)
     except HardTimeout:

@@ -63,12 +63,11 @@ def export_encoder(encoder, out: Path, base: Path, *, file_name: str = "encoder.
     )
     vocab = int(getattr(getattr(encoder, "config", None), "vocab_size", 30522))
     target = out / file_name
-    best = None
+    best = -1.0
     for weight_type in (QuantType.QInt8, QuantType.QUInt8):
         quantize_dynamic(str(fp32), str(target), weight_type=weight_type, per_channel=True)
-        cos = agreement(fp32, target, vocab)
-        best = max(best or cos, cos)
-        if cos >= MIN_COSINE:
+        best = max(best, agreement(fp32, target, vocab))
+        if best >= MIN_COSINE:
             break
     else:
         message = f"int8 quantisation changes this encoder too much (best mean cosine {best:.3f} < {MIN_COSINE})"
@@ -81,7 +80,7 @@ def export_encoder(encoder, out: Path, base: Path, *, file_name: str = "encoder.
     if target != fp32:
         fp32.unlink()
     for extra in out.glob("*.onnx.data"):
-        if not (extra.name.startswith(target.name)):
+        if not extra.name.startswith(target.name):
             extra.unlink()
     shutil.copy(base / "tokenizer.json", out / "tokenizer.json")
     return target

@@ -211,9 +211,10 @@ def train(articles: list[Article], *, base: Path, hidden: int, epochs: int, lr: 
     total = steps_per_epoch * epochs
     optim, sched = make_optimizer(model.encoder.parameters(), head_params, lr, total)
     step, first_epoch, first_batch = 0, 0, 0
+    signature = (len(articles), epochs, lr, batch, window, seed, layers)  # a checkpoint resumes only its own run
     if checkpoint is not None and checkpoint.exists():
         state = torch.load(checkpoint, weights_only=False)
-        if state["signature"] != (len(articles), epochs, lr, batch, window, seed, layers):
+        if state["signature"] != signature:
             raise SystemExit(f"{checkpoint} belongs to a run with other settings; delete it or use another --out")
         model.load_state_dict(state["model"])
         optim.load_state_dict(state["optim"])
@@ -225,7 +226,7 @@ def train(articles: list[Article], *, base: Path, hidden: int, epochs: int, lr: 
 
     def snapshot(epoch: int, next_batch: int, epoch_rng) -> None:
         save_checkpoint(checkpoint, {
-            "signature": (len(articles), epochs, lr, batch, window, seed, layers),
+            "signature": signature,
             "model": model.state_dict(), "optim": optim.state_dict(), "sched": sched.state_dict(),
             "torch_rng": torch.get_rng_state(), "epoch_rng": epoch_rng,
             "step": step, "epoch": epoch, "batch": next_batch,
