@@ -10,7 +10,7 @@ import pytest
 from tokenizers import Tokenizer, models, pre_tokenizers
 
 from unspun.taxonomy import NAMES
-from unspun.training.distil import char_probs, load_teacher, pseudo_article, soften, token_targets
+from unspun.training.distil import char_probs, load_teacher, pseudo_article, read_texts, soften, token_targets
 from unspun.training.techniques import Article
 
 TEXT = ("The corrupt, lying regime has betrayed every decent citizen of this great nation. "
@@ -84,3 +84,19 @@ def test_soften_blends_gold_and_teacher(teacher) -> None:
     half = soften(fresh(), teacher, 0.5)
     assert np.allclose(half.si, 0.5 * gold_si + 0.5 * taught.si)
     assert half.spans[0][2].sum() == pytest.approx(1.0, abs=1e-4) and half.spans[0][2][k] >= 0.5
+
+
+def test_read_texts_samples_evenly_across_name_order(tmp_path) -> None:
+    for outlet in ("a", "b", "c"):
+        sub = tmp_path / outlet
+        sub.mkdir()
+        for k in range(4):
+            (sub / f"{outlet}{k}.txt").write_text(f"text {outlet}{k}", encoding="utf-8")
+    (tmp_path / "notes.ann").write_text("not a text", encoding="utf-8")
+    assert len(read_texts(tmp_path)) == 12
+    picked = read_texts(tmp_path, limit=3)
+    assert [text for _, text in picked] == ["text a0", "text b0", "text c0"]  # one per outlet, not a0..a2
+    assert picked[0][0] == "extra:a/a0.txt"
+    assert len(read_texts(tmp_path, limit=50)) == 12
+    with pytest.raises(SystemExit):
+        read_texts(tmp_path / "missing")

@@ -19,6 +19,7 @@ from unspun.runtime.technique_model import (
     Detection,
     Heads,
     TechniqueModel,
+    repeated_before,
     segments,
     tidy_span,
     tokens_for,
@@ -413,3 +414,61 @@ def test_classify_span_without_tokens_is_uniform():
     ranked = model.classify(text, [(6, 9)])[0]  # only spaces
     assert all(p == pytest.approx(1 / len(NAMES)) for _, p in ranked)
     assert model.classify("", [(0, 0)])[0][0][1] == pytest.approx(1 / len(NAMES))
+
+
+# --- the technique decision: class prior and the Repetition cue ----------------------------------------------------
+@pytest.mark.parametrize(
+    "text,span,last,expected",
+    [
+        ("Crooked Hillary lied. Crooked   Hillary lied again.", "Crooked   Hillary", True, True),  # spaces normalised
+        ("Crooked Hillary lied. Crooked Hillary lied again.", "Crooked Hillary", False, False),  # the first occurrence
+        ("the deal, the DEAL", "DEAL", True, True),  # case-insensitive
+        ("a b a b", "b", True, False),  # under 3 characters: too common to count
+        ("unique words only", "words", True, False),
+    ],
+)
+def test_repeated_before(text, span, last, expected):
+    start = text.rindex(span) if last else text.index(span)
+    assert repeated_before(text.lower(), span, start) is expected
+
+
+def test_repeated_before_looks_back_a_bounded_distance():
+    far = "slogan " + "x" * (2 * SEGMENT_CHARS) + " slogan"
+    assert not repeated_before(far.lower(), "slogan", far.rindex("slogan"))
+    near = "slogan " + "x" * 100 + " slogan"
+    assert repeated_before(near.lower(), "slogan", near.rindex("slogan"))
+
+
+def test_adjusted_adds_prior_and_repetition_bonus():
+    rep = NAMES.index("Repetition")
+    prior = np.log(np.linspace(1, 2, len(NAMES)) / np.linspace(1, 2, len(NAMES)).sum())
+    model = make_model(temperature=2.0, prior_weight=0.5, log_prior=prior.tolist(), repeat_bonus=1.5)
+    logits = np.arange(2 * len(NAMES), dtype=np.float32).reshape(2, len(NAMES))  # [members, techniques]
+    plain = logits / 2.0 + 0.5 * prior
+    np.testing.assert_allclose(model.adjusted(logits, False), plain, rtol=1e-6)
+    bumped = model.adjusted(logits, True)
+    np.testing.assert_allclose(np.delete(bumped, rep, axis=1), np.delete(plain, rep, axis=1), rtol=1e-6)
+    np.testing.assert_allclose(bumped[:, rep], plain[:, rep] + 1.5, rtol=1e-6)
+    # one flag per span for a batch [spans, members, techniques]
+    batch = np.stack([logits, logits])
+    out = model.adjusted(batch, np.array([0.0, 1.0]))
+    np.testing.assert_allclose(out[0], plain, rtol=1e-6)
+    np.testing.assert_allclose(out[1], bumped, rtol=1e-6)
+    np.testing.assert_array_equal(logits, np.arange(2 * len(NAMES)).reshape(2, len(NAMES)))  # input untouched
+
+
+def test_repetition_bonus_turns_a_repeated_phrase_into_repetition():
+    """With a large bonus, the second occurrence of a phrase is classified Repetition and the first is not."""
+    text = "They call it a witch hunt. It is a witch hunt, nothing more."
+    first = text.index("witch hunt")
+    second = text.index("witch hunt", first + 1)
+    spans = [(first, first + 10), (second, second + 10)]
+    model = make_model(repeat_bonus=50.0)
+    plain = make_model()
+    got = model.classify(text, spans)
+    assert got[1][0][0] == "Repetition"
+    assert got[0] == plain.classify(text, spans)[0]  # no earlier occurrence: unchanged
+    found = {(d.start, d.end): d for d in model.predict(text, floor=0.0)}
+    for (start, end), d in found.items():
+        if repeated_before(text.lower(), text[start:end], start):
+            assert d.technique == "Repetition"

@@ -85,6 +85,16 @@ def span_features(text_lower: str, span_text: str, n_tokens: int) -> np.ndarray:
     return np.array([math.log1p(max(count - 1, 0)), math.log1p(n_tokens) / 4.0], dtype=np.float32)
 
 
+def repeated_before(text_lower: str, span_text: str, start: int) -> bool:
+    """Whether the span's words occur earlier in the text (looking back at most 2 segments, so the cost stays linear).
+
+    The strongest single cue for Repetition: 79% of gold Repetition spans have an earlier occurrence, against 11%
+    of the other techniques' spans (measured on unspun's validation split).
+    """
+    needle = _normalise(span_text)
+    return len(needle) >= 3 and text_lower.find(needle, max(0, start - 2 * SEGMENT_CHARS), start) >= 0
+
+
 def pool(states: np.ndarray, i: int, j: int) -> np.ndarray:
     """Pooled representation of tokens i..j inclusive: mean, first, last."""
     part = states[i : j + 1]
@@ -149,6 +159,13 @@ class TechniqueModel:
         self.min_score = float(config.get("min_score", 0.3))
         self.second_label = float(config.get("second_label_prob", 0.35))
         self.span_calibration = tuple(config.get("span_calibration", (1.0, 0.0)))
+        # Technique decision, tuned on dev: training weighted classes by frequency^-0.5, so adding back
+        # prior_weight × log(training prior) restores the class balance that micro-F1 rewards; a span whose words
+        # occurred earlier gets repeat_bonus on the Repetition logit.
+        self.prior_weight = float(config.get("prior_weight", 0.0))
+        self.log_prior = np.asarray(config.get("log_prior", np.zeros(len(self.techniques))), dtype=np.float32)
+        self.repeat_bonus = float(config.get("repeat_bonus", 0.0))
+        self._repetition = self.techniques.index("Repetition") if "Repetition" in self.techniques else None
 
     # --- building blocks, also used by training's validation -----------------------------------------
     def encode_piece(self, text: str, a: int, b: int) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -180,8 +197,8 @@ class TechniqueModel:
         """[members, techniques] logits for tokens i..j."""
         return np.stack([heads.tc_logits(np.concatenate([pool(s, i, j), feats])) for (_, heads), s in zip(self.members, states)])
 
-    def technique_probs(self, states: list[np.ndarray], i: int, j: int, feats: np.ndarray) -> np.ndarray:
-        return self._probs(self.technique_logits(states, i, j, feats))
+    def technique_probs(self, states: list[np.ndarray], i: int, j: int, feats: np.ndarray, repeated: bool = False) -> np.ndarray:
+        return self._probs(self.technique_logits(states, i, j, feats), repeated)
 
     def calibrate_span(self, raw: float) -> float:
         a, b = self.span_calibration
@@ -216,7 +233,7 @@ class TechniqueModel:
         for start, end, i, j, raw in self.candidate_spans(text, offsets, probs, self.token_threshold):
             p_span = self.calibrate_span(raw)
             feats = span_features(hay, text[start:end], j - i + 1)
-            tech_probs = self.technique_probs(states, i, j, feats)
+            tech_probs = self.technique_probs(states, i, j, feats, repeated_before(text_lower, text[start:end], start))
             order = np.argsort(-tech_probs)
             for rank, k in enumerate(order[:3]):
                 p = float(tech_probs[k])
@@ -238,12 +255,22 @@ class TechniqueModel:
 
     def span_technique_probs(self, text: str, pieces: list, start: int, end: int) -> np.ndarray:
         """Technique probabilities for a given span, from already-encoded pieces."""
-        return self._probs(self.span_technique_logits(text, pieces, start, end))
+        repeated = repeated_before(text.lower(), text[start:end], start)
+        return self._probs(self.span_technique_logits(text, pieces, start, end), repeated)
 
-    def _probs(self, logits: np.ndarray | None) -> np.ndarray:
+    def adjusted(self, logits: np.ndarray, repeated: bool | np.ndarray = False) -> np.ndarray:
+        """Logits [..., members, techniques] → what the softmax reads: temperature-scaled, plus the tuned prior and
+        the Repetition cue (`repeated`: one flag, or one per leading item)."""
+        z = logits / self.temperature + self.prior_weight * self.log_prior
+        if self._repetition is not None and self.repeat_bonus:
+            bonus = self.repeat_bonus * np.asarray(repeated, dtype=np.float32)
+            z[..., self._repetition] += bonus.reshape(bonus.shape + (1,) * (z.ndim - 1 - bonus.ndim))
+        return z
+
+    def _probs(self, logits: np.ndarray | None, repeated: bool = False) -> np.ndarray:
         if logits is None:
             return np.full(len(self.techniques), 1.0 / len(self.techniques))
-        return softmax(logits, self.temperature).mean(axis=0)
+        return softmax(self.adjusted(logits, repeated)).mean(axis=0)
 
     def _span_logits(self, text: str, text_lower: str, offsets: np.ndarray, states: list[np.ndarray],
                      start: int, end: int) -> np.ndarray | None:
@@ -275,7 +302,9 @@ class TechniqueModel:
                 continue
             offsets, states = self.encode_piece(text, a, b)
             for k in todo:
-                probs = self._probs(self._span_logits(text, text_lower, offsets, states, *spans[k]))
+                start, end = spans[k]
+                repeated = repeated_before(text_lower, text[start:end], start)
+                probs = self._probs(self._span_logits(text, text_lower, offsets, states, start, end), repeated)
                 order = np.argsort(-probs)
                 results[k] = [(self.techniques[t], float(probs[t])) for t in order]
         for k, (start, _) in enumerate(spans):  # spans that start outside the text

@@ -28,7 +28,7 @@ def techniques(
     layers: Annotated[int | None, typer.Option("--layers", min=1, help="Keep only the encoder's first N layers (faster).")] = None,
     lr: Annotated[float | None, typer.Option("--lr", min=0.0, help="Encoder learning rate (default: the encoder's recipe).")] = None,
     teacher: Annotated[Path | None, typer.Option("--teacher", help="A technique model folder whose soft targets are blended in (distillation).")] = None,
-    teacher_weight: Annotated[float, typer.Option("--teacher-weight", min=0.0, max=1.0, help="Weight on the gold labels; the teacher gets the rest.")] = 0.5,
+    teacher_weight: Annotated[float, typer.Option("--teacher-weight", min=0.0, max=1.0, help="Weight on the gold labels; the teacher gets the rest (1.0: gold only, the teacher labels --extra texts).")] = 0.5,
     extra: Annotated[Path | None, typer.Option("--extra", help="A folder of unlabelled .txt news articles for the teacher to label (self-training).")] = None,
     extra_limit: Annotated[int | None, typer.Option("--extra-limit", min=1, help="Use at most N of the --extra texts.")] = None,
 ) -> None:
@@ -99,6 +99,20 @@ def ensemble(
             raise InputMissingError(f"{m}: not a trained model folder (no config.json)")
     config = build(data, member, out)
     typer.echo(f"wrote {out}; validation: {config['scores']['val']}")
+
+
+@app.command()
+def tune(
+    data: Annotated[Path, typer.Option("--data", help="PTC folder (for the dev and validation articles).")],
+    model: Annotated[Path, typer.Option("--model", help="A trained technique model folder (one model or an ensemble).")],
+) -> None:
+    """Tune a trained technique model's decision settings on dev again, and validate it; weights are untouched."""
+    from unspun.training.techniques import retune
+
+    if not (model / "config.json").is_file():
+        raise InputMissingError(f"{model}: not a trained model folder (no config.json)")
+    config = retune(data, model)
+    typer.echo(f"rewrote {model / 'config.json'}; validation: {config['scores']['val']}")
 
 
 @app.command()

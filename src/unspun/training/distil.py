@@ -92,8 +92,11 @@ def pseudo_article(article_id: str, text: str, teacher: TechniqueModel, encoder,
 
 
 def read_texts(folder: Path, limit: int | None = None) -> list[tuple[str, str]]:
-    """(id, text) of the `.txt` files under `folder` (recursively), in name order."""
-    files = sorted(Path(folder).rglob("*.txt"))[: limit or None]
+    """(id, text) of the `.txt` files under `folder` (recursively), in name order; with a limit, evenly spaced over
+    that order (file names often start with the outlet, so the first N would be one outlet's articles)."""
+    files = sorted(Path(folder).rglob("*.txt"))
+    if limit and limit < len(files):
+        files = [files[k * len(files) // limit] for k in range(limit)]
     if not files:
         raise SystemExit(f"no .txt files under {folder}")
     return [(f"extra:{f.relative_to(folder)}", f.read_text(encoding="utf-8", errors="replace")) for f in files]

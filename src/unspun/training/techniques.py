@@ -31,6 +31,7 @@ from unspun.runtime.technique_model import (
     Heads,
     TechniqueModel,
     distinct_labels,
+    repeated_before,
     softmax,
     span_features,
     tokens_for,
@@ -355,16 +356,21 @@ def classify_gold(model: TechniqueModel, cache: dict, rows: list[tuple[str, str,
     return [(i, label, s, e) for (i, s, e), label in zip(keys, distinct_labels(keys, ranked))]
 
 
-def _fit_temperature(model: TechniqueModel, cache: dict, gold_rows) -> float:
-    """The softmax temperature that minimises the technique head's NLL on gold dev spans."""
-    logits, labels = [], []
+def _gold_logits(model: TechniqueModel, cache: dict, gold_rows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Technique logits [spans, members, techniques] of gold spans, their labels, and their Repetition cue."""
+    logits, labels, repeated = [], [], []
     for i, t, s, e in gold_rows:
         text, pieces = cache[i]
         span_logits = model.span_technique_logits(text, pieces, s, e)
         if span_logits is not None:
             logits.append(span_logits)
             labels.append(NAMES.index(t))
-    logits, labels = np.stack(logits), np.array(labels)  # [spans, members, techniques]
+            repeated.append(repeated_before(text.lower(), text[s:e], s))
+    return np.stack(logits), np.array(labels), np.array(repeated, dtype=np.float32)
+
+
+def _fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
+    """The softmax temperature that minimises the technique head's NLL on gold dev spans."""
     best, best_nll = 1.0, float("inf")
     for t in np.arange(0.5, 3.01, 0.05):
         p = softmax(logits, t).mean(axis=1)
@@ -374,6 +380,30 @@ def _fit_temperature(model: TechniqueModel, cache: dict, gold_rows) -> float:
     return round(best, 2)
 
 
+def training_log_prior(tc: dict, exclude: set[str]) -> list[float]:
+    """log of each technique's share of the gold spans of the training articles (all but `exclude`)."""
+    counts = np.ones(len(NAMES))  # add-one: no technique gets log 0
+    for article_id, rows in tc.items():
+        if article_id not in exclude:
+            for t, _, _ in rows:
+                counts[NAMES.index(t)] += 1
+    return [round(float(x), 4) for x in np.log(counts / counts.sum())]
+
+
+def _fit_decision(model: TechniqueModel, logits: np.ndarray, labels: np.ndarray, repeated: np.ndarray) -> tuple[float, float]:
+    """(prior_weight, repeat_bonus) with the best technique accuracy (= TC micro-F1) on gold dev spans; ties go to
+    the smaller values."""
+    best = None
+    for weight in (0.0, 0.25, 0.5, 0.75, 1.0):
+        for bonus in (0.0, 0.5, 1.0, 1.5, 2.0, 3.0):
+            model.prior_weight, model.repeat_bonus = weight, bonus
+            probs = softmax(model.adjusted(logits, repeated)).mean(axis=1)
+            acc = float((probs.argmax(axis=1) == labels).mean())
+            if best is None or acc > best[0] + 1e-9:
+                best = (acc, weight, bonus)
+    return best[1], best[2]
+
+
 def tune_and_validate(model: TechniqueModel, articles: dict, si: dict, tc: dict, dev: list[str], val: list[str]) -> dict:
     """Choose thresholds, temperature and calibration on dev; report dev and validation scores."""
     t0 = time.time()
@@ -381,8 +411,11 @@ def tune_and_validate(model: TechniqueModel, articles: dict, si: dict, tc: dict,
     log(f"encoded {len(dev) + len(val)} dev+val articles with the exported model in {time.time() - t0:.0f}s")
     gold_si_dev, gold_tc_dev = _gold_si(dev, si), _gold_tc(dev, tc)
 
-    # 1. temperature of the technique head, on gold dev spans
-    model.temperature = _fit_temperature(model, cache, gold_tc_dev)
+    # 1. the technique decision, on gold dev spans: temperature (NLL), then class prior and Repetition cue (accuracy)
+    logits, labels, repeated = _gold_logits(model, cache, gold_tc_dev)
+    model.temperature = _fit_temperature(logits, labels)
+    model.log_prior = np.asarray(training_log_prior(tc, set(dev) | set(val)), dtype=np.float32)
+    model.prior_weight, model.repeat_bonus = _fit_decision(model, logits, labels, repeated)
 
     # 2. token threshold, span calibration and min score, jointly, for the best SI F1 on dev
     best = None
@@ -435,6 +468,9 @@ def tuned_settings(model: TechniqueModel) -> dict:
         "temperature": model.temperature,
         "min_score": model.min_score,
         "second_label_prob": model.second_label,
+        "prior_weight": model.prior_weight,
+        "log_prior": [round(float(x), 4) for x in model.log_prior],
+        "repeat_bonus": model.repeat_bonus,
     }
 
 
@@ -476,6 +512,24 @@ def ensemble(data: Path, members: list[Path], out: Path) -> dict:
     return config
 
 
+def retune(data: Path, folder: Path) -> dict:
+    """Tune an already trained model folder again on dev (after the tuning itself changed) and validate it; the
+    trained weights are untouched, so this equals what a fresh training run's tuning step gives."""
+    from unspun.stages.techniques import load_folder
+
+    model = load_folder(folder)[0]
+    articles_dir, si_file, tc_file = ptc.locate(data)
+    articles = ptc.load_articles(articles_dir)
+    _, dev, val = split(sorted(articles))
+    scores = tune_and_validate(model, articles, ptc.load_spans(si_file), ptc.load_techniques(tc_file), dev, val)
+    config = json.loads((folder / "config.json").read_text())
+    config.update(tuned_settings(model))
+    config["scores"] = scores
+    config.setdefault("training", {})["retune"] = f"unspun train tune --data {data} --model {folder}"
+    (folder / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+    return config
+
+
 # --- the whole run ------------------------------------------------------------------------------------------
 def run(data: Path, out: Path, *, seed: int = 13, encoder: str = "minilm", epochs: int | None = None,
         lr: float | None = None, batch: int | None = None, window: int = 256, stride: int = 192,
@@ -512,8 +566,9 @@ def run(data: Path, out: Path, *, seed: int = 13, encoder: str = "minilm", epoch
         from unspun.training.distil import load_teacher, pseudo_article, read_texts, soften
 
         taught = load_teacher(teacher)
-        log(f"teacher {teacher}: blending its targets into {len(prepared)} training articles (weight on gold {teacher_weight})")
-        prepared = [soften(a, taught, teacher_weight) for a in prepared]
+        if teacher_weight < 1.0:  # at 1.0 the labelled articles keep their gold targets: the teacher only labels --extra
+            log(f"teacher {teacher}: blending its targets into {len(prepared)} training articles (weight on gold {teacher_weight})")
+            prepared = [soften(a, taught, teacher_weight) for a in prepared]
         if extra is not None:
             texts = read_texts(extra, extra_limit)
             for k, (text_id, text) in enumerate(texts):

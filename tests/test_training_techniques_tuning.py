@@ -1,0 +1,72 @@
+"""The technique decision tuned on dev (`unspun.training.techniques`): the class prior and the Repetition cue.
+
+Pure numpy, so these run without the `[train]` extra (the training module imports torch only inside functions).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from unspun.runtime.technique_model import Heads, TechniqueModel
+from unspun.taxonomy import NAMES
+from unspun.training.techniques import _fit_decision, _fit_temperature, training_log_prior, tuned_settings
+
+T = len(NAMES)
+REP = NAMES.index("Repetition")
+LOADED = NAMES.index("Loaded_Language")
+
+
+def _model() -> TechniqueModel:
+    heads = Heads(np.zeros(4, np.float32), 0.0, np.zeros((14, T), np.float32), np.zeros(T, np.float32))
+    return TechniqueModel(lambda text: (np.zeros((0, 2)), np.zeros((0, 4))), heads, {"techniques": list(NAMES)})
+
+
+def test_training_log_prior_counts_only_training_articles():
+    tc = {"1": [("Loaded_Language", 0, 4)] * 3 + [("Doubt", 5, 9)], "2": [("Doubt", 0, 3)] * 50}
+    prior = np.exp(training_log_prior(tc, exclude={"2"}))
+    assert prior.sum() == pytest.approx(1.0, abs=1e-3)
+    assert prior[LOADED] == pytest.approx(4 / (4 + T), abs=1e-3)  # 3 spans + 1 (add-one) over 4 spans + 14
+    assert prior[NAMES.index("Doubt")] == pytest.approx(2 / (4 + T), abs=1e-3)  # article 2 is excluded
+    assert min(prior) > 0
+
+
+def test_fit_decision_learns_the_repetition_cue():
+    """Spans whose gold label is Repetition all carry the cue, but the head prefers Loaded_Language for them."""
+    rng = np.random.default_rng(0)
+    n = 200
+    labels = np.where(np.arange(n) % 4 == 0, REP, LOADED)
+    repeated = (labels == REP).astype(np.float32)
+    logits = rng.normal(scale=0.1, size=(n, 1, T)).astype(np.float32)
+    logits[:, 0, LOADED] += 1.0  # the head always leans to Loaded_Language
+    model = _model()
+    model.log_prior = np.zeros(T, np.float32)
+    weight, bonus = _fit_decision(model, logits, labels, repeated)
+    assert bonus >= 1.5
+    probs = np.stack([model._probs(logits[k], bool(repeated[k])) for k in range(n)])
+    assert (probs.argmax(axis=1) == labels).mean() == 1.0
+
+
+def test_fit_decision_keeps_zero_when_nothing_helps():
+    """Logits that already classify every span: ties go to the smallest prior weight and bonus."""
+    labels = np.arange(60) % T
+    logits = np.eye(T, dtype=np.float32)[labels][:, None, :] * 10
+    model = _model()
+    model.log_prior = np.log(np.full(T, 1 / T, dtype=np.float32))
+    assert _fit_decision(model, logits, labels, np.zeros(60, np.float32)) == (0.0, 0.0)
+
+
+def test_fit_temperature_sharpens_underconfident_logits():
+    labels = np.arange(100) % T
+    logits = (np.eye(T, dtype=np.float32)[labels] * 0.5)[:, None, :]  # right, but with low confidence
+    assert _fit_temperature(logits, labels) == 0.5  # the sharpest allowed
+
+
+def test_tuned_settings_round_trip_through_config():
+    model = _model()
+    model.prior_weight, model.repeat_bonus = 0.5, 2.0
+    model.log_prior = np.log(np.full(T, 1 / T, dtype=np.float32))
+    settings = tuned_settings(model)
+    again = TechniqueModel(model.encode, model.heads, {"techniques": list(NAMES), **settings})
+    assert (again.prior_weight, again.repeat_bonus) == (0.5, 2.0)
+    np.testing.assert_allclose(again.log_prior, model.log_prior, atol=1e-4)
