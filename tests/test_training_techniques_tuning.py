@@ -5,6 +5,8 @@ Pure numpy, so these run without the `[train]` extra (the training module import
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -70,3 +72,40 @@ def test_tuned_settings_round_trip_through_config():
     again = TechniqueModel(model.encode, model.heads, {"techniques": list(NAMES), **settings})
     assert (again.prior_weight, again.repeat_bonus) == (0.5, 2.0)
     np.testing.assert_allclose(again.log_prior, model.log_prior, atol=1e-4)
+
+
+# --- `unspun train tune` ----------------------------------------------------------------------------------------------
+def test_tune_refuses_a_folder_without_config(tmp_path):
+    from typer.testing import CliRunner
+
+    from unspun.training.commands import app
+
+    from unspun.errors import InputMissingError
+
+    result = CliRunner().invoke(app, ["tune", "--data", str(tmp_path), "--model", str(tmp_path)])
+    assert isinstance(result.exception, InputMissingError)  # the main CLI maps it to exit code 66
+    assert "no config.json" in str(result.exception)
+
+
+def test_tune_reproduces_the_shipped_fast_settings(tmp_path):
+    """Tuning the shipped `fast` weights again on the PTC dev split gives exactly the shipped decision settings and
+    validation scores: the model card's numbers come from the files in the package."""
+    import json
+    import shutil
+
+    from conftest import require_shared
+
+    from unspun.training.techniques import retune
+
+    data = require_shared("ptc")
+    shipped = Path(__file__).resolve().parents[1] / "src" / "unspun" / "models" / "fast"
+    folder = tmp_path / "fast"
+    shutil.copytree(shipped, folder)
+    config = retune(data, folder)
+    want = json.loads((shipped / "config.json").read_text())
+    for key in ("token_threshold", "span_calibration", "temperature", "min_score", "second_label_prob",
+                "prior_weight", "log_prior", "repeat_bonus"):
+        assert config[key] == want[key], key
+    for split in ("dev", "val"):
+        for task in ("si", "tc", "full"):
+            assert config["scores"][split][task]["f1"] == pytest.approx(want["scores"][split][task]["f1"], abs=1e-9)

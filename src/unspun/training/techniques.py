@@ -474,6 +474,14 @@ def tuned_settings(model: TechniqueModel) -> dict:
     }
 
 
+def _tune_on_split(model: TechniqueModel, data: Path) -> dict:
+    """tune_and_validate on unspun's fixed dev and validation articles of the PTC folder `data`."""
+    articles_dir, si_file, tc_file = ptc.locate(data)
+    articles = ptc.load_articles(articles_dir)
+    _, dev, val = split(sorted(articles))
+    return tune_and_validate(model, articles, ptc.load_spans(si_file), ptc.load_techniques(tc_file), dev, val)
+
+
 def ensemble(data: Path, members: list[Path], out: Path) -> dict:
     """Combine trained members (same tokenizer, same split) into one model; tune on dev, validate."""
     configs = [json.loads((m / "config.json").read_text()) for m in members]
@@ -492,10 +500,7 @@ def ensemble(data: Path, members: list[Path], out: Path) -> dict:
     encoders = [onnx_encoder(out / n, base)[0] for n in names]
     heads = [Heads.load(out / n / "heads.npz") for n in names]
     tm = TechniqueModel(encoders[0], heads[0], base, more=list(zip(encoders[1:], heads[1:])))
-    articles_dir, si_file, tc_file = ptc.locate(data)
-    articles = ptc.load_articles(articles_dir)
-    _, dev, val = split(sorted(articles))
-    scores = tune_and_validate(tm, articles, ptc.load_spans(si_file), ptc.load_techniques(tc_file), dev, val)
+    scores = _tune_on_split(tm, data)
     config = dict(base)
     config.update(tuned_settings(tm))
     config.update({
@@ -518,10 +523,7 @@ def retune(data: Path, folder: Path) -> dict:
     from unspun.stages.techniques import load_folder
 
     model = load_folder(folder)[0]
-    articles_dir, si_file, tc_file = ptc.locate(data)
-    articles = ptc.load_articles(articles_dir)
-    _, dev, val = split(sorted(articles))
-    scores = tune_and_validate(model, articles, ptc.load_spans(si_file), ptc.load_techniques(tc_file), dev, val)
+    scores = _tune_on_split(model, data)
     config = json.loads((folder / "config.json").read_text())
     config.update(tuned_settings(model))
     config["scores"] = scores
