@@ -244,19 +244,21 @@ class TechniqueModel:
                     out.append((start, end, self.techniques[k], score, p_span, p, raw))
         return out
 
-    def span_technique_logits(self, text: str, pieces: list, start: int, end: int) -> np.ndarray | None:
-        """[members, techniques] logits for a given span from already-encoded pieces (segment start, offsets,
-        states); None when no token covers it."""
+    def span_technique_logits(self, text: str, pieces: list, start: int, end: int) -> tuple[np.ndarray | None, bool]:
+        """For a given span, from already-encoded pieces (segment start, offsets, states): its [members, techniques]
+        logits (None when no token covers it) and its Repetition cue (`repeated_before`)."""
+        text_lower = text.lower()
+        repeated = repeated_before(text_lower, text[start:end], start)
         piece = None
         for p in pieces:  # the piece whose segment contains the span's start
             if p[0] <= start:
                 piece = p
-        return self._span_logits(text, text.lower(), piece[1], piece[2], start, end) if piece else None
+        logits = self._span_logits(text, text_lower, piece[1], piece[2], start, end) if piece else None
+        return logits, repeated
 
     def span_technique_probs(self, text: str, pieces: list, start: int, end: int) -> np.ndarray:
         """Technique probabilities for a given span, from already-encoded pieces."""
-        repeated = repeated_before(text.lower(), text[start:end], start)
-        return self._probs(self.span_technique_logits(text, pieces, start, end), repeated)
+        return self._probs(*self.span_technique_logits(text, pieces, start, end))
 
     def adjusted(self, logits: np.ndarray, repeated: bool | np.ndarray = False) -> np.ndarray:
         """Logits [..., members, techniques] → what the softmax reads: temperature-scaled, plus the tuned prior and

@@ -31,7 +31,6 @@ from unspun.runtime.technique_model import (
     Heads,
     TechniqueModel,
     distinct_labels,
-    repeated_before,
     softmax,
     span_features,
     tokens_for,
@@ -361,11 +360,11 @@ def _gold_logits(model: TechniqueModel, cache: dict, gold_rows) -> tuple[np.ndar
     logits, labels, repeated = [], [], []
     for i, t, s, e in gold_rows:
         text, pieces = cache[i]
-        span_logits = model.span_technique_logits(text, pieces, s, e)
+        span_logits, cue = model.span_technique_logits(text, pieces, s, e)
         if span_logits is not None:
             logits.append(span_logits)
             labels.append(NAMES.index(t))
-            repeated.append(repeated_before(text.lower(), text[s:e], s))
+            repeated.append(cue)
     return np.stack(logits), np.array(labels), np.array(repeated, dtype=np.float32)
 
 
