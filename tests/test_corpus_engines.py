@@ -8,7 +8,9 @@ from unspun.corpus import engines
 from unspun.corpus.readers import Record
 from unspun.corpus.store import Analysed, Failure, Store, content_hash, document_id
 
-OPTS = {"model": "fast", "stages": ["techniques"]}
+# BODY is two sentences; on so little text the small model's scores sit just under its default threshold, and these
+# tests are about the engines, so they ask for every detection scored 0.05 or more.
+OPTS = {"model": "fast", "min_score": 0.05, "stages": ["techniques"]}
 BODY = "The corrupt regime lied again and again. Everyone knows the truth, and only a fool would believe them."
 
 
@@ -19,7 +21,7 @@ def records(n: int, site: str = "s.org") -> list[tuple[None, Record]]:
 
 @pytest.fixture(scope="module")
 def options():
-    return engines.resolve_options(OPTS["model"], None, OPTS["stages"])
+    return engines.resolve_options(OPTS["model"], OPTS["min_score"], OPTS["stages"])
 
 
 def test_analyzer_in_process(options):

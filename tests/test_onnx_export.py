@@ -197,3 +197,45 @@ def test_int8_is_checked_against_fp32(exported, tmp_path, monkeypatch):
         assert not list((tmp_path / "strict").glob("*.onnx"))
     finally:
         torch.set_num_threads(threads)
+
+
+def test_nan_guards_are_dropped_without_changing_outputs(exported, tmp_path):
+    """torch guards each attention softmax with `Where(IsNaN(p), 0, p)`; the export drops it (about 20% of the
+    encoder's time) and the additive mask each layer rebuilt is built once. Outputs stay bit-identical, padded rows
+    included, because a window always has an unmasked [CLS]."""
+    import onnx
+    import onnxruntime as ort
+
+    from unspun.training.onnx_export import drop_nan_guards
+
+    model, out, _ = exported
+    shipped = [n.op_type for n in onnx.load(str(out / "encoder.int8.onnx")).graph.node]
+    assert "IsNaN" not in shipped
+
+    class Wrapper(torch.nn.Module):
+        def __init__(self, enc):
+            super().__init__()
+            self.encoder = enc
+
+        def forward(self, input_ids, attention_mask):
+            return self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+
+    raw, lean = tmp_path / "raw.onnx", tmp_path / "lean.onnx"
+    dummy = (torch.ones((2, 16), dtype=torch.long), torch.ones((2, 16), dtype=torch.long))
+    torch.onnx.export(Wrapper(model.encoder).eval(), dummy, str(raw), input_names=["input_ids", "attention_mask"],
+                      output_names=["last_hidden_state"], opset_version=17, dynamo=False,
+                      dynamic_axes={"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"}})
+    raw_ops = [n.op_type for n in onnx.load(str(raw)).graph.node]
+    assert raw_ops.count("IsNaN") == 2  # one per layer
+    shutil.copy(raw, lean)
+    removed = drop_nan_guards(lean)
+    lean_ops = [n.op_type for n in onnx.load(str(lean)).graph.node]
+    assert "IsNaN" not in lean_ops and removed == len(raw_ops) - len(lean_ops) >= 4
+    assert lean_ops.count("Where") < raw_ops.count("Where")  # the second layer reuses the first one's mask
+
+    ids = np.array([[101, 7592, 2088, 999, 102, 0, 0, 0], [101, 2023, 2003, 1037, 2936, 6251, 1012, 102]])
+    mask = (np.arange(8)[None, :] < np.array([[5], [8]])).astype(np.int64)
+    feed = {"input_ids": ids, "attention_mask": mask}
+    a = ort.InferenceSession(str(raw), providers=["CPUExecutionProvider"]).run(None, feed)[0]
+    b = ort.InferenceSession(str(lean), providers=["CPUExecutionProvider"]).run(None, feed)[0]
+    np.testing.assert_array_equal(a, b)

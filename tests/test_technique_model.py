@@ -366,6 +366,22 @@ def test_ensemble_averages_members():
         check_detections(text, pair.predict(text, floor=0.0), pair, floor=0.0)
 
 
+def test_batched_span_logits_equal_one_span_at_a_time():
+    """detect_in_piece scores all candidate spans of a piece in one product per member; the result is what the
+    per-span path (used for given spans) gives, for each member of an ensemble."""
+    cfg = dict(make_model(0.5).config)
+    base = random_heads()
+    other = Heads(si_w=-base.si_w, si_b=0.5, tc_w=base.tc_w[:, ::-1].copy(), tc_b=np.ones(len(NAMES), np.float32))
+    pair = TechniqueModel(FakeEncoder(), base, cfg, more=[(FakeEncoder(), other)])
+    _, offsets, states = next(pair.encode_segments(ARTICLE))
+    ranges = [(0, 0), (2, 7), (5, 5), (10, len(offsets) - 1)]
+    feats = np.random.default_rng(3).normal(size=(len(ranges), 2)).astype(np.float32)
+    many = pair.technique_logits_many(states, ranges, feats)
+    assert many.shape == (len(ranges), 2, len(NAMES))
+    for k, (i, j) in enumerate(ranges):
+        np.testing.assert_allclose(many[k], pair.technique_logits(states, i, j, feats[k]), rtol=1e-5, atol=1e-5)
+
+
 # --- classify ---------------------------------------------------------------------------------------------------
 def test_classify_ranks_all_techniques():
     model = make_model()

@@ -197,6 +197,13 @@ class TechniqueModel:
         """[members, techniques] logits for tokens i..j."""
         return np.stack([heads.tc_logits(np.concatenate([pool(s, i, j), feats])) for (_, heads), s in zip(self.members, states)])
 
+    def technique_logits_many(self, states: list[np.ndarray], spans: Sequence[tuple[int, int]], feats: np.ndarray) -> np.ndarray:
+        """[spans, members, techniques] logits for many token ranges at once: one matrix product per member rather
+        than one per span (thousands of tiny BLAS calls cost more than the product, and their threads spin
+        against the encoder's)."""
+        return np.stack([heads.tc_logits(np.stack([np.concatenate([pool(s, i, j), f]) for (i, j), f in zip(spans, feats)]))
+                         for (_, heads), s in zip(self.members, states)], axis=1)
+
     def technique_probs(self, states: list[np.ndarray], i: int, j: int, feats: np.ndarray, repeated: bool = False) -> np.ndarray:
         return self._probs(self.technique_logits(states, i, j, feats), repeated)
 
@@ -230,10 +237,15 @@ class TechniqueModel:
             return out
         probs = self.si_probs(states)
         hay = self.haystack(text_lower, offsets)
-        for start, end, i, j, raw in self.candidate_spans(text, offsets, probs, self.token_threshold):
+        found = self.candidate_spans(text, offsets, probs, self.token_threshold)
+        if not found:
+            return out
+        feats = np.stack([span_features(hay, text[start:end], j - i + 1) for start, end, i, j, _ in found])
+        repeated = np.array([repeated_before(text_lower, text[start:end], start) for start, end, *_ in found])
+        logits = self.technique_logits_many(states, [(i, j) for _, _, i, j, _ in found], feats)
+        all_probs = softmax(self.adjusted(logits, repeated)).mean(axis=1)
+        for (start, end, i, j, raw), tech_probs in zip(found, all_probs):
             p_span = self.calibrate_span(raw)
-            feats = span_features(hay, text[start:end], j - i + 1)
-            tech_probs = self.technique_probs(states, i, j, feats, repeated_before(text_lower, text[start:end], start))
             order = np.argsort(-tech_probs)
             for rank, k in enumerate(order[:3]):
                 p = float(tech_probs[k])

@@ -26,6 +26,7 @@ def techniques(
     encoder: Annotated[Encoder, typer.Option("--encoder", help="minilm (fast) or mpnet (accurate).")] = Encoder.minilm,
     epochs: Annotated[int | None, typer.Option("--epochs", min=1, help="Default: the encoder's recipe.")] = None,
     layers: Annotated[int | None, typer.Option("--layers", min=1, help="Keep only the encoder's first N layers (faster).")] = None,
+    stride: Annotated[int, typer.Option("--stride", min=1, max=256, help="Run-time step between the 256-token windows (tuning and scores use it); larger is faster, with less context at window borders.")] = 192,
     lr: Annotated[float | None, typer.Option("--lr", min=0.0, help="Encoder learning rate (default: the encoder's recipe).")] = None,
     teacher: Annotated[Path | None, typer.Option("--teacher", help="A technique model folder whose soft targets are blended in (distillation).")] = None,
     teacher_weight: Annotated[float, typer.Option("--teacher-weight", min=0.0, max=1.0, help="Weight on the gold labels; the teacher gets the rest (1.0: gold only, the teacher labels --extra texts).")] = 0.5,
@@ -45,7 +46,7 @@ def techniques(
         raise InputMissingError(str(exc)) from None
     if teacher is not None and not (teacher / "config.json").is_file():
         raise InputMissingError(f"--teacher {teacher}: no config.json there (give a technique model folder)")
-    config = run(data, out, seed=seed, encoder=encoder.value, epochs=epochs, layers=layers, lr=lr, teacher=teacher,
+    config = run(data, out, seed=seed, encoder=encoder.value, epochs=epochs, layers=layers, stride=stride, lr=lr, teacher=teacher,
                  teacher_weight=teacher_weight, extra=extra, extra_limit=extra_limit)
     typer.echo(f"wrote {out}; validation: {config['scores']['val']}")
 

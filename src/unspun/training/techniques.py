@@ -615,6 +615,7 @@ def run(data: Path, out: Path, *, seed: int = 13, encoder: str = "minilm", epoch
             "command": f"unspun train techniques --data {data} --out {out} --seed {seed} --encoder {encoder}"
                        + (f" --epochs {epochs}" if epochs != spec["epochs"] else "")
                        + (f" --layers {layers}" if layers else "")
+                       + (f" --stride {stride}" if stride != 192 else "")
                        + (f" --lr {lr}" if lr != spec["lr"] else "")
                        + (f" --teacher {teacher} --teacher-weight {teacher_weight}" if teacher else "")
                        + (f" --extra {extra}" if extra else "") + (f" --extra-limit {extra_limit}" if extra_limit else ""),
