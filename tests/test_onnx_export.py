@@ -206,25 +206,14 @@ def test_nan_guards_are_dropped_without_changing_outputs(exported, tmp_path):
     import onnx
     import onnxruntime as ort
 
-    from unspun.training.onnx_export import drop_nan_guards
+    from unspun.training.onnx_export import drop_nan_guards, torch_export
 
     model, out, _ = exported
     shipped = [n.op_type for n in onnx.load(str(out / "encoder.int8.onnx")).graph.node]
     assert "IsNaN" not in shipped
 
-    class Wrapper(torch.nn.Module):
-        def __init__(self, enc):
-            super().__init__()
-            self.encoder = enc
-
-        def forward(self, input_ids, attention_mask):
-            return self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-
     raw, lean = tmp_path / "raw.onnx", tmp_path / "lean.onnx"
-    dummy = (torch.ones((2, 16), dtype=torch.long), torch.ones((2, 16), dtype=torch.long))
-    torch.onnx.export(Wrapper(model.encoder).eval(), dummy, str(raw), input_names=["input_ids", "attention_mask"],
-                      output_names=["last_hidden_state"], opset_version=17, dynamo=False,
-                      dynamic_axes={"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"}})
+    torch_export(model.encoder, raw)
     raw_ops = [n.op_type for n in onnx.load(str(raw)).graph.node]
     assert raw_ops.count("IsNaN") == 2  # one per layer
     shutil.copy(raw, lean)

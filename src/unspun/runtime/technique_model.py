@@ -204,9 +204,6 @@ class TechniqueModel:
         return np.stack([heads.tc_logits(np.stack([np.concatenate([pool(s, i, j), f]) for (i, j), f in zip(spans, feats)]))
                          for (_, heads), s in zip(self.members, states)], axis=1)
 
-    def technique_probs(self, states: list[np.ndarray], i: int, j: int, feats: np.ndarray, repeated: bool = False) -> np.ndarray:
-        return self._probs(self.technique_logits(states, i, j, feats), repeated)
-
     def calibrate_span(self, raw: float) -> float:
         a, b = self.span_calibration
         return float(_sigmoid(np.float64(a * raw + b)))

@@ -79,6 +79,27 @@ def drop_nan_guards(path: Path) -> int:
     return removed
 
 
+def torch_export(encoder, path: Path) -> None:
+    """Write the encoder's last hidden state as fp32 ONNX, with dynamic batch and sequence axes (torch's graph as is)."""
+    import torch
+
+    class Wrapper(torch.nn.Module):
+        def __init__(self, enc):
+            super().__init__()
+            self.encoder = enc
+
+        def forward(self, input_ids, attention_mask):
+            return self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+
+    dummy = (torch.ones((2, 16), dtype=torch.long), torch.ones((2, 16), dtype=torch.long))
+    torch.onnx.export(
+        Wrapper(encoder).eval(), dummy, str(path), input_names=["input_ids", "attention_mask"],
+        output_names=["last_hidden_state"], opset_version=17, dynamo=False,
+        dynamic_axes={"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"},
+                      "last_hidden_state": {0: "batch", 1: "seq"}},
+    )
+
+
 def export_encoder(encoder, out: Path, base: Path, *, file_name: str = "encoder.int8.onnx",
                    fallback_fp32: bool = False) -> Path:
     """Write the encoder (its last hidden state) and `out/tokenizer.json`; returns the ONNX path.
@@ -89,26 +110,11 @@ def export_encoder(encoder, out: Path, base: Path, *, file_name: str = "encoder.
     """
     import sys
 
-    import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    class Wrapper(torch.nn.Module):
-        def __init__(self, enc):
-            super().__init__()
-            self.encoder = enc
-
-        def forward(self, input_ids, attention_mask):
-            return self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
 
     out.mkdir(parents=True, exist_ok=True)
     fp32 = out / "encoder.fp32.onnx"
-    dummy = (torch.ones((2, 16), dtype=torch.long), torch.ones((2, 16), dtype=torch.long))
-    torch.onnx.export(
-        Wrapper(encoder).eval(), dummy, str(fp32), input_names=["input_ids", "attention_mask"],
-        output_names=["last_hidden_state"], opset_version=17, dynamo=False,
-        dynamic_axes={"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"},
-                      "last_hidden_state": {0: "batch", 1: "seq"}},
-    )
+    torch_export(encoder, fp32)
     drop_nan_guards(fp32)
     vocab = int(getattr(getattr(encoder, "config", None), "vocab_size", 30522))
     target = out / file_name
