@@ -195,7 +195,7 @@ class TechniqueModel:
 
     def technique_logits(self, states: list[np.ndarray], i: int, j: int, feats: np.ndarray) -> np.ndarray:
         """[members, techniques] logits for tokens i..j."""
-        return np.stack([heads.tc_logits(np.concatenate([pool(s, i, j), feats])) for (_, heads), s in zip(self.members, states)])
+        return self.technique_logits_many(states, [(i, j)], feats[None])[0]
 
     def technique_logits_many(self, states: list[np.ndarray], spans: Sequence[tuple[int, int]], feats: np.ndarray) -> np.ndarray:
         """[spans, members, techniques] logits for many token ranges at once: one matrix product per member rather
