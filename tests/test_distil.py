@@ -100,3 +100,34 @@ def test_read_texts_samples_evenly_across_name_order(tmp_path) -> None:
     assert len(read_texts(tmp_path, limit=50)) == 12
     with pytest.raises(SystemExit):
         read_texts(tmp_path / "missing")
+
+
+def test_teacher_labels_are_cached_and_reused(teacher, tmp_path, monkeypatch) -> None:
+    """Reruns (another seed or layer count, another machine) read the teacher's labels from the cache; only texts
+    missing from it are labelled, and a cache made with other settings is not trusted."""
+    from unspun.stages.techniques import model_dir
+    from unspun.training import distil
+
+    folder = model_dir("fast")
+    tokenizer = folder / "tokenizer.json"
+    cache = tmp_path / "labels.pkl"
+    encoder = WhitespaceEncoder()
+    texts = [("extra:a.txt", TEXT), ("extra:b.txt", TEXT.upper())]
+    first = distil.teacher_labelled(texts, folder, encoder, tokenizer=tokenizer, cache=cache, progress=lambda m: None)
+    assert cache.is_file() and [a.id for a in first] == ["extra:a.txt", "extra:b.txt"]
+
+    def no_teacher(_folder):
+        raise AssertionError("the teacher was loaded although the cache holds every text")
+
+    monkeypatch.setattr(distil, "load_teacher", no_teacher)
+    again = distil.teacher_labelled(texts[::-1], folder, encoder, tokenizer=tokenizer, cache=cache, progress=lambda m: None)
+    assert [a.id for a in again] == ["extra:b.txt", "extra:a.txt"]
+    np.testing.assert_array_equal(again[1].si, first[0].si)
+    assert len(again[1].spans) == len(first[0].spans)
+
+    with pytest.raises(AssertionError, match="teacher was loaded"):  # a new text needs the teacher
+        distil.teacher_labelled(texts + [("extra:c.txt", "Another text.")], folder, encoder, tokenizer=tokenizer,
+                                cache=cache, progress=lambda m: None)
+    with pytest.raises(AssertionError, match="teacher was loaded"):  # another span threshold: labels are stale
+        distil.teacher_labelled(texts, folder, encoder, tokenizer=tokenizer, cache=cache, min_span=0.9,
+                                progress=lambda m: None)

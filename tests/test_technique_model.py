@@ -135,6 +135,9 @@ def check_detections(text: str, found: list[Detection], model: TechniqueModel, f
         ("pre-war years", 4, 7, "war"),  # a hyphen is a word boundary
         ("Zürich café", 1, 3, "Zürich"),  # non-ASCII letters are word characters
         ("line one\r\nline two", 5, 12, "one\r\nline"),
+        ("our children's future", 13, 21, "children's future"),  # a span starting after the apostrophe
+        ("our children\u2019s future", 4, 12, "children\u2019s"),  # ending before it (curly apostrophe)
+        ("the 'elite' lie", 5, 10, "elite"),  # quotation marks are not inside a word
     ],
 )
 def test_tidy_span(text, start, end, expected):
@@ -237,6 +240,17 @@ def test_candidate_spans_extend_subwords_and_drop_punctuation_only_runs():
     probs = np.array([0.0, 0.9, 0.0, 0.9, 0.0])
     spans = model.candidate_spans(text, offsets, probs, 0.5)
     assert [(text[s:e], i, j) for s, e, i, j, _ in spans] == [("unbelievable", 1, 1)]
+
+
+def test_candidate_spans_split_inside_a_word_become_one_span():
+    """The apostrophe token under the threshold splits the run, but both halves tidy into "children's": one span."""
+    model = make_model()
+    text = "our children's future"
+    offsets = np.array([[0, 3], [4, 12], [12, 13], [13, 14], [15, 21]])  # our children ' s future
+    probs = np.array([0.9, 0.9, 0.1, 0.9, 0.9])
+    spans = model.candidate_spans(text, offsets, probs, 0.5)
+    assert [(text[s:e], i, j) for s, e, i, j, _ in spans] == [("our children's future", 0, 4)]
+    assert spans[0][4] == pytest.approx(0.74)  # the mean over every token of the span, the one under the threshold too
 
 
 # --- predict ----------------------------------------------------------------------------------------------------

@@ -136,3 +136,10 @@ def test_trains_on_teacher_targets(setup) -> None:
     after = _weights(model)
     assert all(torch.isfinite(v).all() for v in after.values())
     assert not torch.allclose(after["tc.weight"], before["tc.weight"]) and np.isfinite(float(after["si.bias"][0]))
+
+
+def test_unknown_device_is_refused_clearly(setup) -> None:
+    base, articles = setup
+    with pytest.raises(SystemExit, match="no such device"):
+        techniques.train(articles, base=base, hidden=HIDDEN, epochs=1, lr=1e-3, batch=4, window=16, seed=5,
+                         cls_id=101, sep_id=102, pad_id=0, device="tpu")

@@ -112,11 +112,18 @@ def tokens_for(offsets: np.ndarray, start: int, end: int) -> tuple[int, int] | N
     return i, j
 
 
+def _in_word(text: str, k: int) -> bool:
+    """A letter or digit, or an apostrophe between two of them ("children's", "don’t"): the tokenizer splits words
+    at apostrophes, and a span must not start or end inside one."""
+    c = text[k]
+    return c.isalnum() or (c in "'\u2019" and 0 < k < len(text) - 1 and text[k - 1].isalnum() and text[k + 1].isalnum())
+
+
 def tidy_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Extend to whole words, then trim spaces and .,:; at the edges (the gold spans were cleaned that way)."""
-    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+    while start > 0 and _in_word(text, start - 1) and _in_word(text, start):
         start -= 1
-    while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+    while end < len(text) and _in_word(text, end) and _in_word(text, end - 1):
         end += 1
     while start < end and text[start] in _TRIM:
         start += 1
@@ -222,7 +229,12 @@ class TechniqueModel:
             while j + 1 < n and above[j + 1]:
                 j += 1
             start, end = tidy_span(text, int(offsets[i, 0]), int(offsets[j, 1]))
-            if end > start:
+            if out and end > start and start < out[-1][1]:
+                # a token under the threshold inside a word ("children|'|s") split the run; tidied, the two
+                # halves overlap: one span, scored over all its tokens
+                first, i0 = out[-1][0], out[-1][2]
+                out[-1] = (first, max(end, out[-1][1]), i0, j, float(probs[i0 : j + 1].mean()))
+            elif end > start:
                 out.append((start, end, i, j, float(probs[i : j + 1].mean())))
             i = j + 1
         return out

@@ -32,6 +32,8 @@ def techniques(
     teacher_weight: Annotated[float, typer.Option("--teacher-weight", min=0.0, max=1.0, help="Weight on the gold labels; the teacher gets the rest (1.0: gold only, the teacher labels --extra texts).")] = 0.5,
     extra: Annotated[Path | None, typer.Option("--extra", help="A folder of unlabelled .txt news articles for the teacher to label (self-training).")] = None,
     extra_limit: Annotated[int | None, typer.Option("--extra-limit", min=1, help="Use at most N of the --extra texts.")] = None,
+    teacher_cache: Annotated[Path | None, typer.Option("--teacher-cache", help="A file that keeps the teacher's labels for the --extra texts, so a rerun (another seed, --layers, another machine) skips labelling; made on first use.")] = None,
+    device: Annotated[str, typer.Option("--device", help="Where torch trains: cpu, or cuda on a machine with an NVIDIA GPU (export and tuning stay on the CPU).")] = "cpu",
 ) -> None:
     """Train the technique model on PTC, export it to int8 ONNX, tune on dev and report validation scores.
 
@@ -44,10 +46,12 @@ def techniques(
         ptc.locate(data)
     except FileNotFoundError as exc:
         raise InputMissingError(str(exc)) from None
+    if teacher_cache is not None and extra is None:
+        raise UsageError("--teacher-cache keeps the teacher's labels of --extra texts: give --extra too")
     if teacher is not None and not (teacher / "config.json").is_file():
         raise InputMissingError(f"--teacher {teacher}: no config.json there (give a technique model folder)")
     config = run(data, out, seed=seed, encoder=encoder.value, epochs=epochs, layers=layers, stride=stride, lr=lr, teacher=teacher,
-                 teacher_weight=teacher_weight, extra=extra, extra_limit=extra_limit)
+                 teacher_weight=teacher_weight, extra=extra, extra_limit=extra_limit, teacher_cache=teacher_cache, device=device)
     typer.echo(f"wrote {out}; validation: {config['scores']['val']}")
 
 

@@ -135,7 +135,7 @@ def build_model(base: Path, hidden: int, n_tech: int, layers: int | None = None)
         def __init__(self) -> None:
             super().__init__()
             extra = {"num_hidden_layers": layers} if layers else {}  # keep only the first N layers: faster
-            self.encoder = AutoModel.from_pretrained(str(base), attention_probs_dropout_prob=0.0, **extra)
+            self.encoder = AutoModel.from_pretrained(str(base), dtype=torch.float32, attention_probs_dropout_prob=0.0, **extra)
             self.dropout = nn.Dropout(0.1)
             self.si = nn.Linear(hidden, 1)
             self.tc = nn.Linear(3 * hidden + N_FEATURES, n_tech)
@@ -189,20 +189,26 @@ def save_checkpoint(path: Path, state: dict) -> None:
 
 def train(articles: list[Article], *, base: Path, hidden: int, epochs: int, lr: float, batch: int, window: int,
           seed: int, cls_id: int, sep_id: int, pad_id: int, layers: int | None = None,
-          checkpoint: Path | None = None):
-    """Fine-tune encoder + heads. With `checkpoint`, the state is saved every CHECKPOINT_EVERY_S and at each epoch's
+          checkpoint: Path | None = None, device: str = "cpu"):
+    """Fine-tune encoder + heads on `device` ("cpu", or "cuda" where torch sees a GPU); the model comes back on the
+    CPU, ready to export. With `checkpoint`, the state is saved every CHECKPOINT_EVERY_S and at each epoch's
     end, and a run started again with the same arguments resumes where it stopped, on the same batches: an MPNet
     run takes several hours on 2 CPU cores, longer than one sitting."""
     import torch
     from torch import nn
 
+    if device != "cpu" and not (device.startswith("cuda") and torch.cuda.is_available()):
+        raise SystemExit(f"--device {device}: torch sees no such device here (torch {torch.__version__})")
+    cuda = device.startswith("cuda")
+    if cuda:
+        torch.backends.cuda.matmul.allow_tf32 = True  # as the shipped students were trained (an H200, TF32)
     torch.manual_seed(seed)
     torch.set_num_threads(int(os.environ.get("UNSPUN_TRAIN_THREADS", 0)) or max(1, os.cpu_count() or 1))
-    model = build_model(base, hidden, len(NAMES), layers)
+    model = build_model(base, hidden, len(NAMES), layers).to(device)
     model.train()
     counts = class_mass(articles, len(NAMES))
     weights = (counts.sum() / np.maximum(counts, 1)) ** 0.5
-    weights = torch.tensor(weights / weights.mean(), dtype=torch.float32)
+    weights = torch.tensor(weights / weights.mean(), dtype=torch.float32, device=device)
     tc_loss = nn.CrossEntropyLoss(weight=weights, label_smoothing=0.05)
     bce = nn.BCEWithLogitsLoss(reduction="none")
     head_params = list(model.si.parameters()) + list(model.tc.parameters())
@@ -213,13 +219,15 @@ def train(articles: list[Article], *, base: Path, hidden: int, epochs: int, lr: 
     step, first_epoch, first_batch = 0, 0, 0
     signature = (len(articles), epochs, lr, batch, window, seed, layers)  # a checkpoint resumes only its own run
     if checkpoint is not None and checkpoint.exists():
-        state = torch.load(checkpoint, weights_only=False)
+        state = torch.load(checkpoint, weights_only=False, map_location=device)
         if state["signature"] != signature:
             raise SystemExit(f"{checkpoint} belongs to a run with other settings; delete it or use another --out")
         model.load_state_dict(state["model"])
         optim.load_state_dict(state["optim"])
         sched.load_state_dict(state["sched"])
         torch.set_rng_state(state["torch_rng"])
+        if cuda and state.get("cuda_rng") is not None:
+            torch.cuda.set_rng_state(state["cuda_rng"])
         rng.setstate(state["epoch_rng"])
         step, first_epoch, first_batch = state["step"], state["epoch"], state["batch"]
         log(f"resumed from {checkpoint}: epoch {first_epoch + 1}, step {step}/{total}")
@@ -228,7 +236,8 @@ def train(articles: list[Article], *, base: Path, hidden: int, epochs: int, lr: 
         save_checkpoint(checkpoint, {
             "signature": signature,
             "model": model.state_dict(), "optim": optim.state_dict(), "sched": sched.state_dict(),
-            "torch_rng": torch.get_rng_state(), "epoch_rng": epoch_rng,
+            "torch_rng": torch.get_rng_state(), "cuda_rng": torch.cuda.get_rng_state() if cuda else None,
+            "epoch_rng": epoch_rng,
             "step": step, "epoch": epoch, "batch": next_batch,
         })
         log(f"checkpoint: epoch {epoch + 1}, step {step}/{total} -> {checkpoint}")
@@ -253,6 +262,7 @@ def train(articles: list[Article], *, base: Path, hidden: int, epochs: int, lr: 
                 mask[r, : e - s + 2] = 1
                 si_y[r, 1 : 1 + e - s] = torch.from_numpy(a.si[s:e])
                 si_m[r, 1 : 1 + e - s] = 1
+            ids, mask, si_y, si_m = ids.to(device), mask.to(device), si_y.to(device), si_m.to(device)
             # fp32 on purpose: CPU bf16 autocast measured 20x slower than fp32 on these cores (no native bf16).
             states = model.dropout(model.states(ids, mask))
             si_logits = model.si(states).squeeze(-1)
@@ -261,10 +271,10 @@ def train(articles: list[Article], *, base: Path, hidden: int, epochs: int, lr: 
             for r, (_, _, _, inside) in enumerate(chunk):
                 for i, j, t, f in inside:
                     part = states[r, 1 + i : 2 + j]
-                    pooled.append(torch.cat([part.mean(0), states[r, 1 + i], states[r, 1 + j], torch.from_numpy(f)]))
+                    pooled.append(torch.cat([part.mean(0), states[r, 1 + i], states[r, 1 + j], torch.from_numpy(f).to(device)]))
                     labels.append(t)
             if pooled:
-                loss = loss + tc_loss(model.tc(torch.stack(pooled)), tc_targets(labels, len(NAMES)))
+                loss = loss + tc_loss(model.tc(torch.stack(pooled)), tc_targets(labels, len(NAMES)).to(device))
             running += optim_step(model, optim, sched, loss)
             step += 1
             if step % 20 == 0:
@@ -279,7 +289,7 @@ def train(articles: list[Article], *, base: Path, hidden: int, epochs: int, lr: 
             snapshot(epoch + 1, 0, rng.getstate())
             last_save = time.time()
     model.eval()
-    return model
+    return model.cpu()
 
 
 # --- export ----------------------------------------------------------------------------------------------------
@@ -536,7 +546,7 @@ def run(data: Path, out: Path, *, seed: int = 13, encoder: str = "minilm", epoch
         lr: float | None = None, batch: int | None = None, window: int = 256, stride: int = 192,
         limit: int | None = None, name: str | None = None, layers: int | None = None,
         teacher: Path | None = None, extra: Path | None = None, teacher_weight: float = 0.5,
-        extra_limit: int | None = None) -> dict:
+        extra_limit: int | None = None, teacher_cache: Path | None = None, device: str = "cpu") -> dict:
     from tokenizers import Tokenizer
 
     spec = ENCODERS[encoder]
@@ -564,18 +574,16 @@ def run(data: Path, out: Path, *, seed: int = 13, encoder: str = "minilm", epoch
     prepared = [prepare(i, articles[i], si.get(i, []), tc.get(i, []), windowed) for i in train_ids]
     n_extra = 0
     if teacher is not None:
-        from unspun.training.distil import load_teacher, pseudo_article, read_texts, soften
+        from unspun.training.distil import load_teacher, read_texts, soften, teacher_labelled
 
-        taught = load_teacher(teacher)
         if teacher_weight < 1.0:  # at 1.0 the labelled articles keep their gold targets: the teacher only labels --extra
             log(f"teacher {teacher}: blending its targets into {len(prepared)} training articles (weight on gold {teacher_weight})")
+            taught = load_teacher(teacher)
             prepared = [soften(a, taught, teacher_weight) for a in prepared]
         if extra is not None:
             texts = read_texts(extra, extra_limit)
-            for k, (text_id, text) in enumerate(texts):
-                prepared.append(pseudo_article(text_id, text, taught, windowed))
-                if (k + 1) % 50 == 0:
-                    log(f"teacher labelled {k + 1}/{len(texts)} unlabelled texts")
+            prepared += teacher_labelled(texts, teacher, windowed, tokenizer=base / "tokenizer.json",
+                                         cache=teacher_cache, progress=log)
             n_extra = len(texts)
     elif extra is not None:
         raise SystemExit("--extra needs --teacher: unlabelled texts are labelled by a teacher model")
@@ -583,7 +591,7 @@ def run(data: Path, out: Path, *, seed: int = 13, encoder: str = "minilm", epoch
     t0 = time.time()
     model = train(prepared, base=base, hidden=spec["hidden"], epochs=epochs, lr=lr, batch=batch, window=window,
                   seed=seed, cls_id=cls_id, sep_id=sep_id, pad_id=pad_id, layers=layers,
-                  checkpoint=out / "checkpoint.pt")
+                  checkpoint=out / "checkpoint.pt", device=device)
     train_seconds = time.time() - t0
     exported = export(model, out, base, spec["hidden"])
     (out / "checkpoint.pt").unlink(missing_ok=True)  # over 1 GB for MPNet; the exported model replaces it
@@ -618,7 +626,10 @@ def run(data: Path, out: Path, *, seed: int = 13, encoder: str = "minilm", epoch
                        + (f" --stride {stride}" if stride != 192 else "")
                        + (f" --lr {lr}" if lr != spec["lr"] else "")
                        + (f" --teacher {teacher} --teacher-weight {teacher_weight}" if teacher else "")
-                       + (f" --extra {extra}" if extra else "") + (f" --extra-limit {extra_limit}" if extra_limit else ""),
+                       + (f" --extra {extra}" if extra else "") + (f" --extra-limit {extra_limit}" if extra_limit else "")
+                       + (f" --teacher-cache {teacher_cache}" if teacher_cache and extra else "")
+                       + (f" --device {device}" if device != "cpu" else ""),
+            "device": device,
         },
         "scores": scores,
     })
