@@ -107,8 +107,9 @@ def read_texts(folder: Path, limit: int | None = None) -> list[tuple[str, str]]:
 
 
 def cache_key(teacher: Path, tokenizer: Path, min_span: float) -> str:
-    """What the labels depend on: the teacher's files (config, heads, and the encoder's size and date rather than its
-    bytes: it can be 400 MB), the student's tokenizer and the span threshold."""
+    """What the labels depend on: the teacher's config (its tuned settings and training record) and heads, the
+    student's tokenizer and the span threshold. Not the teacher's encoder file: it can be 400 MB, and a machine that
+    trains from a complete cache need not have it."""
     h = hashlib.sha256()
     for name in ("config.json", "heads.npz"):
         f = Path(teacher) / name
