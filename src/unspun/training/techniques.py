@@ -267,14 +267,16 @@ def train(articles: list[Article], *, base: Path, hidden: int, epochs: int, lr: 
             states = model.dropout(model.states(ids, mask))
             si_logits = model.si(states).squeeze(-1)
             loss = (bce(si_logits, si_y) * si_m).sum() / si_m.sum()
-            pooled, labels = [], []
+            pooled, feats, labels = [], [], []
             for r, (_, _, _, inside) in enumerate(chunk):
                 for i, j, t, f in inside:
                     part = states[r, 1 + i : 2 + j]
-                    pooled.append(torch.cat([part.mean(0), states[r, 1 + i], states[r, 1 + j], torch.from_numpy(f).to(device)]))
+                    pooled.append(torch.cat([part.mean(0), states[r, 1 + i], states[r, 1 + j]]))
+                    feats.append(f)
                     labels.append(t)
-            if pooled:
-                loss = loss + tc_loss(model.tc(torch.stack(pooled)), tc_targets(labels, len(NAMES)).to(device))
+            if pooled:  # the span features go to the device once per batch, not once per span
+                spans = torch.cat([torch.stack(pooled), torch.from_numpy(np.stack(feats)).to(device)], dim=1)
+                loss = loss + tc_loss(model.tc(spans), tc_targets(labels, len(NAMES)).to(device))
             running += optim_step(model, optim, sched, loss)
             step += 1
             if step % 20 == 0:
