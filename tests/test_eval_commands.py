@@ -115,3 +115,23 @@ def test_without_predictions_needs_the_technique_model(tiny, monkeypatch):
     result = _invoke("--articles", str(articles), "--gold-si", str(si), "--gold-tc", str(tc))
     assert isinstance(result.exception, ModelError)
     assert "no technique model" in str(result.exception)
+
+
+def test_bootstrap_adds_an_interval_to_each_f1(tiny):
+    tmp_path, articles, si, tc = tiny
+    pred = tmp_path / "pred.txt"
+    pred.write_text("1\tDoubt\t0\t5\n2\tDoubt\t0\t7\n", encoding="utf-8")
+    args = ["--articles", str(articles), "--gold-si", str(si), "--gold-tc", str(tc), "--pred", str(pred)]
+    result = _invoke(*args, "--json", "--bootstrap", "200")
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.stdout)
+    for key in ("si", "full"):
+        lo, hi = scores[key]["f1_ci95"]
+        assert lo <= scores[key]["f1"] <= hi
+    # SI per article: article 2 alone scores 1, article 1 alone P 1, R 0.5; both extremes occur among 200 resamples
+    assert scores["si"]["f1_ci95"][1] == pytest.approx(1.0)
+    assert scores["si"]["f1_ci95"][0] == pytest.approx(2 / 3)
+    table = _invoke(*args, "--bootstrap", "50")
+    assert table.exit_code == 0 and "95% CI" in table.stdout
+    plain = json.loads(_invoke(*args, "--json").stdout)
+    assert "f1_ci95" not in plain["si"]

@@ -425,6 +425,28 @@ def test_classify_agrees_with_predict():
         assert ranked[0][1] == pytest.approx(best[span].technique_prob, abs=1e-4)
 
 
+def test_predict_and_classify_equals_the_two_calls_with_one_encoding_per_piece(monkeypatch):
+    """Evaluation's single pass gives exactly what predict and classify give apart, and encodes each piece once."""
+    import functools
+
+    from unspun.runtime import technique_model
+
+    monkeypatch.setattr(technique_model, "segments", functools.partial(technique_model.segments, limit=300))
+    text = ("They lied to us again.\nThe radical mob wants chaos.\n" * 12) + "Last line."
+    model = make_model(0.4)
+    spans = [(0, 4), (30, 41), (len(text) - 10, len(text)), (5, 400)]
+    calls = []
+    real = model.members[0][0]
+    model.members[0] = (lambda piece: calls.append(len(piece)) or real(piece), model.members[0][1])
+    found, classes = model.predict_and_classify(text, spans, floor=0.05)
+    assert len(calls) == len(technique_model.segments(text)) == 3
+    assert found == model.predict(text, floor=0.05)
+    assert classes == model.classify(text, spans)
+    calls.clear()
+    assert model.predict_and_classify(text, [], detect=False) == ([], [])
+    assert calls == []  # nothing to do: nothing encoded
+
+
 @pytest.mark.parametrize("name", sorted(ODD_TEXTS))
 def test_classify_odd_texts(name):
     text = ODD_TEXTS[name]

@@ -22,7 +22,7 @@ class ModelName(str, Enum):
     accurate = "accurate"
 
 
-def _progress(total: int, label: str):
+def progress_bar(total: int, label: str):
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
@@ -48,7 +48,7 @@ def predict(
     from unspun.stages.techniques import predict_ptc
 
     articles = load_article_folder(articles_dir)
-    with _progress(len(articles), "predicting") as bar:
+    with progress_bar(len(articles), "predicting") as bar:
         task = bar.add_task("predict", total=len(articles))
         rows = predict_ptc(articles, model.value, min_score, progress=lambda: bar.advance(task))
     _write(rows, output)
@@ -78,7 +78,7 @@ def classify(
     for a, s, e in spans:
         if not (0 <= s < e <= len(articles[a])):
             raise InputDataError(f"{template}: span {s}-{e} is outside article {a} ({len(articles[a])} characters)")
-    with _progress(len({a for a, _, _ in spans}), "classifying") as bar:
+    with progress_bar(len({a for a, _, _ in spans}), "classifying") as bar:
         task = bar.add_task("classify", total=len({a for a, _, _ in spans}))
         rows = classify_ptc(articles, spans, model.value, progress=lambda: bar.advance(task))
     _write(rows, output)

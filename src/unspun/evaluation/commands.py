@@ -6,10 +6,11 @@
   ignored) and its rows for the full task (span + technique).
 - `--pred-tc` is a `ptc classify` file (the same rows, for the gold spans): scored for TC.
 - Without either, the technique model is run: `ptc predict` on every article for SI and the full task, and
-  `ptc classify` with the gold TC rows as template for TC. The model stage, `unspun.stages.techniques`, must provide
-  `predict_ptc(articles: dict[str, str]) -> list[(id, technique, start, end)]` and
-  `classify_ptc(articles: dict[str, str], template: list[(id, start, end)]) -> list[(id, technique, start, end)]`;
-  while it does not, this raises `ModelError`.
+  `ptc classify` with the gold TC rows as template for TC, from one encoder pass per article. The model stage,
+  `unspun.stages.techniques`, must provide `run_ptc(articles: dict[str, str], template: list[(id, start, end)],
+  model) -> (predict rows, classify rows)`, rows being `(id, technique, start, end)`; while it does not, this
+  raises `ModelError`.
+- `--bootstrap N` adds a 95% interval to each F1, from N resamples of whole articles (`unspun.evaluation.bootstrap`).
 
 Gold labels and files may be single files or folders of per-article `*.labels` files. Only the articles found in
 `--articles` are scored (gold rows of other articles are dropped with a note on stderr), so a folder holding a
@@ -92,7 +93,7 @@ def _restrict_gold(rows: list, articles: dict[str, str], what: str) -> list:
     return kept
 
 
-def _technique_model() -> tuple[Callable[..., Any], Callable[..., Any]]:
+def _technique_model() -> Callable[..., Any]:
     try:
         techniques = importlib.import_module("unspun.stages.techniques")
     except UnspunError:
@@ -102,30 +103,31 @@ def _technique_model() -> tuple[Callable[..., Any], Callable[..., Any]]:
             f"no technique model is installed yet (unspun.stages.techniques cannot be imported: {exc}); "
             "score a prediction file with --pred / --pred-tc instead"
         ) from exc
-    predict = getattr(techniques, "predict_ptc", None)
-    classify = getattr(techniques, "classify_ptc", None)
-    if not callable(predict) or not callable(classify):
+    run = getattr(techniques, "run_ptc", None)
+    if not callable(run):
         raise ModelError(
-            "no technique model is installed yet (unspun.stages.techniques has no predict_ptc/classify_ptc); "
+            "no technique model is installed yet (unspun.stages.techniques has no run_ptc); "
             "score a prediction file with --pred / --pred-tc instead"
         )
-    return predict, classify
+    return run
 
 
-def _print_table(scores: dict[str, Score]) -> None:
+def _print_table(scores: dict[str, Score], intervals: dict[str, tuple[float, float]] | None = None) -> None:
     from rich.console import Console
     from rich.table import Table
 
     titles = {"si": "SI (spans)", "tc": "TC (techniques, gold spans)", "full": "full (span + technique)"}
     table = Table(title="PTC / SemEval-2020 Task 11")
     table.add_column("task")
-    for column in ("precision", "recall", "F1", "pred", "gold"):
+    columns = ["precision", "recall", "F1"] + (["F1 95% CI"] if intervals else []) + ["pred", "gold"]
+    for column in columns:
         table.add_column(column, justify="right")
     for key, score in scores.items():
-        table.add_row(
-            titles[key], f"{score.precision:.4f}", f"{score.recall:.4f}", f"{score.f1:.4f}",
-            str(score.n_pred), str(score.n_gold),
-        )
+        cells = [f"{score.precision:.4f}", f"{score.recall:.4f}", f"{score.f1:.4f}"]
+        if intervals:
+            lo, hi = intervals[key]
+            cells.append(f"{lo:.4f}–{hi:.4f}")
+        table.add_row(titles[key], *cells, str(score.n_pred), str(score.n_gold))
     Console(file=sys.stdout).print(table)
 
 
@@ -145,8 +147,14 @@ def ptc(
     split: Annotated[
         str, typer.Option("--split", help="Score only these articles of unspun's fixed by-article split of PTC train: all, train, dev or val.")
     ] = "all",
+    bootstrap: Annotated[
+        int, typer.Option("--bootstrap", min=0, help="Also give a 95% interval for each F1, from N resamples of the articles (0: off; 1000 is typical).")
+    ] = 0,
 ) -> None:
-    """Score predictions (or the installed technique model) on PTC for SI, TC and the full task."""
+    """Score predictions (or the installed technique model) on PTC for SI, TC and the full task.
+
+    With --bootstrap N, each F1 also gets a 95% percentile interval over N resamples of whole articles, which shows
+    how much of a difference between two runs the split's own noise could explain."""
     texts = load_article_folder(articles)
     if split != "all":
         from unspun.training.techniques_split import split as fixed_split
@@ -170,12 +178,16 @@ def ptc(
         classified = _read(read_tc, pred_tc, "TC prediction file")
         _check_offsets(classified, texts, "TC prediction file")
     if pred is None and pred_tc is None:
-        predict, classify = _technique_model()
+        run = _technique_model()
         _note(f"running the technique model on {len(texts)} articles")
         if model not in ("fast", "accurate"):
             raise UsageError(f"unknown model {model!r}; choose fast or accurate")
-        predicted = list(predict(texts, model))
-        classified = list(classify(texts, [(a, s, e) for a, _, s, e in gold_rows], model))
+        from unspun.ptc_commands import progress_bar
+
+        with progress_bar(len(texts), "scoring") as bar:
+            task = bar.add_task("score", total=len(texts))
+            predicted, classified = run(texts, [(a, s, e) for a, _, s, e in gold_rows], model,
+                                        progress=lambda: bar.advance(task))
 
     scores: dict[str, Score] = {}
     if predicted is not None:
@@ -185,10 +197,24 @@ def ptc(
     if predicted is not None:
         scores["full"] = score_full(predicted, gold_rows)
 
+    intervals: dict[str, tuple[float, float]] = {}
+    if bootstrap:
+        from unspun.evaluation.bootstrap import f1_interval
+
+        scorers = {"si": (score_si, predicted, gold_spans), "tc": (score_tc, classified, gold_rows),
+                   "full": (score_full, predicted, gold_rows)}
+        _note(f"bootstrap: {bootstrap} resamples of {len(texts)} articles")
+        for key in scores:
+            scorer, pred_rows, gold_here = scorers[key]
+            intervals[key] = f1_interval(scorer, pred_rows, gold_here, sorted(texts), rounds=bootstrap)
+
     if as_json:
-        typer.echo(json.dumps({key: score.as_dict() for key, score in scores.items()}))
+        out = {key: score.as_dict() for key, score in scores.items()}
+        for key, (lo, hi) in intervals.items():
+            out[key]["f1_ci95"] = [lo, hi]
+        typer.echo(json.dumps(out))
     else:
-        _print_table(scores)
+        _print_table(scores, intervals)
 
 
 from unspun.evaluation.claims import claims  # noqa: E402

@@ -307,23 +307,28 @@ class TechniqueModel:
     # --- public API ------------------------------------------------------------------------------------
     def predict(self, text: str, *, floor: float = 0.05) -> list[Detection]:
         """All (span, technique) detections scored at least `floor`; callers filter by their min score."""
-        text_lower = text.lower()
-        found: list[Detection] = []
-        for _, offsets, states in self.encode_segments(text):
-            for start, end, tech, score, p_span, p, _ in self.detect_in_piece(text, text_lower, offsets, states, floor):
-                found.append(Detection(start, end, tech, score, round(p_span, 4), round(p, 4)))
-        found.sort(key=lambda d: (d.start, d.end, -d.score))
-        return found
+        return self.predict_and_classify(text, (), floor=floor)[0]
 
     def classify(self, text: str, spans: Sequence[tuple[int, int]]) -> list[list[tuple[str, float]]]:
         """For each given span, all techniques with their probabilities, best first."""
+        return self.predict_and_classify(text, spans, detect=False)[1]
+
+    def predict_and_classify(self, text: str, spans: Sequence[tuple[int, int]], *, floor: float = 0.05,
+                             detect: bool = True) -> tuple[list[Detection], list[list[tuple[str, float]]]]:
+        """`predict` and `classify` from one encoder pass per piece (evaluation needs both, and the encoder is
+        nearly all of the cost). One piece is in memory at a time; a given span belongs to the piece it starts in."""
         text_lower = text.lower()
+        found: list[Detection] = []
         results: list[list[tuple[str, float]]] = [[] for _ in spans]
-        for a, b in segments(text):  # one piece in memory at a time; a span belongs to the piece it starts in
+        for a, b in segments(text):
             todo = [k for k, (start, _) in enumerate(spans) if a <= start < b]
-            if not todo:
+            if not detect and not todo:
                 continue
+            check_time()  # the per-document time limit, once per segment
             offsets, states = self.encode_piece(text, a, b)
+            if detect:
+                for start, end, tech, score, p_span, p, _ in self.detect_in_piece(text, text_lower, offsets, states, floor):
+                    found.append(Detection(start, end, tech, score, round(p_span, 4), round(p, 4)))
             for k in todo:
                 start, end = spans[k]
                 repeated = repeated_before(text_lower, text[start:end], start)
@@ -333,8 +338,8 @@ class TechniqueModel:
         for k, (start, _) in enumerate(spans):  # spans that start outside the text
             if not results[k]:
                 results[k] = [(self.techniques[t], float(p)) for t, p in enumerate(self._probs(None))]
-        return results
-
+        found.sort(key=lambda d: (d.start, d.end, -d.score))
+        return found, results
 
 def distinct_labels(keys: Sequence, ranked: Callable[[object], Sequence[str]]) -> list[str]:
     """One label per key, in order: a key seen for the k-th time gets its k-th best label (the PTC rule for a

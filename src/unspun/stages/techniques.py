@@ -89,30 +89,39 @@ def run(doc: Document) -> None:
 
 def predict_ptc(articles: dict[str, str], model: str = "accurate", min_score: float | None = None, progress=None):
     """`ptc predict` rows (id, technique, start, end) for each article, offsets into the raw file text."""
-    tm, _ = load(model)
-    threshold = tm.min_score if min_score is None else min_score
-    rows = []
-    for article_id, text in articles.items():
-        for d in tm.predict(text, floor=threshold):
-            rows.append((article_id, d.technique, d.start, d.end))
-        if progress is not None:
-            progress()
-    return rows
+    return run_ptc(articles, None, model, min_score, progress)[0]
 
 
 def classify_ptc(articles: dict[str, str], template, model: str = "accurate", progress=None):
     """`ptc classify` rows: the template's spans with a technique; a repeated span gets distinct techniques."""
+    return run_ptc(articles, template, model, progress=progress, detect=False)[1]
+
+
+def run_ptc(articles: dict[str, str], template, model: str = "accurate", min_score: float | None = None, progress=None,
+            *, detect: bool = True) -> tuple[list, list]:
+    """(`ptc predict` rows, `ptc classify` rows for `template`) from one encoder pass per article.
+
+    `template` is rows (id, start, end), or None for no classification; `detect=False` skips span finding.
+    Evaluation wants both, and encoding is nearly all of the cost, so it pays once.
+    """
     tm, _ = load(model)
+    threshold = tm.min_score if min_score is None else min_score
     by_article: dict[str, list[tuple[int, int]]] = {}
-    for article_id, start, end in template:
+    for article_id, start, end in template or ():
         by_article.setdefault(article_id, []).append((start, end))
+    predicted: list[tuple[str, str, int, int]] = []
     ranked: dict[tuple[str, int, int], list[str]] = {}
-    for article_id, spans in by_article.items():
-        unique = sorted(set(spans))
-        for span, techniques in zip(unique, tm.classify(articles[article_id], unique)):
+    for article_id, text in articles.items():
+        wanted = by_article.get(article_id, [])
+        if not detect and not wanted:
+            continue
+        unique = sorted(set(wanted))
+        found, classes = tm.predict_and_classify(text, unique, floor=threshold, detect=detect)
+        predicted += [(article_id, d.technique, d.start, d.end) for d in found]
+        for span, techniques in zip(unique, classes):
             ranked[(article_id, *span)] = [t for t, _ in techniques]
         if progress is not None:
             progress()
-    keys = [(article_id, start, end) for article_id, start, end in template]
-    rows = [(a, label, s, e) for (a, s, e), label in zip(keys, distinct_labels(keys, ranked.__getitem__))]
-    return rows
+    keys = [(article_id, start, end) for article_id, start, end in template or ()]
+    classified = [(a, label, s, e) for (a, s, e), label in zip(keys, distinct_labels(keys, ranked.__getitem__))]
+    return predicted, classified
