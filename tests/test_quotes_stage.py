@@ -118,3 +118,63 @@ def test_kinds_from_quotation_marks():
     text = 'he called it "a farce" and left'
     assert quotes.kind_of(text, [(0, len(text))], "said") == "mixed"
     assert quotes.kind_of("plain reported words", [(0, 20)], "said") == "indirect"
+
+
+# --- tagger output that reports no speech, and speakers that are no speakers --------------------------------------
+def _index(text: str):
+    from unspun.runtime import nlp
+    from unspun.speakers import EntityIndex
+
+    return EntityIndex(text, list(nlp.entities(text)))
+
+
+def _att(text: str, source: str, cue: str, content: str):
+    from unspun.runtime.quote_model import Attribution
+
+    def span(part):
+        start = text.index(part)
+        return (start, start + len(part))
+
+    return Attribution(parts=[span(content)], score=0.7, cue=span(cue), source=span(source))
+
+
+@pytest.mark.parametrize("text, source, cue, content, expected", [
+    # a headline's colon after a common noun introduces no speech
+    ("The Great Harbour Swindle: How Our Leaders Sold Out Port Ellery", "Swindle", ":",
+     "How Our Leaders Sold Out Port Ellery", True),
+    # … but after a name it does, and so do quotation marks and titles
+    ("Angela Merkel: Europe must stand together on migration", "Angela Merkel", ":",
+     "Europe must stand together on migration", False),
+    ('The verdict: "Europe must stand together on migration"', "verdict", ":",
+     '"Europe must stand together on migration"', False),
+    ("The senator: we will not vote for this bill", "senator", ":", "we will not vote for this bill", False),
+    # a negated speaker reports nothing
+    ("Nobody is saying the docks should be left to rot.", "Nobody", "is saying", "the docks should be left to rot", True),
+    ("No one said the plan was perfect.", "No one", "said", "the plan was perfect", True),
+    ("Lund said the plan was perfect.", "Lund", "said", "the plan was perfect", False),
+])
+def test_not_speech(text, source, cue, content, expected):
+    assert quotes._not_speech(text, _att(text, source, cue, content), _index(text)) is expected
+
+
+def test_negated_speaker_gives_no_quote():
+    doc = _run("Nobody is saying the docks should be left to rot. Critics say the board ignored the town.")
+    assert not [q for q in doc.quotes if "left to rot" in q.text]
+
+
+def test_bundled_example_headline_is_no_quote_and_a_street_is_no_speaker():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "examples" / "opinion-loaded.txt").read_text(encoding="utf-8")
+    doc = _run(text)
+    assert not [q for q in doc.quotes if "How Our Leaders" in q.text]
+    assert all(q.speaker not in ("Swindle", "Street", "Quay Street", "Nobody") for q in doc.quotes)
+    assert _index(text).inside(text.index("Street"), text.index("Street") + 6)  # the place name is an entity
+    assert quotes._a_place(_index(text), (text.index("Quay Street"), text.index("Quay Street") + 11))
+
+
+def test_a_group_pronoun_is_no_antecedent_for_she():
+    doc = _run("The Harbour Renewal Board met on Monday. They said the docks would be sold to developers. "
+               "A café owner was angry. She said she had already started looking for premises in another town.")
+    q = _find(doc, "looking for premises")
+    assert q.speaker != "Harbour Renewal Board"

@@ -112,18 +112,26 @@ def parse(text: str) -> tuple[Chunk, ...]:
     return tuple(Chunk(a, d) for (a, _), d in zip(bounds, docs))
 
 
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
+
+
 def sentences(text: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of each sentence, trimmed of surrounding whitespace, in document offsets."""
+    """(start, end) of each sentence, trimmed of surrounding whitespace, in document offsets.
+
+    A blank line always ends a sentence: the parser joins a headline without a full stop to the paragraph below it
+    ("… Sold Out Port Ellery\n\nFor years, …"), and no sentence runs across paragraphs."""
     for chunk in parse(text):
         for sent in chunk.doc.sents:
-            start = chunk.offset + sent.start_char
-            end = chunk.offset + sent.end_char
-            while start < end and text[start].isspace():
-                start += 1
-            while end > start and text[end - 1].isspace():
-                end -= 1
-            if end > start:
-                yield start, end
+            a = chunk.offset + sent.start_char
+            b = chunk.offset + sent.end_char
+            cuts = [m.start() + 1 for m in _BLANK_LINE.finditer(text, a, b)]
+            for start, end in zip([a, *cuts], [*cuts, b]):
+                while start < end and text[start].isspace():
+                    start += 1
+                while end > start and text[end - 1].isspace():
+                    end -= 1
+                if end > start:
+                    yield start, end
 
 
 def entities(text: str) -> Iterator[tuple[int, int, str]]:

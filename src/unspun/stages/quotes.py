@@ -17,12 +17,14 @@ from unspun.errors import ModelError
 from unspun.runtime import nlp
 from unspun.runtime.model_files import MODELS_DIR, RESTORE, sha256
 from unspun.runtime.quote_model import CLOSE_MARKS, OPEN_MARKS, Attribution, QuoteModel
-from unspun.speakers import EntityIndex, resolve
+from unspun.speakers import ANONYMOUS, ORG_NOUNS, PERSON_NOUNS, PERSON_PRONOUNS, EntityIndex, resolve
 
 _EDGE_PUNCT = " \t\n,.;:!?-–—"
 _BLOCK_CUES = ("put it", "puts it", "wrote", "writes", "write")
 RECENT_PERSON_CHARS = 800
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
+# "Nobody is saying the docks should be left to rot": a negated speaker reports no speech
+NEGATED_SPEAKERS = frozenset({"nobody", "no one", "no-one", "none", "noone", "nothing", "no official", "no source"})
 
 
 @lru_cache(maxsize=1)
@@ -177,6 +179,31 @@ def _tidy(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (start, end) if end > start else None
 
 
+def _not_speech(text: str, att: Attribution, index: EntityIndex) -> bool:
+    """Tagger output that reports no speech: a negated speaker, or a bare colon after a word that can't speak
+    (a headline such as "The Great Harbour Swindle: How Our Leaders Sold Out", against "Trump: we will win")."""
+    if not att.source:
+        return False
+    mention = " ".join(text[att.source[0] : att.source[1]].lower().split())
+    if mention in NEGATED_SPEAKERS:
+        return True
+    if att.extra.get("kind") == "block" or not att.cue or text[att.cue[0] : att.cue[1]].strip() != ":":
+        return False
+    if text[att.parts[0][0] : att.parts[0][1]].lstrip()[:1] in OPEN_MARKS:
+        return False
+    if any(e.label in ("PERSON", "ORG", "GPE", "NORP") for e in index.inside(*att.source)):
+        return False
+    words = mention.replace("’", "'").split()
+    return not (words and (words[-1] in PERSON_NOUNS or words[-1] in ORG_NOUNS or words[-1] in PERSON_PRONOUNS
+                           or ANONYMOUS.match(mention)))
+
+
+def _a_place(index: EntityIndex, span: tuple[int, int]) -> bool:
+    """The mention lies in a place name (a street, a region) and names no person or organisation."""
+    ents = index.inside(*span)
+    return any(e.label in ("FAC", "LOC") for e in ents) and not any(e.label in ("PERSON", "ORG", "NORP") for e in ents)
+
+
 def run(doc: Document) -> None:
     """Add a Quote for each attribution the tagger finds outside removed ranges."""
     model, info = load()
@@ -189,21 +216,25 @@ def run(doc: Document) -> None:
     recent: tuple[int, str] | None = None  # (where, name) of the last person quoted
     for att in atts:
         parts = [p for p in (_tidy(text, s, e) for s, e in att.parts) if p]
-        if not parts or doc.is_removed(parts[0][0], parts[-1][1]):
+        if not parts or doc.is_removed(parts[0][0], parts[-1][1]) or _not_speech(text, att, index):
             continue
         speaker = speaker_from = None
         speaker_span = _tidy(text, *att.source) if att.source else None
+        if speaker_span and _a_place(index, speaker_span):
+            speaker_span = None  # "Everyone I spoke to on Quay Street said …" tagged as "Street": no name beats a wrong one
         if speaker_span and text[speaker_span[0] : speaker_span[1]].lower() in RELATIVE_PRONOUNS:
             # "…, who said …": the mention stays "who" (as annotators mark it); the name is what it hangs on
             speaker = _antecedent(text, speaker_span, index) or text[speaker_span[0] : speaker_span[1]]
             speaker_from = "pronoun"
         elif speaker_span:
+            mention = text[speaker_span[0] : speaker_span[1]]
             person = recent[1] if recent and speaker_span[0] - recent[0] <= RECENT_PERSON_CHARS else None
             res = resolve(text, *speaker_span, index, recent_person=person)
             speaker, speaker_from = res.name, res.resolved_from
             if res.resolved_from == "name" and any(e.label == "PERSON" for e in index.inside(*speaker_span)):
                 recent = (speaker_span[1], speaker)
-            elif res.resolved_from == "pronoun" and speaker != text[speaker_span[0] : speaker_span[1]]:
+            elif (res.resolved_from == "pronoun" and speaker != mention
+                  and mention.lower() in PERSON_PRONOUNS):  # "they" → a board is no antecedent for a later "she"
                 recent = (speaker_span[1], speaker)
         cue_span = _tidy(text, *att.cue) if att.cue else None
         cue = text[cue_span[0] : cue_span[1]] if cue_span else None
