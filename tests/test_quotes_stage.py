@@ -151,6 +151,7 @@ def _att(text: str, source: str, cue: str, content: str):
     # a negated speaker reports nothing
     ("Nobody is saying the docks should be left to rot.", "Nobody", "is saying", "the docks should be left to rot", True),
     ("No one said the plan was perfect.", "No one", "said", "the plan was perfect", True),
+    ("Nobody in Millbrook asked for a glass footbridge.", "Nobody in Millbrook", "asked for", "a glass footbridge", True),
     ("Lund said the plan was perfect.", "Lund", "said", "the plan was perfect", False),
 ])
 def test_not_speech(text, source, cue, content, expected):
@@ -178,3 +179,24 @@ def test_a_group_pronoun_is_no_antecedent_for_she():
                "A café owner was angry. She said she had already started looking for premises in another town.")
     q = _find(doc, "looking for premises")
     assert q.speaker != "Harbour Renewal Board"
+
+
+def test_she_after_a_described_speaker_is_that_person():
+    """In the bundled example, "One café owner, who asked not to be named, said she had … "They have made up their
+    minds," she said": the description is a nearer antecedent than the councillor named two paragraphs before."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "examples" / "opinion-loaded.txt").read_text(encoding="utf-8")
+    doc = _run(text)
+    q = _find(doc, "They have made up their minds")
+    assert q.speaker == "One café owner" and q.speaker_resolved_from == "pronoun"
+    assert doc.text[q.speaker_start:q.speaker_end] == "she"
+    assert _find(doc, "This deal was written").speaker == "Councillor Amira Osei"
+
+
+def test_described_speaker_needs_a_person_noun_and_a_speech_verb():
+    text = "The report said the bridge was safe. One café owner, who asked not to be named, sold the shop."
+    assert quotes._described_speaker(text, 0, len(text)) is None
+    text = "Two local fishermen told reporters the harbour was silting up."
+    end, found = quotes._described_speaker(text, 0, len(text))
+    assert found == "Two local fishermen" and text[:end].endswith("fishermen")

@@ -167,3 +167,13 @@ def test_ids_order_and_outputs():
     assert "## Sources" in markdown.render([doc])
     again = Document.from_json(doc.to_json())
     assert again.to_json() == doc.to_json()
+
+
+@pytest.mark.parametrize("name, named", [
+    ("Amira Osei", True), ("Councillor Amira Osei", True), ("Lund", True),
+    ("One café owner", False), ("The board's defenders", False), ("residents", False),
+])
+def test_looks_named(name, named):
+    from unspun.stages.sources import _looks_named
+
+    assert _looks_named(name) is named

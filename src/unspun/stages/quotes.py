@@ -25,6 +25,7 @@ RECENT_PERSON_CHARS = 800
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 # "Nobody is saying the docks should be left to rot": a negated speaker reports no speech
 NEGATED_SPEAKERS = frozenset({"nobody", "no one", "no-one", "none", "noone", "nothing", "no official", "no source"})
+_NEGATED_HEADS = ("nobody ", "no one ", "no-one ", "none of ")
 
 
 @lru_cache(maxsize=1)
@@ -61,6 +62,42 @@ def _antecedent(text: str, span: tuple[int, int], index: EntityIndex) -> str | N
     if ents:
         return index.canonical(ents[-1].text, ents[-1].label)
     return text[a:b]
+
+
+# People described rather than named ("One café owner said …"), who a later "she said" may refer to
+ROLE_NOUNS = PERSON_NOUNS | frozenset(
+    "owner resident worker farmer teacher mother father woman man girl boy voter student doctor nurse employee "
+    "shopkeeper fisherman fishermen protester activist witness neighbour neighbor parent wife husband daughter son "
+    "veteran survivor victim customer passenger driver officer soldier priest pastor nun manager founder "
+    "economist scientist researcher professor analyst engineer".split()
+)
+# speech verbs as written (the shared parse runs without a lemmatiser)
+_SPEECH_VERBS = frozenset(
+    "say says said tell tells told add adds added warn warns warned claim claims claimed explain explains explained "
+    "insist insists insisted argue argues argued note notes noted write writes wrote complain complains complained "
+    "admit admits admitted".split()
+)
+
+
+def _described_speaker(text: str, start: int, end: int) -> tuple[int, str] | None:
+    """The last person described, not named, as the subject of a speech verb in text[start:end) ("One café owner,
+    who asked not to be named, said …"): (where it ends, the description), from the dependency parse."""
+    from unspun.runtime.offsets import tokens_in
+
+    found = tokens_in(text, start, end) if end > start else None
+    if found is None:
+        return None
+    offset, toks = found
+    best = None
+    for tok in toks:
+        noun = tok.text.lower()
+        if (tok.dep_ == "nsubj" and tok.pos_ == "NOUN" and (noun in ROLE_NOUNS or noun.rstrip("s") in ROLE_NOUNS)
+                and tok.head.text.lower() in _SPEECH_VERBS and tok.ent_type_ == ""):
+            left = min([tok.i] + [c.left_edge.i for c in tok.lefts])
+            a, b = offset + tok.doc[left].idx, offset + tok.idx + len(tok.text)
+            if start <= a and b <= end:
+                best = (b, text[a:b])
+    return best
 
 
 def kind_of(text: str, parts: list[tuple[int, int]], cue: str | None) -> str:
@@ -185,7 +222,7 @@ def _not_speech(text: str, att: Attribution, index: EntityIndex) -> bool:
     if not att.source:
         return False
     mention = " ".join(text[att.source[0] : att.source[1]].lower().split())
-    if mention in NEGATED_SPEAKERS:
+    if mention in NEGATED_SPEAKERS or mention.startswith(_NEGATED_HEADS):  # "Nobody in Millbrook asked for …"
         return True
     if att.extra.get("kind") == "block" or not att.cue or text[att.cue[0] : att.cue[1]].strip() != ":":
         return False
@@ -229,6 +266,13 @@ def run(doc: Document) -> None:
         elif speaker_span:
             mention = text[speaker_span[0] : speaker_span[1]]
             person = recent[1] if recent and speaker_span[0] - recent[0] <= RECENT_PERSON_CHARS else None
+            if mention.lower() in PERSON_PRONOUNS:
+                # a person described since ("One café owner … said she …") is a nearer antecedent than one named
+                paragraph = text.rfind("\n\n", 0, speaker_span[0]) + 2
+                since = max(paragraph if paragraph > 1 else 0, recent[0] if recent else 0)
+                described = _described_speaker(text, since, speaker_span[0])
+                if described:
+                    person = described[1]
             res = resolve(text, *speaker_span, index, recent_person=person)
             speaker, speaker_from = res.name, res.resolved_from
             if res.resolved_from == "name" and any(e.label == "PERSON" for e in index.inside(*speaker_span)):

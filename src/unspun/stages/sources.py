@@ -150,6 +150,13 @@ def _has_name(toks: list) -> bool:
     return any(t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") for t in toks)
 
 
+def _looks_named(name: str) -> bool:
+    """Whether a speaker string the parse could not place is a name: a capital after the first word ("Amira Osei",
+    "Councillor Amira Osei"), not a description ("One café owner", "The board's defenders")."""
+    words = name.split()
+    return any(w[:1].isupper() for w in words[1:]) or (len(words) == 1 and words[0][:1].isupper())
+
+
 def _source_type(cluster_type: str) -> str:
     return {"person": "person", "outlet": "outlet"}.get(cluster_type, "organisation")
 
@@ -250,10 +257,11 @@ class _Builder:
                     found = self.from_phrase(*head)
                 if found is None:
                     name = names_mod.clean(q.speaker or mention_text, person=True)
-                    found = self.out.add("person:" + names_mod.key(name), name, "person", True, use_span)
+                    found = self.out.add("person:" + names_mod.key(name), name, "person", _looks_named(name), use_span)
             elif q.speaker and not names_mod.is_pronoun(q.speaker):
                 name = names_mod.clean(q.speaker, person=True)
-                found = self.out.add("person:" + names_mod.key(name), name, "person", True, None, order=q.start)
+                found = self.out.add("person:" + names_mod.key(name), name, "person", _looks_named(name), None,
+                                     order=q.start)
             if found is not None:
                 found.quote_ids.append(q.id)
                 linked[q.id] = found
