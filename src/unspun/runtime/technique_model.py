@@ -341,6 +341,7 @@ class TechniqueModel:
         found.sort(key=lambda d: (d.start, d.end, -d.score))
         return found, results
 
+
 def distinct_labels(keys: Sequence, ranked: Callable[[object], Sequence[str]]) -> list[str]:
     """One label per key, in order: a key seen for the k-th time gets its k-th best label (the PTC rule for a
     span that carries several techniques: repeated template rows get distinct techniques, best first)."""

@@ -79,9 +79,9 @@ _SPEECH_VERBS = frozenset(
 )
 
 
-def _described_speaker(text: str, start: int, end: int) -> tuple[int, str] | None:
+def _described_speaker(text: str, start: int, end: int) -> str | None:
     """The last person described, not named, as the subject of a speech verb in text[start:end) ("One café owner,
-    who asked not to be named, said …"): (where it ends, the description), from the dependency parse."""
+    who asked not to be named, said …"), from the dependency parse."""
     from unspun.runtime.offsets import tokens_in
 
     found = tokens_in(text, start, end) if end > start else None
@@ -96,7 +96,7 @@ def _described_speaker(text: str, start: int, end: int) -> tuple[int, str] | Non
             left = min([tok.i] + [c.left_edge.i for c in tok.lefts])
             a, b = offset + tok.doc[left].idx, offset + tok.idx + len(tok.text)
             if start <= a and b <= end:
-                best = (b, text[a:b])
+                best = text[a:b]
     return best
 
 
@@ -270,9 +270,7 @@ def run(doc: Document) -> None:
                 # a person described since ("One café owner … said she …") is a nearer antecedent than one named
                 paragraph = text.rfind("\n\n", 0, speaker_span[0]) + 2
                 since = max(paragraph if paragraph > 1 else 0, recent[0] if recent else 0)
-                described = _described_speaker(text, since, speaker_span[0])
-                if described:
-                    person = described[1]
+                person = _described_speaker(text, since, speaker_span[0]) or person
             res = resolve(text, *speaker_span, index, recent_person=person)
             speaker, speaker_from = res.name, res.resolved_from
             if res.resolved_from == "name" and any(e.label == "PERSON" for e in index.inside(*speaker_span)):
