@@ -70,3 +70,22 @@ def test_pronoun_with_no_antecedent_returns_the_mention():
     text = "She said it was fine."
     idx = EntityIndex(text, list(nlp.entities(text)))
     assert resolve(text, 0, 3, idx).name == "She"
+
+
+@pytest.mark.parametrize("text, mention, expected", [
+    # a group word used as an adjective is no speaker: the mention stays as written (a description)
+    ("One café owner, who asked not to be named, said the rent had doubled.", "One café owner, who", "One café owner"),
+    ("An American diplomat said the talks had stalled.", "An American diplomat", "An American diplomat"),
+])
+def test_a_group_word_before_a_common_noun_is_not_the_speaker(text, mention, expected):
+    ents = list(nlp.entities(text))
+    start = text.index(mention)
+    r = resolve(text, start, start + len(mention), EntityIndex(text, ents))
+    assert r.name == expected
+
+
+def test_a_group_named_on_its_own_still_speaks():
+    text = "The Democrats said the bill would pass."
+    ents = list(nlp.entities(text))
+    r = resolve(text, 0, len("The Democrats"), EntityIndex(text, ents))
+    assert r.resolved_from == "name" and "Democrats" in r.name

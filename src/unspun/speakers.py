@@ -104,6 +104,15 @@ class EntityIndex:
         return None
 
 
+def _modifier(text: str, ent: Entity, head_end: int) -> bool:
+    """A nationality or group word used as an adjective before a common noun ("One café owner", "an American
+    diplomat"): the speaker is the noun's referent, not the group the word names."""
+    if ent.label != "NORP":
+        return False
+    rest = text[ent.end : head_end].split()
+    return bool(rest) and rest[0][:1].islower()
+
+
 def resolve(text: str, start: int, end: int, index: EntityIndex, *, recent_person: str | None = None) -> Resolution:
     """Resolve the mention text[start:end] (see the module docstring)."""
     mention = text[start:end].strip()
@@ -114,7 +123,8 @@ def resolve(text: str, start: int, end: int, index: EntityIndex, *, recent_perso
     comma = text.find(",", start, end)
     head_end = comma if comma > start else end
     tail = text[head_end + 1 : end].strip().lower() if head_end < end else ""
-    inside = [e for e in index.inside(start, head_end) if e.label in _PERSONISH + _GROUPISH]
+    inside = [e for e in index.inside(start, head_end) if e.label in _PERSONISH + _GROUPISH
+              and not _modifier(text, e, head_end)]
     if not inside and tail and not tail.startswith(("who", "which", "that", "whose", "whom")):
         inside = [e for e in index.inside(head_end, end) if e.label == "PERSON"]
     if inside:
