@@ -53,34 +53,21 @@ def coverage(span: tuple[int, int], gold: list[tuple[int, int]]) -> float:
     return sum(max(0, min(e, b) - max(s, a)) for a, b in gold) / (e - s)
 
 
-def decode(text: str, offsets: np.ndarray, probs: np.ndarray, low: float, high: float, gap: int, agg: str,
+def decode(model, text: str, offsets: np.ndarray, probs: np.ndarray, low: float, high: float, gap: int, agg: str,
            smooth: int) -> list[tuple[int, int]]:
-    """Spans from token scores: runs ≥ low whose max/mean reaches high, merged across gaps ≤ `gap` characters
-    with no sentence end between them."""
-    from unspun.runtime.technique_model import tidy_span
-
+    """Spans from token scores: the model's own runs ≥ low (`TechniqueModel.candidate_spans`) whose max/mean
+    reaches high, merged across gaps ≤ `gap` characters with no sentence end between them."""
     if smooth:
         kernel = np.ones(2 * smooth + 1) / (2 * smooth + 1)
         probs = np.convolve(np.pad(probs, smooth, mode="edge"), kernel, mode="valid")
     spans: list[tuple[int, int]] = []
-    above = probs >= low
-    i, n = 0, len(probs)
-    while i < n:
-        if not above[i]:
-            i += 1
+    for s, e, i, j, mean in model.candidate_spans(text, offsets, probs, low):
+        if (probs[i : j + 1].max() if agg == "max" else mean) < high:
             continue
-        j = i
-        while j + 1 < n and above[j + 1]:
-            j += 1
-        run = probs[i : j + 1]
-        if (run.max() if agg == "max" else run.mean()) >= high:
-            s, e = tidy_span(text, int(offsets[i, 0]), int(offsets[j, 1]))
-            if e > s:
-                if spans and (s < spans[-1][1] or (s - spans[-1][1] <= gap and not _SENTENCE.search(text, spans[-1][1], s))):
-                    spans[-1] = (spans[-1][0], max(e, spans[-1][1]))
-                else:
-                    spans.append((s, e))
-        i = j + 1
+        if spans and s - spans[-1][1] <= gap and not _SENTENCE.search(text, spans[-1][1], s):
+            spans[-1] = (spans[-1][0], max(e, spans[-1][1]))
+        else:
+            spans.append((s, e))
     return spans
 
 
@@ -219,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
                         if (high and high < low) or (high == 0 and agg == "mean"):
                             continue
                         pred = [(i, s, e) for i in ids for _, off, st in pieces[i]
-                                for s, e in decode(articles[i], off, model.si_probs(st), low, high, gap, agg, smooth)]
+                                for s, e in decode(model, articles[i], off, model.si_probs(st), low, high, gap, agg, smooth)]
                         variants.append((score_si(pred, gold).f1, {"low": low, "high": high, "gap": gap, "agg": agg, "smooth": smooth}))
     variants.sort(key=lambda v: -v[0])
     result["decoding"] = {"variants": len(variants), "best_f1": variants[0][0], "best": variants[0][1]}
