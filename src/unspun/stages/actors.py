@@ -141,7 +141,7 @@ class _Labeller:
                     return None
                 found = self.cluster_of(offset, subject)
                 return found if found is not None else self.owner(offset, subject)
-            if tok.dep_ in ("amod", "compound", "nmod", "appos", "advmod", "npadvmod", "conj") and tok.head is not tok:
+            if tok.dep_ in ("amod", "compound", "nmod", "appos", "advmod", "npadvmod", "conj") and tok.head.i != tok.i:
                 tok = tok.head
                 continue
             break
@@ -187,7 +187,7 @@ class _Labeller:
             if span:
                 out.append((*span, actor))
         # "the Kiev regime", "Russia's criminal regime", "Assad, the butcher"
-        if head.dep_ in ("compound", "poss") and parent.pos_ in ("NOUN", "PROPN") and parent is not head:
+        if head.dep_ in ("compound", "poss") and parent.pos_ in ("NOUN", "PROPN") and parent.i != head.i:
             span = phrase(parent)
             if span:
                 out.append((min(span[0], start), span[1], actor))

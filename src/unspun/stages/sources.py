@@ -307,7 +307,11 @@ class _Builder:
     def social(self, offset: int, verb, cue_tok, platform: str) -> None:
         """A social post cue: the account is the posting verb's subject when there is one."""
         governor = verb
-        while governor.pos_ not in ("VERB", "AUX") and governor.head is not governor:
+        # spaCy makes a new Token object on each access, so compare positions, never identity; the root is its own
+        # head, and a walk up a tree never takes more steps than the sentence has tokens.
+        for _ in range(len(verb.doc)):
+            if governor.pos_ in ("VERB", "AUX") or governor.head.i == governor.i:
+                break
             governor = governor.head
         account, named = None, False
         for child in governor.children:
