@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from enum import Enum
 from pathlib import Path
 
-from unspun import language
+from unspun import language, line_endings
 from unspun.document import Document
 from unspun.errors import UrlRefusedError, UsageError
 from unspun.ingest import reader
@@ -82,14 +82,15 @@ def _options(stages: Iterable[str] | None, model: str | None, min_score: float |
 
 def run_stages(doc: Document) -> Document:
     """Detect the language, then run each stage named in `doc.options["stages"]`, in order."""
-    lang, prob = language.detect(doc.text)
-    doc.metadata.language = lang
-    warning = language.warning_for(lang, prob)
-    if warning:
-        doc.warnings.append(warning)
-    for name in doc.options.get("stages", []):
-        check_time()  # the per-document time limit (see unspun.limits); stages also check inside long loops
-        importlib.import_module(STAGES[name]).run(doc)
+    with line_endings.normalized(doc):  # the stages see LF text; offsets come back into the text as given
+        lang, prob = language.detect(doc.text)
+        doc.metadata.language = lang
+        warning = language.warning_for(lang, prob)
+        if warning:
+            doc.warnings.append(warning)
+        for name in doc.options.get("stages", []):
+            check_time()  # the per-document time limit (see unspun.limits); stages also check inside long loops
+            importlib.import_module(STAGES[name]).run(doc)
     return doc
 
 
@@ -161,8 +162,9 @@ def analyze_file(
     kwargs = dict(stages=stages, model=model, min_score=min_score, max_bytes=limit, source_type="path", source_value=str(path),
                   time_limit=time_limit)
     if is_html:
+        reader.check_file(data, path, text=False)  # empty or binary: refused naming the file
         return analyze_html(data, **kwargs)
-    return analyze_text(data, **kwargs)
+    return analyze_text(text_ingest.decode_file(data, path, limit), **kwargs)
 
 
 def analyze_bytes(

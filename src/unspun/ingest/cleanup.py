@@ -58,6 +58,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from unspun import line_endings
 from unspun.document import Document, EmbeddedPost, Removed
 
 MAX_LINE = 200
@@ -235,7 +236,14 @@ _POST_URLS: list[tuple[re.Pattern[str], str, str]] = [  # (pattern, platform, ac
 
 
 def run(doc: Document) -> None:
-    """Mark scrape junk in `doc.text` as `Removed` ranges and add `EmbeddedPost` evidence, in text order."""
+    """Mark scrape junk in `doc.text` as `Removed` ranges and add `EmbeddedPost` evidence, in text order.
+
+    The lines are read in their LF form, so CRLF or CR input marks the same junk (offsets still index the input)."""
+    with line_endings.normalized(doc):
+        _mark(doc)
+
+
+def _mark(doc: Document) -> None:
     prev: _Line | None = None
     cur: _Line | None = None
     merged_into_prev = False  # the current line's post was already emitted as part of the previous line's post
