@@ -206,9 +206,13 @@ def test_dns_rebinding_host_is_refused(client):
     assert client.get("/healthz", headers={"host": "evil.example"}).status_code == 400
 
 
+def form_token(html: str) -> str:
+    """The CSRF token a page's form carries (an HMAC of the cookie, not the cookie itself)."""
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
 def _csrf(client) -> str:
-    client.get("/")
-    return client.cookies.get("unspun_csrf")
+    return form_token(client.get("/").text)
 
 
 def test_web_ui_analyse_report_recent_delete(client):
@@ -271,8 +275,10 @@ def test_web_ui_login_session_and_csrf(exposed, stored):
     assert exposed.get("/docs", follow_redirects=False).status_code == 303
     assert exposed.get("/static/swagger-ui-bundle.js", follow_redirects=False).status_code == 303
     login = exposed.get("/login")
-    csrf = exposed.cookies.get("unspun_csrf")
     assert 'name="csrf"' in login.text
+    csrf = form_token(login.text)
+    assert exposed.post("/login", data={"token": "s3cret-token-for-tests", "csrf": exposed.cookies.get("unspun_csrf")},
+                        follow_redirects=False).status_code == 403  # the bare cookie value is not the form's token
     assert exposed.post("/login", data={"token": "s3cret-token-for-tests"}, follow_redirects=False).status_code == 403
     bad = exposed.post("/login", data={"token": "nope", "csrf": csrf, "next": "/recent"}, follow_redirects=False)
     assert bad.status_code == 401
@@ -286,6 +292,7 @@ def test_web_ui_login_session_and_csrf(exposed, stored):
     # the session cookie may read the API (the report's JSON link) but never change anything through it
     assert exposed.get(f"/api/v1/documents/{stored['id']}").status_code == 200
     error(exposed.delete(f"/api/v1/documents/{stored['id']}"), 401, "unauthorized")
+    csrf = form_token(exposed.get("/recent").text)  # the form token follows the session, which changed at login
     r = exposed.post("/logout", data={"csrf": csrf}, follow_redirects=False)
     assert r.status_code == 303
     exposed.cookies.delete("unspun_session")

@@ -26,6 +26,9 @@ from unspun.document import KINDS, Document
 from unspun.errors import DatabaseError, UsageError
 
 ENV_DB = "UNSPUN_DB"
+# the input format of a failure whose input could not even be read (a bad file, JSONL line, CSV row): its `raw` is
+# what was read, if anything, and `corpus retry` reads its source again instead of analysing `raw`
+UNREAD = "unread"
 # libpq waits forever by default for a server that accepts the connection but never answers (a hung host, a
 # half-open tunnel); a `connect_timeout` in the URL overrides this
 CONNECT_TIMEOUT_S = 10
@@ -112,6 +115,7 @@ class Analysed:
     site: str | None = None
     external_id: str | None = None
     options_key: str | None = None  # the key of the options as requested (the default min_score is filled in later)
+    doc_id: str | None = None  # store under this id instead of the (content hash, site) one (the server keeps variants)
 
 
 @dataclass(slots=True)
@@ -132,7 +136,10 @@ class Failure:
 
     @property
     def id(self) -> str:
-        basis = self.text if self.text is not None else f"raw:{self.input_format}:{self.raw}"
+        if self.input_format == UNREAD:  # one row per bad input, found again by a re-run: keyed by where it came from
+            basis = f"{UNREAD}:{self.source_value}"
+        else:
+            basis = self.text if self.text is not None else f"raw:{self.input_format}:{self.raw}"
         return document_id(content_hash(basis), self.site)
 
 
@@ -219,9 +226,11 @@ class Store:
         self.close()
 
     # --- writing ----------------------------------------------------------------------------------
-    def save(self, doc: Document, *, site: str | None = None, external_id: str | None = None) -> str:
-        """Store an analysed Document (replacing an earlier analysis of the same text and site); return its id."""
-        return self.write([(None, Analysed(doc, site, external_id))])[0]
+    def save(self, doc: Document, *, site: str | None = None, external_id: str | None = None,
+             doc_id: str | None = None) -> str:
+        """Store an analysed Document (replacing an earlier analysis of the same text and site, or the one stored
+        under `doc_id` when given); return its id."""
+        return self.write([(None, Analysed(doc, site, external_id, doc_id=doc_id))])[0]
 
     def write(self, results: Sequence[tuple[str | None, Analysed | Failure]]) -> list[str]:
         """Write a batch in ONE transaction and return the ids: each item is (id it replaces or None, outcome).
@@ -278,7 +287,7 @@ class Store:
         if site and not doc.metadata.site:
             doc.metadata.site = site
         chash = content_hash(doc.text)
-        doc_id = document_id(chash, site)
+        doc_id = item.doc_id or document_id(chash, site)
         iso, month, week = normalize_date(doc.metadata.date)
         counts = {name: len(getattr(doc, name)) for name in KINDS}
         asserted = sum(1 for c in doc.claims if c.sourcing == "asserted")

@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from unspun import pipeline
 from unspun.document import Document
 from unspun.errors import InputDataError, TimeLimitError
+from unspun.server.config import TIME_LIMIT_ENV
 from unspun.server.work import HardTimeout, WorkerLost
 
 # The pipeline checks its time limit between steps; a worker still busy this long after the limit is stuck in one
@@ -40,6 +41,8 @@ class AnalyzeRequest(BaseModel):
     html: str | None = None
     url: str | None = None
     options: Options = Field(default_factory=Options)
+    replace: bool = Field(False, description="Replace a stored analysis of the same text made with other options "
+                                             "(by default both are kept, under different ids).")
 
     @model_validator(mode="after")
     def one_input(self) -> AnalyzeRequest:
@@ -57,6 +60,7 @@ class Job(BaseModel):
     value: str | bytes
     options: Options = Field(default_factory=Options)
     name: str | None = None  # an upload's file name, shown as the source only
+    replace: bool = False  # may replace a stored analysis of the same text made with other options
 
 
 def stage_list(stages: list[str] | str | None) -> list[str] | None:
@@ -80,13 +84,20 @@ def run(job: Job, *, default_model: str, max_bytes: int, url_timeout: float, tim
     """Analyse a job with `unspun.pipeline` (in a worker process), under the server's per-document time limit."""
     opts = dict(model=job.options.model or default_model, min_score=job.options.min_score,
                 stages=stage_list(job.options.stages), max_bytes=max_bytes, time_limit=time_limit)
-    if job.kind == "text":
-        return pipeline.analyze_text(job.value, **opts)
-    if job.kind == "html":
-        return pipeline.analyze_html(job.value, **opts)
-    if job.kind == "url":
-        return pipeline.analyze_url(str(job.value).strip(), timeout=url_timeout, **opts)
-    return pipeline.analyze_bytes(job.value, input_format="auto", source_value=job.name, **opts)
+    try:
+        if job.kind == "text":
+            return pipeline.analyze_text(job.value, **opts)
+        if job.kind == "html":
+            return pipeline.analyze_html(job.value, **opts)
+        if job.kind == "url":
+            return pipeline.analyze_url(str(job.value).strip(), timeout=url_timeout, **opts)
+        return pipeline.analyze_bytes(job.value, input_format="auto", source_value=job.name, **opts)
+    except TimeLimitError:  # the pipeline's message names the CLI's settings; the server has its own
+        raise TimeLimitError(time_limit_message(time_limit)) from None
+
+
+def time_limit_message(limit: float) -> str:
+    return f"analysis took longer than the server's limit of {limit:g} s per document (set by {TIME_LIMIT_ENV})"
 
 
 def site_of(doc: Document) -> str | None:
@@ -104,6 +115,25 @@ def document_body(doc: Document, doc_id: str) -> bytes:
     return orjson.dumps({"schema": data.pop("schema"), "id": doc_id, **data})
 
 
+def save(store, doc: Document, *, replace: bool = False) -> str:
+    """Store an analysis; return its id.
+
+    Its id follows the text and site. When an analysis of the same text and site made with other options (model,
+    min_score, stages) is already stored, it is kept, and this one goes under an id that also follows its options,
+    unless `replace` asks to replace it. The same options again replace the earlier result in place.
+    """
+    from unspun.corpus.store import content_hash, document_id, options_key
+
+    site = site_of(doc)
+    if not replace:
+        chash = content_hash(doc.text)
+        stored = store.info(document_id(chash, site))
+        key = options_key(doc.options)
+        if stored is not None and stored.get("status") == "ok" and options_key(stored.get("options") or {}) != key:
+            return store.save(doc, site=site, doc_id=document_id(chash, f"{site or ''}\x00options:{key}"))
+    return store.save(doc, site=site)
+
+
 _stores: dict[str, object] = {}
 
 
@@ -118,7 +148,7 @@ def run_and_store(job: Job, db_url: str, **options) -> tuple[str, bytes]:
     store = _stores.get(db_url)
     if store is None:
         store = _stores[db_url] = Store(db_url, upgrade=False)
-    doc_id = store.save(doc, site=site_of(doc))
+    doc_id = save(store, doc, replace=job.replace)
     return doc_id, document_body(doc, doc_id)
 
 
@@ -135,8 +165,9 @@ async def analyze_and_store(app, job: Job) -> tuple[str, bytes]:
             return await app.state.pool.run(run_and_store, job, store.url, hard_limit=hard_limit, **options)
         doc = await app.state.pool.run(run, job, hard_limit=hard_limit, **options)
     except HardTimeout:
-        raise TimeLimitError(f"the analysis ran past the time limit of {config.time_limit:g} s and was stopped") from None
+        raise TimeLimitError(f"the analysis ran past the server's time limit of {config.time_limit:g} s per document "
+                             f"(set by {TIME_LIMIT_ENV}) and was stopped") from None
     except WorkerLost:
         raise AnalysisCrashed("the analysis worker stopped unexpectedly (out of memory?); it has been restarted") from None
-    doc_id = await run_in_threadpool(store.save, doc, site=site_of(doc))
+    doc_id = await run_in_threadpool(save, store, doc, replace=job.replace)
     return doc_id, document_body(doc, doc_id)

@@ -13,18 +13,31 @@ from unspun import __version__, taxonomy
 from unspun.document import Document
 from unspun.errors import UsageError
 from unspun.server.analysis import AnalyzeRequest, Job, Options, analyze_and_store, document_body
-from unspun.server.auth import SESSION_COOKIE, bearer, token_matches
+from unspun.server.auth import SESSION_COOKIE, bearer, client_key, token_matches
 
 _bearer_scheme = HTTPBearer(auto_error=False, description="The server's UNSPUN_TOKEN (needed off loopback).")
 
 
+MAX_OFFSET = 10**12  # paging beyond this is a 422, never an integer overflow in the database driver
+
+
 def require_token(request: Request, _=Depends(_bearer_scheme)) -> None:
-    """Off loopback: a Bearer token, or (for reads only) the web UI's session cookie."""
+    """Off loopback: a Bearer token, or (for reads only) the web UI's session cookie.
+
+    Wrong tokens are counted per client: past the throttle's limit every token attempt gets 429 for a while."""
     config = request.app.state.config
     if not config.auth_required:
         return
-    if token_matches(bearer(request), config.token):
-        return
+    given = bearer(request)
+    if given is not None:
+        throttle, client = request.app.state.throttle, client_key(request)
+        if (wait := throttle.retry_after(client)) is not None:
+            raise HTTPException(429, f"too many failed token attempts; try again in {wait} s",
+                                headers={"Retry-After": str(wait)})
+        if token_matches(given, config.token):
+            throttle.succeeded(client)
+            return
+        throttle.failed(client)
     if request.method in ("GET", "HEAD") and request.app.state.sessions.valid(request.cookies.get(SESSION_COOKIE)):
         return
     raise HTTPException(401, "a valid token is required (Authorization: Bearer ...)", headers={"WWW-Authenticate": "Bearer"})
@@ -36,8 +49,12 @@ api = APIRouter(prefix="/api/v1", dependencies=[Depends(require_token)])
 ERRORS = {
     400: {"description": "Bad request (bad JSON, unknown stage, unsafe URL: `url_refused`)"},
     401: {"description": "Token missing or wrong (only when bound off loopback)"},
+    403: {"description": "A state-changing request from another site (`cross_site`)"},
     413: {"description": "Input over the size limit"},
-    422: {"description": "Validation failed (empty text, undecodable bytes, no article in the HTML)"},
+    415: {"description": "Neither application/json nor multipart/form-data"},
+    422: {"description": "Validation failed (empty text, undecodable bytes, no article in the HTML, paging out of "
+                         "range)"},
+    429: {"description": "Too many failed token attempts from this client; see Retry-After"},
     502: {"description": "The URL could not be fetched (`url_unreachable`)"},
     503: {"description": "Work queue full or database unreachable; see Retry-After"},
 }
@@ -51,8 +68,14 @@ def doc_json(doc: Document, doc_id: str) -> Response:
     return Response(document_body(doc, doc_id), media_type="application/json")
 
 
+TRUE = ("1", "true", "yes", "on")
+
+
 async def read_job(request: Request) -> Job:
-    """JSON {text|html|url, options} or multipart (`file`, optional `options` JSON string)."""
+    """JSON {text|html|url, options, replace} or multipart (`file`, optional `options` JSON string and `replace`).
+
+    JSON must say so (`Content-Type: application/json`): a browser sends text/plain, or no type, from any page
+    without asking first, and the same-origin check (app.Guard) refuses cross-site multipart."""
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype == "multipart/form-data":
         limit = request.app.state.config.max_bytes + 1
@@ -65,9 +88,10 @@ async def read_job(request: Request) -> Job:
             options = Options.model_validate_json(form.get("options") or "{}")
         except ValidationError as exc:
             raise _validation_error(exc) from None
-        return Job(kind="bytes", value=data, options=options, name=upload.filename)
-    if ctype not in ("application/json", ""):
-        raise HTTPException(415, "send application/json or multipart/form-data")
+        replace = str(form.get("replace") or "").strip().lower() in TRUE
+        return Job(kind="bytes", value=data, options=options, name=upload.filename, replace=replace)
+    if ctype != "application/json":
+        raise HTTPException(415, "send Content-Type: application/json (or a multipart/form-data upload)")
     raw = await request.body()
     try:
         payload = orjson.loads(raw)
@@ -78,7 +102,7 @@ async def read_job(request: Request) -> Job:
     except ValidationError as exc:
         raise _validation_error(exc) from None
     kind = "text" if req.text is not None else "html" if req.html is not None else "url"
-    return Job(kind=kind, value=getattr(req, kind), options=req.options)
+    return Job(kind=kind, value=getattr(req, kind), options=req.options, replace=req.replace)
 
 
 def _validation_error(exc: ValidationError):
@@ -95,7 +119,8 @@ def _validation_error(exc: ValidationError):
         "application/json": {"schema": AnalyzeRequest.model_json_schema(ref_template="#/components/schemas/{model}")},
         "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
             "file": {"type": "string", "format": "binary", "description": "An .html or .txt file (read by content)."},
-            "options": {"type": "string", "description": 'JSON, e.g. {"model": "fast"}'}}}},
+            "options": {"type": "string", "description": 'JSON, e.g. {"model": "fast"}'},
+            "replace": {"type": "string", "description": "true: replace a stored analysis made with other options"}}}},
     }}},
 )
 async def analyze(request: Request) -> Response:
@@ -106,7 +131,8 @@ async def analyze(request: Request) -> Response:
 
 
 @api.get("/documents", summary="Recent stored analyses", responses=ERRORS)
-async def documents(request: Request, limit: int = Query(20, ge=1, le=200), offset: int = Query(0, ge=0)) -> dict:
+async def documents(request: Request, limit: int = Query(20, ge=1, le=200),
+                    offset: int = Query(0, ge=0, le=MAX_OFFSET)) -> dict:
     items, total = await run_in_threadpool(request.app.state.store.recent, limit, offset)
     return {"items": [{k: it.get(k) for k in ("id", "title", "site", "created_at", "counts")} for it in items], "total": total}
 

@@ -1,8 +1,10 @@
-"""The FastAPI app: middleware (size limit, security headers, allowed hosts), error bodies, start-up and routes."""
+"""The FastAPI app: middleware (allowed hosts, same-origin writes, size limit, security headers), error bodies,
+start-up and routes."""
 
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 
@@ -10,13 +12,13 @@ import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.responses import HTMLResponse, Response
+from starlette.routing import Match
 
 from unspun import __version__
 from unspun.errors import DatabaseError, InputDataError, TimeLimitError, UnspunError, UrlUnreachableError
 from unspun.render import html as html_render
-from unspun.server.auth import Sessions
+from unspun.server.auth import Sessions, Throttle, cross_site
 from unspun.server.config import ServerConfig
 from unspun.server.analysis import AnalysisCrashed
 from unspun.server.work import Busy, WorkPool
@@ -67,14 +69,18 @@ SHED_EARLY_PATH = "/api/v1/analyze"  # the web form sheds in its route, to answe
 
 
 class Guard:
-    """ASGI middleware on every response: the security headers and CSP, and the request body size limit
-    (checked on Content-Length first, then on the bytes actually received)."""
+    """ASGI middleware on every request and response: the security headers and CSP; the Host check (on loopback,
+    against DNS rebinding); the same-origin check on state-changing requests (403 `cross_site`); and the request
+    body size limit (checked on Content-Length first, then on the bytes actually received). Its refusals are JSON.
+    """
 
-    def __init__(self, app, *, max_body: int, busy: Callable[[], bool] | None = None, retry_after_s: int = 5) -> None:
+    def __init__(self, app, *, max_body: int, busy: Callable[[], bool] | None = None, retry_after_s: int = 5,
+                 host_allowed: Callable[[str | None], bool] | None = None) -> None:
         self.app = app
         self.max_body = max_body
         self.busy = busy
         self.retry_after = str(retry_after_s).encode()
+        self.host_allowed = host_allowed
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -93,7 +99,14 @@ class Guard:
                 message = {**message, "headers": headers}
             await send(message)
 
-        length = dict(scope.get("headers", [])).get(b"content-length")
+        headers = dict(scope.get("headers", []))
+        if self.host_allowed is not None and not self.host_allowed(headers.get(b"host", b"").decode("latin-1")):
+            return await _send_error(send_with_headers, 400, "invalid_host",
+                                     "invalid Host header: on loopback this server answers only to its own address, "
+                                     "localhost and loopback addresses")
+        if (why := cross_site(scope["method"], headers)) is not None:
+            return await _send_error(send_with_headers, 403, "cross_site", why)
+        length = headers.get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.max_body:
             return await _send_error(send_with_headers, 413, "too_large", f"request body over the limit of {self.max_body:,} bytes")
         if self.busy is not None and scope["method"] == "POST" and scope["path"] == SHED_EARLY_PATH and self.busy():
@@ -158,14 +171,16 @@ def create_app(config: ServerConfig | None = None, *, store=None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        if app.state.store is None:
-            from unspun.corpus.store import Store
+        try:
+            if app.state.store is None:
+                from unspun.corpus.store import Store
 
-            app.state.store = Store(config.db)
-        if config.warm_up:
-            app.state.models = (await app.state.pool.warm_up(warm_up_models, config.model))[0]
-        yield
-        app.state.pool.shutdown()
+                app.state.store = Store(config.db)
+            if config.warm_up:
+                app.state.models = (await app.state.pool.warm_up(warm_up_models, config.model))[0]
+            yield
+        finally:
+            app.state.pool.shutdown()  # workers stopped, queues and their semaphores released
 
     app = FastAPI(
         title="unspun",
@@ -180,6 +195,8 @@ def create_app(config: ServerConfig | None = None, *, store=None) -> FastAPI:
     app.state.store = store
     app.state.pool = WorkPool(config.workers, config.queue_size)
     app.state.sessions = Sessions()
+    app.state.throttle = Throttle()
+    app.state.csrf_secret = secrets.token_bytes(32)
     app.state.models = {}
 
     @app.exception_handler(UnspunError)
@@ -202,7 +219,10 @@ def create_app(config: ServerConfig | None = None, *, store=None) -> FastAPI:
     async def http_error(request: Request, exc: StarletteHTTPException):
         code = HTTP_CODES.get(exc.status_code, "error")
         message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
-        return error_response(request, exc.status_code, code, message, getattr(exc, "headers", None))
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:  # Starlette names the methods of the first route that matched the path only
+            headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(app, request.scope))}
+        return error_response(request, exc.status_code, code, message, headers)
 
     @app.exception_handler(AnalysisCrashed)
     async def worker_lost(request: Request, exc: AnalysisCrashed):
@@ -218,12 +238,21 @@ def create_app(config: ServerConfig | None = None, *, store=None) -> FastAPI:
 
     app.include_router(api.router)
     app.include_router(web.router)
-    if config.allowed_hosts:
-        app.add_middleware(TrustedHostMiddleware, allowed_hosts=config.allowed_hosts)
     # The body cap guards memory; the precise input limit (config.max_bytes of text) is checked per request.
     app.add_middleware(Guard, max_body=2 * config.max_bytes + 65536, busy=app.state.pool.full,
-                       retry_after_s=config.retry_after_s)
+                       retry_after_s=config.retry_after_s,
+                       host_allowed=config.host_allowed if config.checks_host else None)
     return app
+
+
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(app: FastAPI, scope) -> list[str]:
+    """Every method some route fully accepts on this path (for a 405's Allow header): each method is tried
+    against the routes, through the public `matches`, however the routers are nested."""
+    return [m for m in METHODS
+            if any(route.matches({**scope, "method": m})[0] is Match.FULL for route in app.router.routes)]
 
 
 def warm_up_models(model: str) -> dict:

@@ -10,6 +10,7 @@ from unspun.errors import UsageError
 from unspun.limits import API_MAX_BYTES
 
 TOKEN_ENV = "UNSPUN_TOKEN"
+MIN_TOKEN_LENGTH = 16  # off loopback; a short token falls to guessing (failures are also throttled: auth.Throttle)
 TIME_LIMIT_ENV = "UNSPUN_SERVER_TIME_LIMIT"
 DEFAULT_TIME_LIMIT_S = 120.0
 
@@ -21,17 +22,30 @@ def _env_time_limit() -> float:
         return float(raw) if raw else DEFAULT_TIME_LIMIT_S
     except ValueError:
         raise UsageError(f"{TIME_LIMIT_ENV} must be a number of seconds, not {raw!r}") from None
+
+
 LOOPBACK_NAMES = ("localhost",)
 
 
 def is_loopback(host: str) -> bool:
-    host = host.strip("[]")
+    """localhost, or any loopback address (all of 127.0.0.0/8, and ::1)."""
+    host = host.strip("[]").lower()
     if host in LOOPBACK_NAMES:
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def host_name(header: str) -> str:
+    """The name in a Host header, without the port and the IPv6 brackets, lower-cased."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:].split("]", 1)[0]
+    if header.count(":") == 1:
+        return header.split(":", 1)[0]
+    return header
 
 
 @dataclass
@@ -60,11 +74,16 @@ class ServerConfig:
         return not self.loopback and not self.insecure_no_auth
 
     @property
-    def allowed_hosts(self) -> list[str] | None:
-        """On loopback, only loopback Host headers: a DNS-rebinding page cannot talk to the server."""
-        if not self.loopback:
-            return None
-        return ["127.0.0.1", "localhost", "[::1]", "::1"]
+    def checks_host(self) -> bool:
+        """On loopback, only loopback Host headers are answered: a DNS-rebinding page cannot talk to the server."""
+        return self.loopback
+
+    def host_allowed(self, header: str | None) -> bool:
+        """A Host header for this server: on loopback, `localhost`, any loopback address, or the bound host itself."""
+        if not self.checks_host:
+            return True
+        name = host_name(header or "")
+        return bool(name) and (name == host_name(self.host) or is_loopback(name))
 
     def check(self) -> None:
         """Refuse settings that would expose the server without a token."""
@@ -78,4 +97,9 @@ class ServerConfig:
             raise UsageError(
                 f"refusing to listen on {self.host} without a token: set {TOKEN_ENV}, "
                 "bind to 127.0.0.1, or pass --insecure-no-auth"
+            )
+        if self.auth_required and len(self.token) < MIN_TOKEN_LENGTH:
+            raise UsageError(
+                f"refusing to listen on {self.host} with a {len(self.token)}-character {TOKEN_ENV}: it must be at "
+                f"least {MIN_TOKEN_LENGTH} characters (e.g. {TOKEN_ENV}=$(openssl rand -hex 24))"
             )

@@ -15,10 +15,13 @@ from unspun.errors import UnspunError
 from unspun.render import html as html_render
 from unspun.server.analysis import Job, Options, analyze_and_store
 from unspun.server.app import status_for
-from unspun.server.auth import CSRF_COOKIE, SESSION_COOKIE, cookie_args, csrf_cookie, csrf_ok, token_matches
+from unspun.server.auth import (CSRF_COOKIE, SESSION_COOKIE, client_key, cookie_args, csrf_cookie, csrf_form_token,
+                                csrf_ok, token_matches)
 from unspun.server.work import Busy
 
 router = APIRouter(include_in_schema=False)
+
+MAX_PAGE = 10**9  # paging beyond this is a 422, never an integer overflow in the database driver
 
 STATIC = Path(__file__).resolve().parent.parent / "render" / "static"
 
@@ -54,9 +57,11 @@ def gate(request: Request) -> Response | None:
 
 
 def page(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
-    """Render a page with this browser's CSRF token (set as a cookie when new)."""
+    """Render a page with this browser's CSRF form token (its cookie is set when new)."""
     token, new = csrf_cookie(request)
-    body = html_render.render_page(template, csrf=token, logged_in=request.app.state.config.auth_required and logged_in(request),
+    form_token = csrf_form_token(request.app.state.csrf_secret, token, request.cookies.get(SESSION_COOKIE))
+    body = html_render.render_page(template, csrf=form_token,
+                                   logged_in=request.app.state.config.auth_required and logged_in(request),
                                    **context)
     response = HTMLResponse(body, status_code=status)
     if new:
@@ -65,7 +70,7 @@ def page(request: Request, template: str, status: int = 200, **context) -> HTMLR
 
 
 def check_csrf(request: Request, submitted) -> None:
-    if not csrf_ok(request, submitted if isinstance(submitted, str) else None):
+    if not csrf_ok(request, submitted if isinstance(submitted, str) else None, request.app.state.csrf_secret):
         raise HTTPException(403, "the form's CSRF token is missing or stale; reload the page and try again")
 
 
@@ -132,7 +137,7 @@ async def delete(request: Request, doc_id: str):
 
 
 @router.get("/recent", response_class=HTMLResponse)
-async def recent(request: Request, page_no: int = Query(1, alias="page", ge=1)):
+async def recent(request: Request, page_no: int = Query(1, alias="page", ge=1, le=MAX_PAGE)):
     if (r := gate(request)) is not None:
         return r
     per_page = 25
@@ -151,8 +156,13 @@ async def login(request: Request):
     form = await request.form(max_files=0, max_fields=5)
     check_csrf(request, form.get("csrf"))
     target = _safe_next(form.get("next") or "/")
+    throttle, client = request.app.state.throttle, client_key(request)
+    if (wait := throttle.retry_after(client)) is not None:
+        raise HTTPException(429, f"too many failed attempts; try again in {wait} s", headers={"Retry-After": str(wait)})
     if not token_matches(form.get("token") if isinstance(form.get("token"), str) else None, request.app.state.config.token):
+        throttle.failed(client)
         return page(request, "login.html.j2", 401, page_title="Log in", next=target, error="That token is not right.")
+    throttle.succeeded(client)
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(SESSION_COOKIE, request.app.state.sessions.create(), max_age=12 * 3600, **cookie_args(request))
     return response
@@ -247,7 +257,7 @@ async def dashboard(request: Request, by: str = "site", site: str | None = None,
 async def corpus_documents(request: Request, by: str | None = None, group: str | None = None, site: str | None = None,
                            technique: str | None = None, speaker: str | None = None, source: str | None = None,
                            actor: str | None = None, since: str | None = None, until: str | None = None,
-                           keyword: str | None = None, page_no: int = Query(1, alias="page", ge=1)):
+                           keyword: str | None = None, page_no: int = Query(1, alias="page", ge=1, le=MAX_PAGE)):
     """The documents behind a dashboard chart point."""
     if (r := gate(request)) is not None:
         return r

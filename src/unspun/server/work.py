@@ -11,6 +11,11 @@ Retry-After). A worker that dies (killed for memory, a crash in native code), or
 deadline when the pipeline's own time check could not fire, is killed and the pool replaced as a whole (the
 standard pool cannot replace one worker alone, so analyses running beside it fail too); those requests fail with a
 clear error and the server goes on.
+
+`shutdown` stops the workers and waits for the executor to let go of its queues, so their semaphores are released
+before the process exits: uvicorn re-raises SIGTERM with its default action once it has shut down, which kills
+the process without running exit handlers, and anything still registered then is reported by multiprocessing's
+resource tracker as leaked.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -127,8 +133,25 @@ class WorkPool:
             self._executor = self._new_executor()
         _kill(executor)
 
-    def shutdown(self) -> None:
-        _kill(self._executor)
+    def shutdown(self, grace_s: float = 2.0) -> None:
+        """Stop every worker (idle ones exit; one still busy after `grace_s` is killed) and release the queues."""
+        with self._lock:
+            executor = self._executor
+        _stop(executor, grace_s)
+
+
+def _stop(executor: ProcessPoolExecutor, grace_s: float) -> None:
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    manager = getattr(executor, "_executor_manager_thread", None)
+    executor.shutdown(wait=False, cancel_futures=True)  # idle workers get their exit sentinel
+    deadline = time.monotonic() + grace_s
+    for proc in processes:
+        proc.join(max(0.0, deadline - time.monotonic()))
+        if proc.is_alive():
+            proc.kill()
+            proc.join(5)
+    if manager is not None:
+        manager.join(10)  # it holds the call and result queues (5 semaphores) until every worker has gone
 
 
 def _kill(executor: ProcessPoolExecutor) -> None:
