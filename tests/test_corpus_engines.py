@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from unspun.corpus import engines
+from unspun.corpus import engines, readers
 from unspun.corpus.readers import Record
 from unspun.corpus.store import Analysed, Failure, Store, content_hash, document_id
 
@@ -89,18 +89,23 @@ def test_ray_local_cluster_writes_store_and_parquet(tmp_path, options):
 
 def _ray_runs(tmp_path, options):
     store = Store(f"sqlite:///{tmp_path / 'u.db'}")
-    items = records(4) + [(None, Record(content="", input_format="text", source="empty.txt", site="s.org"))]
+    # an input the reader could not read (a malformed JSONL line) flows through Ray as a failure, like any other
+    unread = (None, readers.bad("rows.jsonl:2", "not valid JSON (boom)", b"{boom"))
+    items = records(4) + [(None, Record(content="", input_format="text", source="empty.txt", site="s.org")), unread]
     summary = engines.run_ray(items, store, options, workers=2, batch_size=2)
-    assert (summary.analysed, summary.failed) == (4, 1)
-    assert store.count("ok") == 4 and store.count("error") == 1
+    assert (summary.analysed, summary.failed) == (4, 2)
+    assert store.count("ok") == 4 and store.count("error") == 2
+    assert {f.source_value: f.error for _, f in store.failures()}["rows.jsonl:2"] == "not valid JSON (boom)"
     again = engines.run_ray(records(4), store, options, workers=1)
-    assert again.skipped == 4 and store.count() == 5
+    assert again.skipped == 4 and store.count() == 6
 
     import pyarrow.parquet as pq
 
     out = tmp_path / "out"
-    summary = engines.run_ray(records(3), None, options, workers=1, parquet=out)
+    summary = engines.run_ray(records(3) + [unread], None, options, workers=1, parquet=out)
     table = pq.read_table(out)
-    assert summary.analysed == 3 and table.num_rows == 3
-    assert set(table.column("status").to_pylist()) == {"ok"} and all(table.column("document").to_pylist())
+    assert (summary.analysed, summary.failed) == (3, 1) and table.num_rows == 4
+    rows = sorted(table.select(["status", "error", "document"]).to_pylist(), key=lambda r: r["status"])
+    assert [r["status"] for r in rows] == ["error", "ok", "ok", "ok"] and all(r["document"] for r in rows[1:])
+    assert rows[0]["error"] == "not valid JSON (boom)"
     store.close()

@@ -10,7 +10,7 @@ import orjson
 import pytest
 
 from unspun.corpus import readers
-from unspun.errors import InputDataError, InputMissingError
+from unspun.errors import InputMissingError
 
 HTML = ("<!doctype html><html><head><title>Big news</title></head><body><article><h1>Big news</h1>"
         + "<p>The minister said the plan would work. Critics called it a disgrace and a betrayal of voters.</p>" * 5
@@ -52,12 +52,14 @@ def test_jsonl_rows(tmp_path: Path):
     assert recs[0].site == "example.com" and recs[0].external_id == "7" and recs[0].title == "T1" and recs[0].date == "2024-01-02"
     assert recs[0].input_format == "text" and recs[0].source == f"{path}:1"
     assert recs[1].input_format == "html" and recs[1].site == "News Org"
-    path.write_text('{"url": "x"}\n')
-    with pytest.raises(InputDataError, match="neither"):
-        list(readers.read([str(path)]))
-    path.write_text("{not json\n")
-    with pytest.raises(InputDataError, match=":1: not valid JSON"):
-        list(readers.read([str(path)]))
+    # a bad line is a bad record with its reason, between the good ones: it never stops the reading
+    path.write_bytes(b'{"url": "x"}\n{not json\n' + orjson.dumps(rows[0]) + b'\n[1, 2]\n{"text": "caf\xe9"}\n')
+    recs = list(readers.read([str(path)]))
+    assert [(r.source, r.error is None) for r in recs] == [(f"{path}:{n}", n == 3) for n in range(1, 6)]
+    assert "neither" in recs[0].error and recs[0].input_format == readers.UNREAD and recs[0].content == '{"url": "x"}'
+    assert recs[1].error.startswith("not valid JSON") and recs[1].content == "{not json"
+    assert recs[3].error == "each line must be a JSON object"
+    assert recs[4].error.startswith("not valid JSON") and recs[4].content == '{"text": "caf\ufffd"}'
 
 
 def test_csv_rows(tmp_path: Path):
@@ -72,8 +74,8 @@ def test_csv_rows(tmp_path: Path):
     assert recs[1].site is None and recs[1].date is None and recs[1].external_id == "2"
     bad = tmp_path / "bad.csv"
     bad.write_text("a,b\n1,2\n")
-    with pytest.raises(InputDataError, match="'text' or an 'html' column"):
-        list(readers.read([str(bad)]))
+    [rec] = readers.read([str(bad)])
+    assert rec.source == str(bad) and "'text' or an 'html' column" in rec.error
 
 
 def test_parquet_rows(tmp_path: Path):

@@ -95,9 +95,12 @@ def _run(items, total, store, options, *, engine: Engine, workers, ray_address, 
     console = _console()
     console.print(summary.line())
     for err in summary.errors[:5]:
-        console.print(f"  failed: {err}", markup=False, highlight=False)
+        console.print(f"  failed: {err}", markup=False, highlight=False, soft_wrap=True)
+    if summary.failed > 5:
+        console.print(f"  ... and {summary.failed - 5} more")
     if summary.failed:
-        console.print("  (failed documents are kept in the store with their error; `unspun corpus retry` runs them again)")
+        console.print("  (failed documents are kept in the store with their error; `unspun corpus retry` runs them again)",
+                      markup=False, highlight=False, soft_wrap=True)
     return summary
 
 
@@ -116,9 +119,14 @@ def analyze(
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Documents written per transaction.")] = 32,
     parquet: Annotated[Optional[Path], typer.Option("--parquet", help="With --engine ray: write results as Parquet to this folder instead of the store.")] = None,
     max_bytes: Annotated[Optional[int], typer.Option("--max-bytes", min=1, help="Per-document input size limit.")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 65 when any file, row or document failed (they are stored either way).")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
 ) -> None:
-    """Analyse many articles into the store. Re-running skips what is already there (same text, site, model, options)."""
+    """Analyse many articles into the store. Re-running skips what is already there (same text, site, model, options).
+
+    A bad file, row or record never stops the run: it is stored as a failed document with its reason, and the
+    exit code is 0 (65 with --strict when anything failed).
+    """
     from unspun.corpus import engines, readers
     from unspun.corpus.store import Store
 
@@ -127,8 +135,10 @@ def analyze(
     store = None if parquet is not None else Store(db)
     total = readers.count(inputs)
     items = ((None, r) for r in readers.read(inputs, site=site))
-    _run(items, total, store, options, engine=engine, workers=workers, ray_address=ray_address, reanalyze=reanalyze,
-         batch_size=batch_size, max_bytes=max_bytes, parquet=parquet)
+    summary = _run(items, total, store, options, engine=engine, workers=workers, ray_address=ray_address,
+                   reanalyze=reanalyze, batch_size=batch_size, max_bytes=max_bytes, parquet=parquet)
+    if strict and summary.failed:
+        raise typer.Exit(65)
 
 
 @app.command()
@@ -140,10 +150,15 @@ def retry(
     max_bytes: Annotated[Optional[int], typer.Option("--max-bytes", min=1)] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
 ) -> None:
-    """Run the failed documents again, with the options they were first run with."""
+    """Run the failed documents again, with the options they were first run with.
+
+    A file or row that could not be read is read again from where it came from (it may have been fixed since).
+    """
+    from itertools import chain
+
     from unspun.corpus import engines
     from unspun.corpus.readers import Record
-    from unspun.corpus.store import Store
+    from unspun.corpus.store import UNREAD, Store
 
     store = Store(db)
     failures = store.failures()
@@ -151,14 +166,38 @@ def retry(
         _console().print("no failed documents")
         return
     by_options: dict[str, list] = {}
+    gone: list[str] = []  # unread failures whose input now holds no article at all
     for fid, f in failures:
         opts = engines.resolve_options(f.options.get("model"), f.options.get("min_score"), f.options.get("stages"))
+        group = by_options.setdefault(repr(sorted(opts.items())), [opts, [], []])
+        if f.input_format == UNREAD and f.source_value:
+            group[2].append(_reread(fid, f, gone))
+            continue
         record = Record(content=f.raw, input_format=f.input_format, source=f.source_value or fid, url=f.url, site=f.site,
                         date=f.date, title=f.title, external_id=f.external_id)
-        by_options.setdefault(repr(sorted(opts.items())), [opts, []])[1].append((fid, record))
-    for opts, items in by_options.values():
-        _run(items, len(items), store, opts, engine=engine, workers=workers, ray_address=ray_address, reanalyze=True,
-             batch_size=32, max_bytes=max_bytes, label="retrying")
+        group[1].append((fid, record))
+    for opts, items, rereads in by_options.values():
+        # retried rows are analysed again (forced); other records of a re-read file are skipped when already stored
+        _run(chain(items, *rereads), None if rereads else len(items), store, opts, engine=engine, workers=workers,
+             ray_address=ray_address, reanalyze=False, batch_size=32, max_bytes=max_bytes, label="retrying")
+    for fid in gone:
+        store.delete(fid)
+    if gone:
+        _console().print(f"removed {len(gone)} failed input(s) that now hold no article", markup=False, highlight=False)
+
+
+def _reread(fid: str, failure, gone: list[str]):
+    """The records of a failed read, read again: the first one replaces the failed row."""
+    from unspun.corpus import readers
+
+    n = 0
+    for record in readers.reread(failure.source_value):
+        if failure.site:  # a bad input has a site only when the first run was given --site: apply it again
+            record.site = failure.site
+        yield (fid if n == 0 else None), record
+        n += 1
+    if n == 0:
+        gone.append(fid)
 
 
 @app.command()
@@ -196,6 +235,10 @@ def stats(
         sys.stdout.write(stats_csv(data))
     else:
         _stats_table(data, store, site)
+        failed = store.count("error")
+        if failed:
+            _console().print(f"{failed} failed documents are not counted (`unspun corpus retry` runs them again)",
+                             markup=False, highlight=False, soft_wrap=True)
 
 
 def _technique_names(rows) -> list[str]:
@@ -211,7 +254,7 @@ def stats_csv(data: dict) -> str:
 
     names = list(NAMES) + sorted({n for r in data["rows"] for n in r["techniques"]} - set(NAMES))
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = _SafeWriter(buf)
     w.writerow([data["by"], "documents", "words", "rate_per_1000_words", "quotes", "claims", "asserted_claims", *names])
     for r in data["rows"]:
         w.writerow([r["group"], r["documents"], r["words"], r["rate_per_1000_words"], r["quotes"], r["claims"],
@@ -219,9 +262,21 @@ def stats_csv(data: dict) -> str:
     return buf.getvalue()
 
 
+class _SafeWriter:
+    """A csv writer whose text cells a spreadsheet will not run as formulas (site names come from the input)."""
+
+    def __init__(self, buf: io.StringIO) -> None:
+        self.writer = csv.writer(buf, lineterminator="\n")
+
+    def writerow(self, row: list) -> None:
+        from unspun.corpus.exports import csv_safe
+
+        self.writer.writerow([csv_safe(v) for v in row])
+
+
 def _compare_csv(data: dict) -> str:
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = _SafeWriter(buf)
     a, b = data["sites"]
     w.writerow(["technique", a, b, f"{a}_rate_per_1000_words", f"{b}_rate_per_1000_words"])
     for t in data["techniques"]:

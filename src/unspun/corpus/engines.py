@@ -108,6 +108,8 @@ class Analyzer:
         source_type = record.source_type or record.input_format
         extracted = None
         site = record.site or site_of(record.url)
+        if record.error is not None:  # the reader could not read it: stored as failed, with the reader's reason
+            return self._failure(record, record.error, None, site)
         try:
             if record.input_format == "html":
                 from unspun.ingest import html as html_ingest
@@ -231,21 +233,34 @@ def run_local(items: Iterable[Item], store: Store, options: dict[str, Any], *, w
     with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(options, done, max_bytes, max(1, (os.cpu_count() or 1) // workers), os.getpid())) as pool:
         chunks = _chunks(items, chunk)
         pending: set = set()
+        feed_error: list[BaseException] = []
 
         def fill() -> None:
-            while len(pending) < workers * 3:
-                nxt = next(chunks, None)
+            while not feed_error and len(pending) < workers * 3:
+                try:
+                    nxt = next(chunks, None)
+                except Exception as exc:  # the input itself broke: finish and keep what is running, then stop
+                    feed_error.append(exc)
+                    return
                 if nxt is None:
                     return
                 pending.add(pool.submit(_work, nxt))
 
-        fill()
         try:
+            fill()
             while pending:
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                error: BaseException | None = None
                 for fut in finished:
-                    writer.add(pickle.loads(fut.result()))
+                    try:
+                        writer.add(pickle.loads(fut.result()))
+                    except BaseException as exc:  # keep the other finished results, then stop
+                        error = error or exc
+                if error is not None:
+                    raise error
                 fill()
+            if feed_error:
+                raise feed_error[0]
         except BaseException:
             for fut in pending:
                 fut.cancel()
@@ -254,6 +269,13 @@ def run_local(items: Iterable[Item], store: Store, options: dict[str, Any], *, w
             writer.flush()  # what was analysed before an error is kept
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _ray_schema():
+    import pyarrow as pa
+
+    return pa.schema([("id", pa.string()), ("status", pa.string()), ("result", pa.binary()), ("document", pa.large_string()),
+                      ("site", pa.string()), ("error", pa.string())])
 
 
 class _RayAnalyzer:
@@ -266,7 +288,9 @@ class _RayAnalyzer:
         os.environ.setdefault("UNSPUN_THREADS", "1")  # one actor per CPU
         self.analyzer = Analyzer(options, done_set, max_bytes)
 
-    def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
+    def __call__(self, batch: dict[str, Any]) -> Any:
+        import pyarrow as pa
+
         items = [pickle.loads(b) for b in batch["item"]]
         results = self.analyzer(items)
         out: dict[str, list] = {"id": [], "status": [], "result": [], "document": [], "site": [], "error": []}
@@ -279,7 +303,9 @@ class _RayAnalyzer:
             out["document"].append(outcome.doc.to_json().decode() if isinstance(outcome, Analysed) else None)
             out["site"].append(outcome.site if not isinstance(outcome, Skipped) else None)
             out["error"].append(outcome.error if isinstance(outcome, Failure) else None)
-        return out
+        # typed columns: a batch whose errors (or sites) are all None must not write a `null` column, or the
+        # Parquet files of one run would not read back as one table
+        return pa.table(out, schema=_ray_schema())
 
 
 def run_ray(items: Iterable[Item], store: Store | None, options: dict[str, Any], *, workers: int | None = None,

@@ -31,6 +31,18 @@ DOC_COLUMNS = ["id", "external_id", "site", "date", "title", "author", "url", "l
 SPAN_COLUMNS = ["document_id", "kind", "item_id", "label", "name", "start", "end", "score", "text", "extra"]
 JSON_COLUMNS = {"options", "models", "extra"}
 CHUNK = 2000
+# a spreadsheet runs a cell that starts with one of these as a formula (CSV injection, OWASP)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: Any) -> Any:
+    """A CSV cell a spreadsheet will not run: text starting with = + - @ TAB or CR gets a leading `'` (OWASP).
+
+    Only CSV is escaped; Parquet and JSONL keep every value exactly.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 def _out_dir(out: str | os.PathLike) -> Path:
@@ -125,7 +137,7 @@ def _write_csv(path: Path, columns: list[str], chunks: Iterator[list[dict[str, A
             for r in rows:
                 for c in JSON_COLUMNS & set(columns):
                     r[c] = _json_str(r[c])
-                writer.writerow(r)
+                writer.writerow({k: csv_safe(v) for k, v in r.items()})
             n += len(rows)
     return n
 
