@@ -134,10 +134,10 @@ def test_non_english_is_analysed_with_a_warning(tmp_path):
 @pytest.mark.parametrize(
     "content,words",
     [
-        (b"", "empty"),
-        (b"   \n\t  \n", "empty"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe\x00\x01", "UTF-8"),
-        (b"caf\xe9 au lait", "UTF-8"),
+        (b"", "bad.txt: the file is empty"),
+        (b"   \n\t  \n", "bad.txt: the file is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe\x00\x01", "bad.txt: looks like a binary file (a PNG image)"),
+        (b"caf\xe9 au lait", "bad.txt: input is not valid UTF-8"),
     ],
 )
 def test_bad_text_is_exit_65(tmp_path, content, words):
@@ -147,6 +147,7 @@ def test_bad_text_is_exit_65(tmp_path, content, words):
     proc = run("analyze", str(p), "-o", str(out))
     assert_clean_error(proc, 65, words)
     assert not out.exists()
+    assert ("iconv" in proc.stderr.decode()) == (b"caf" in content)  # the iconv hint only for text in another encoding
 
 
 def test_fifty_megabyte_file_is_refused(tmp_path):
@@ -258,3 +259,52 @@ def test_debug_shows_traceback(tmp_path):
     p.write_bytes(b"")
     proc = run("--debug", "analyze", str(p))
     assert proc.returncode == 65 and "Traceback" in proc.stderr.decode()
+
+
+# --- help: a flag takes no value, so help shows none -------------------------------------------------------------
+
+
+def _all_commands():
+    import typer.main
+
+    from unspun.cli import app
+
+    def walk(cmd, path):
+        yield path, cmd
+        for name, sub in sorted(getattr(cmd, "commands", {}).items()):
+            yield from walk(sub, [*path, name])
+
+    return app, list(walk(typer.main.get_command(app), []))
+
+
+def test_help_shows_flags_without_a_value_placeholder():
+    import re
+
+    from typer.testing import CliRunner
+
+    app, commands = _all_commands()
+    assert len(commands) > 10  # the whole tree: analyze, serve, ptc, eval, claims, corpus, train and their commands
+    runner = CliRunner()
+    seen_flags = 0
+    for path, cmd in commands:
+        result = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "200", "TERMINAL_WIDTH": "200"})
+        assert result.exit_code == 0, (path, result.output)
+        out = result.output
+        assert "<bool>" not in out and "BOOLEAN" not in out, (path, out)
+        for param in cmd.params:
+            if param.param_type_name != "option" or param.hidden:
+                continue
+            for opt in param.opts:
+                if not opt.startswith("--"):
+                    continue
+                # the option's row in the options table: its names, short names, then the value placeholder or the help
+                names = rf"^\W*(?:--[\w-]+,)*{re.escape(opt)}(?:,--[\w-]+)*[ \t]+(?:-\w(?:,-\w)*[ \t]+)?"
+                row = re.search(names + r"(\S+)", out, re.MULTILINE)
+                assert row, (path, opt, out)
+                if getattr(param, "is_flag", False):
+                    seen_flags += 1
+                    assert not row.group(1).startswith("<"), (path, opt, row.group(0))
+                elif param.metavar is None:
+                    # an option that takes a value still shows what kind of value
+                    assert row.group(1).startswith("<"), (path, opt, row.group(0))
+    assert seen_flags >= 10

@@ -20,6 +20,32 @@ from unspun import __version__
 from unspun.errors import UnspunError, UsageError
 from unspun.pipeline import ModelName
 
+
+def _flags_show_no_value() -> None:
+    """Help lists a flag (`--offline`, `--debug`, `--help`) with no value placeholder, as it takes none.
+
+    typer 0.29's rich help panel prints every option's type, flags included (`--offline <bool>`), where its plain
+    help and click skip flags and counters; this teaches the rich panel the same rule, for every command at once.
+    """
+    try:
+        from typer.core import TyperOption
+    except ImportError:  # another typer layout: nothing to correct
+        return
+    shown = getattr(TyperOption, "display_type_rich", None)
+    if shown is None or getattr(shown, "flags_show_no_value", False):
+        return
+
+    def display_type_rich(self, ctx):
+        if getattr(self, "is_flag", False) or getattr(self, "count", False):
+            return None
+        return shown(self, ctx)
+
+    display_type_rich.flags_show_no_value = True
+    TyperOption.display_type_rich = display_type_rich
+
+
+_flags_show_no_value()
+
 app = typer.Typer(
     name="unspun",
     help="Show how a news or opinion article argues: techniques, quotes, sources, claims and actors.",

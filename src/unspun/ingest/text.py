@@ -6,8 +6,11 @@ offset in every output must index the original input.
 
 from __future__ import annotations
 
+import os
+
 from unspun.document import Document
 from unspun.errors import InputDataError
+from unspun.ingest import reader
 
 
 def decode(data: bytes, max_bytes: int) -> str:
@@ -17,10 +20,27 @@ def decode(data: bytes, max_bytes: int) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        kind = reader.binary_kind(data)
+        if kind is not None:
+            raise InputDataError(f"input looks like a binary file ({kind}), not text or HTML") from None
+        encoding = reader.other_encoding(data)
+        if encoding is not None:
+            raise InputDataError(f"input is not valid UTF-8: {reader.convert_advice(encoding)}") from None
         raise InputDataError(
             f"input is not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r}); "
             "convert it first, e.g. with iconv"
         ) from None
+
+
+def decode_file(data: bytes, path: str | os.PathLike, max_bytes: int) -> str:
+    """decode() then check_text() for a file's bytes, each refusal naming the file."""
+    reader.check_file(data, path)
+    try:
+        text = decode(data, max_bytes)
+        check_text(text, max_bytes)
+    except InputDataError as exc:
+        raise InputDataError(f"{path}: {exc}") from None
+    return text
 
 
 def check_text(text: str, max_bytes: int) -> None:
