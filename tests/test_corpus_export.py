@@ -104,5 +104,20 @@ def test_import_rejects_bad_files(tmp_path):
 
 
 def test_utf16_offsets():
-    assert exports.utf16_offsets("a😀b") == [0, 1, 3, 4]
-    assert Technique  # the label export covers technique items only
+    assert exports.utf16_offsets("a😀b") == [0, 1, 3, 4]  # the emoji is two UTF-16 units
+    assert exports.utf16_offsets("abc") == [0, 1, 2, 3]
+
+
+def test_labelstudio_task_carries_technique_items_only():
+    doc = make_doc()  # two techniques on one span, a quote, a claim and an actor with a label
+    assert doc.quotes and doc.claims and doc.actors[0].labels
+    task = exports.to_labelstudio_task("d1", doc, 7)
+    result = task["predictions"][0]["result"]
+    s = doc.text.index("corrupt regime")
+    assert all(isinstance(t, Technique) for t in doc.techniques)
+    assert [(r["id"], r["value"]["labels"], r["value"]["start"], r["value"]["end"], r["score"]) for r in result] == [
+        ("d1-t0", ["Loaded_Language"], s, s + 14, 0.9),
+        ("d1-t1", ["Name_Calling,Labeling"], s, s + 14, 0.7),
+    ]
+    assert task["id"] == 7 and task["predictions"][0]["score"] == 0.9  # the best technique score
+    assert task["predictions"][0]["model_version"] == "m 1"

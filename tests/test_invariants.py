@@ -3,6 +3,10 @@
 "Sound" is `unspun.invariants.violations(doc) == []`: every span lies inside the text and its `text` is the slice
 it claims, removed ranges never overlap, ids are unique and the JSON round-trips exactly. The ingest-level
 properties run many examples with `stages=[]`; one small property runs the whole pipeline with the fast model.
+
+An error is fine only for input that INTERFACES.md lets unspun refuse: for well-formed input (text that is valid
+Unicode, not empty or only whitespace, without NUL bytes, and article-shaped HTML pages) every property demands a
+Document, so a regression that refused every input fails here.
 """
 
 from __future__ import annotations
@@ -75,6 +79,59 @@ def html_pages(draw) -> str:
     return "".join(parts)
 
 
+SENTENCES = [
+    "The city council voted on Tuesday to close two libraries, citing a budget shortfall of four million dollars.",
+    "Residents who packed the meeting said the decision would hurt children and older people the most.",
+    "According to the council's own report, visits to both branches have risen every year since 2015.",
+    "The mayor said in a statement that the city had no other choice this year.",
+    "Critics called the vote a shameful betrayal of the neighbourhoods that need the libraries most.",
+    "A final decision on the buildings themselves is expected at the next meeting in March.",
+    "Caf\u00e9 owners in S\u00e3o Paulo said the new rules were \u00aba blatant robbery\u00bb of small firms.",
+    "Emoji \U0001F600 and accents (na\u00efve, fa\u00e7ade, Z\u00fcrich) appear here as they would in a real page.",
+]
+
+
+# attributes that leave an element visible (a hidden paragraph is rightly left out of the text)
+_SHOWN_ATTRS = [a for a in _ATTRS if "display:none" not in a] + [' data-id="42"', ' lang="en"']
+
+
+@st.composite
+def article_pages(draw) -> tuple[str, str]:
+    """(page, a sentence of its article): a headline and paragraphs of real sentences in <article>, with page
+    furniture, attributes and line breaks around them. Such a page must be analysed."""
+    nl = draw(st.sampled_from(["", "\n", "\r\n"]))
+    paragraphs = draw(st.lists(st.lists(st.sampled_from(SENTENCES), min_size=1, max_size=3), min_size=2, max_size=6))
+    parts = [draw(st.sampled_from(["", "<!doctype html>", "<!DOCTYPE html PUBLIC '-//W3C//DTD XHTML 1.0//EN'>"])),
+             "<html><head>", draw(st.sampled_from(["", '<meta charset="utf-8">'])),
+             "<title>Libraries to close</title></head><body>"]
+    if draw(st.booleans()):
+        parts.append('<nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav>')
+    if draw(st.booleans()):
+        parts.append("<script>var x = '<p>not text</p>';</script>")
+    parts.append(f"<article{draw(st.sampled_from(_SHOWN_ATTRS))}><h1>Council votes to close two libraries</h1>")
+    for sentences in paragraphs:
+        close = draw(st.sampled_from(["</p>", ""]))  # unclosed paragraphs are common
+        parts.append(f"<p{draw(st.sampled_from(_SHOWN_ATTRS))}>" + " ".join(sentences) + close + nl)
+    parts.append("</article>")
+    if draw(st.booleans()):
+        parts.append("<footer><p>Share this:</p><p>Related posts</p><p>\u00a9 2024 The Daily Example</p></footer>")
+    parts.append(draw(st.sampled_from(["</body></html>", ""])))
+    return nl.join(parts), paragraphs[0][0]
+
+
+def _well_formed(text: str) -> bool:
+    """Text that must be analysed: valid Unicode (no lone surrogates), not only whitespace, and no NUL bytes (the
+    text ingest refuses only empty, whitespace-only, undecodable, binary or oversized input)."""
+    return bool(text.strip()) and "\x00" not in text and not any("\ud800" <= c <= "\udfff" for c in text)
+
+
+def _utf8(data: bytes) -> str | None:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
 def _sound(result: Document) -> None:
     assert isinstance(result, Document)
     assert violations(result) == []
@@ -99,6 +156,8 @@ FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCh
 @given(any_text)
 def test_text_ingest_any_str(text: str) -> None:
     doc = _analyse(unspun.analyze_text, text, stages=[])
+    if _well_formed(text):
+        assert doc is not None, "well-formed text was refused"
     if doc is not None:
         assert doc.text == text  # the text is never rewritten: offsets index the input
 
@@ -107,6 +166,9 @@ def test_text_ingest_any_str(text: str) -> None:
 @given(st.binary(max_size=2000))
 def test_text_ingest_any_bytes(data: bytes) -> None:
     doc = _analyse(unspun.analyze_text, data, stages=[])
+    text = _utf8(data)
+    if text is not None and _well_formed(text):
+        assert doc is not None, "well-formed UTF-8 text was refused"
     if doc is not None:
         assert doc.text == data.decode("utf-8")
 
@@ -117,11 +179,23 @@ def test_html_ingest_any_str(html: str) -> None:
     _analyse(unspun.analyze_html, html, stages=[])
 
 
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(article_pages(), st.booleans())
+def test_article_pages_are_analysed(page_and_sentence: tuple[str, str], as_bytes: bool) -> None:
+    page, sentence = page_and_sentence
+    doc = _analyse(unspun.analyze_html, page.encode("utf-8") if as_bytes else page, stages=[])
+    assert doc is not None, "an article-shaped page was refused"
+    assert sentence in doc.text
+
+
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(html_pages().map(lambda s: s.encode("utf-8", "surrogatepass")), st.binary(max_size=2000)),
        st.sampled_from(["auto", "text", "html"]))
 def test_bytes_entry_any_bytes(data: bytes, input_format: str) -> None:
-    _analyse(pipeline.analyze_bytes, data, input_format=input_format, stages=[])
+    doc = _analyse(pipeline.analyze_bytes, data, input_format=input_format, stages=[])
+    text = _utf8(data)
+    if input_format == "text" and text is not None and _well_formed(text):
+        assert doc is not None and doc.text == text, "well-formed UTF-8 text was refused"
 
 
 @settings(max_examples=200, deadline=None)
@@ -150,6 +224,8 @@ def test_checker_flags_bad_spans_and_round_trip() -> None:
 def test_full_pipeline_any_input(value: str, as_html: bool) -> None:
     fn = unspun.analyze_html if as_html else unspun.analyze_text
     doc = _analyse(fn, value, model="fast")
+    if not as_html and _well_formed(value):
+        assert doc is not None, "well-formed text was refused"
     if doc is not None:
         assert doc.options["stages"] == pipeline.resolve_stages(None)
 

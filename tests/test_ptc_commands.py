@@ -50,8 +50,9 @@ def test_classify_fills_the_template_and_varies_repeated_spans(articles, tmp_pat
 
 
 def test_eval_scores_a_prediction_file(articles, tmp_path):
+    # A hand-written `ptc predict` file, so the scores can be worked out (rules: unspun.evaluation.ptc_scorer).
     out = tmp_path / "pred.txt"
-    assert run("ptc", "predict", str(articles), "-o", str(out), "--model", "fast").returncode == 0
+    out.write_text("1000\tLoaded_Language\t0\t5\n1000\tDoubt\t2\t8\n1000\tDoubt\t20\t30\n")
     gold_si = tmp_path / "si.txt"
     gold_tc = tmp_path / "tc.txt"
     gold_si.write_text("1000\t0\t10\n")
@@ -60,7 +61,14 @@ def test_eval_scores_a_prediction_file(articles, tmp_path):
                "--pred", str(out), "--json")
     assert proc.returncode == 0, proc.stderr.decode()
     scores = json.loads(proc.stdout)
-    assert set(scores) == {"si", "full"} and 0 <= scores["si"]["f1"] <= 1
+    assert set(scores) == {"si", "full"}
+    # SI ignores techniques: [0,5) and [2,8) overlap and merge into [0,8); S = {[0,8), [20,30)}, T = {[0,10)}.
+    #   P = 1/2 * (8/8 + 0) = 0.5;  R = 1/1 * 8/10 = 0.8;  F1 = 2 * 0.5 * 0.8 / 1.3 = 8/13
+    assert (scores["si"]["precision"], scores["si"]["recall"], scores["si"]["f1"]) == pytest.approx((0.5, 0.8, 8 / 13))
+    # Full task: spans merge per technique, so S = {LL [0,5), Doubt [2,8), Doubt [20,30)}; only LL [0,5) meets the
+    # gold LL [0,10).  P = 1/3 * 5/5 = 1/3;  R = 5/10 = 0.5;  F1 = 2 * (1/3) * (1/2) / (5/6) = 0.4
+    full = scores["full"]
+    assert (full["precision"], full["recall"], full["f1"]) == pytest.approx((1 / 3, 0.5, 0.4))
 
 
 def test_bad_inputs(tmp_path):

@@ -117,3 +117,69 @@ def test_tune_reproduces_the_shipped_fast_settings(tmp_path):
     for split in ("dev", "val"):
         for task in ("si", "tc", "full"):
             assert config["scores"][split][task]["f1"] == pytest.approx(want["scores"][split][task]["f1"], abs=0.015)
+
+
+# --- one source of technique names ------------------------------------------------------------------------------------
+def _permuted_model() -> TechniqueModel:
+    """A model whose config lists the techniques in reverse order and whose TC head always prefers output 0 (by 5
+    logits over the others); every token gets a 4-dimensional state of zeros."""
+    import re
+
+    def encode(text):
+        spans = [m.span() for m in re.finditer(r"\S+", text)]
+        return np.asarray(spans, dtype=np.int64).reshape(-1, 2), np.zeros((len(spans), 4), np.float32)
+
+    bias = np.zeros(T, np.float32)
+    bias[0] = 5.0
+    heads = Heads(np.zeros(4, np.float32), 0.0, np.zeros((14, T), np.float32), bias)
+    return TechniqueModel(encode, heads, {"techniques": list(reversed(NAMES))})
+
+
+def test_training_writes_the_taxonomy_list_and_the_shipped_models_carry_it():
+    import json
+
+    from unspun.training.techniques import TECHNIQUES
+
+    assert TECHNIQUES == NAMES
+    models = Path(__file__).resolve().parents[1] / "src" / "unspun" / "models"
+    for name in ("fast", "accurate"):
+        assert json.loads((models / name / "config.json").read_text())["techniques"] == list(TECHNIQUES), name
+
+
+def test_tuning_names_outputs_with_the_models_own_list():
+    from unspun.training.techniques import _gold_logits, classify_gold
+
+    model = _permuted_model()
+    text = "The so-called experts have failed us again."
+    cache = {"1": (text, list(model.encode_segments(text)))}
+    rows = [("1", "Doubt", 4, 20), ("1", "Loaded_Language", 21, 42)]
+    # output 0 wins, and output 0 is the model's first technique: the last of the taxonomy's list
+    assert classify_gold(model, cache, rows) == [("1", NAMES[-1], 4, 20), ("1", NAMES[-1], 21, 42)]
+    logits, labels, repeated = _gold_logits(model, cache, rows)
+    assert logits.shape == (2, 1, T) and logits[0, 0, 0] == 5.0
+    # gold labels index the model's list: Doubt is NAMES[5], so output T - 1 - 5 of the reversed list
+    assert labels.tolist() == [T - 1 - NAMES.index("Doubt"), T - 1 - LOADED]
+    assert [model.techniques[k] for k in labels] == ["Doubt", "Loaded_Language"]
+
+
+def test_log_prior_follows_the_models_list():
+    tc = {"1": [("Loaded_Language", 0, 4)] * 3 + [("Doubt", 5, 9)]}
+    model = _permuted_model()
+    prior = np.exp(training_log_prior(tc, exclude=set(), techniques=model.techniques))
+    assert prior[model.techniques.index("Loaded_Language")] == pytest.approx(4 / (4 + T), abs=1e-3)
+    assert prior[model.techniques.index("Doubt")] == pytest.approx(2 / (4 + T), abs=1e-3)
+    assert prior[0] == pytest.approx(1 / (4 + T), abs=1e-3)  # Whataboutism…: no span, add-one only
+
+
+def test_teacher_distribution_is_rearranged_into_the_training_order():
+    from unspun.training.distil import training_order
+
+    teacher = _permuted_model()
+    probs = np.arange(T, dtype=np.float32)  # the teacher's output k has value k
+    out = training_order(probs, teacher)
+    # the student's class k is NAMES[k], which is the teacher's output T - 1 - k
+    assert out.tolist() == [float(T - 1 - k) for k in range(T)]
+    assert training_order(probs, _model()) is probs  # same list: nothing to do
+    stranger = TechniqueModel(teacher.encode, teacher.heads, {"techniques": ["Made_Up", *NAMES[1:]]})
+    with pytest.raises(SystemExit, match="Made_Up"):
+        training_order(probs, stranger)

@@ -51,6 +51,23 @@ def token_targets(probs: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     return out
 
 
+def training_order(probs: np.ndarray, teacher: TechniqueModel) -> np.ndarray:
+    """A teacher's technique distribution, which follows the teacher's own list (`teacher.techniques`, from its
+    config), rearranged into the order the student is trained in (`unspun.training.techniques.TECHNIQUES`)."""
+    from unspun.training.techniques import TECHNIQUES
+
+    names = list(teacher.techniques)
+    if names == list(TECHNIQUES):
+        return probs
+    unknown = sorted(set(names) - set(TECHNIQUES))
+    if unknown:
+        raise SystemExit(f"the teacher names techniques the student is not trained on: {', '.join(unknown)}")
+    out = np.zeros(len(TECHNIQUES), dtype=probs.dtype)
+    for k, name in enumerate(names):
+        out[TECHNIQUES.index(name)] = probs[k]
+    return out
+
+
 def one_hot(k: int, n: int) -> np.ndarray:
     v = np.zeros(n, dtype=np.float32)
     v[k] = 1.0
@@ -61,11 +78,14 @@ def soften(article, teacher: TechniqueModel, weight: float):
     """A labelled training article with gold and teacher targets blended (`weight` on gold)."""
     probs, pieces = char_probs(teacher, article.text)
     article.si = (weight * article.si + (1 - weight) * token_targets(probs, article.offsets)).astype(np.float32)
-    n = len(teacher.techniques)
+    from unspun.training.techniques import TECHNIQUES
+
+    n = len(TECHNIQUES)  # gold labels are indices into the training list; the teacher's are rearranged to match
     spans = []
     for i, j, t, feats in article.spans:
         start, end = int(article.offsets[i, 0]), int(article.offsets[j, 1])
-        taught = teacher.span_technique_probs(article.text, pieces, start, end).astype(np.float32)
+        taught = teacher.span_technique_probs(article.text, pieces, start, end)
+        taught = training_order(taught, teacher).astype(np.float32)
         gold = one_hot(t, n) if np.isscalar(t) or np.ndim(t) == 0 else np.asarray(t, dtype=np.float32)
         spans.append((i, j, weight * gold + (1 - weight) * taught, feats))
     article.spans = spans
@@ -90,7 +110,7 @@ def pseudo_article(article_id: str, text: str, teacher: TechniqueModel, encoder,
             if toks is None:
                 continue
             i, j = toks
-            dist = teacher.span_technique_probs(text, pieces, start, end).astype(np.float32)
+            dist = training_order(teacher.span_technique_probs(text, pieces, start, end), teacher).astype(np.float32)
             spans.append((i, j, dist, span_features(lower, text[start:end], j - i + 1)))
     return Article(article_id, text, ids, offsets, token_targets(probs, offsets), spans)
 

