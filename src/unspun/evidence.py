@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from unspun.document import Evidence
+from unspun.limits import check_time
 
 _MAX = 10
 
@@ -68,6 +69,7 @@ def _clean(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def repetitions(text: str, start: int, end: int) -> list[Evidence]:
+    check_time()  # one scan of the whole text per Repetition detection: a long document's deadline must fire here
     needle = " ".join(text[start:end].lower().split())
     if len(needle) < 3:
         return []

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from unspun.runtime.technique_model import segments
+from unspun.limits import check_time
+from unspun.runtime.technique_model import WordRuns, segments
 
 TAGS = ("O", "B-SRC", "I-SRC", "B-CUE", "I-CUE", "B-CON", "I-CON")
 ROLES = ("SRC", "CUE", "CON")
@@ -59,8 +61,11 @@ def softmax(x: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=-1, keepdims=True)
 
 
-def role_segments(text: str, offsets: np.ndarray, probs: np.ndarray, outside_bias: float = 1.0) -> list[Segment]:
-    """Contiguous runs of tokens with the same role; a B- tag starts a new run. Offsets are characters in `text`."""
+def role_segments(text: str, offsets: np.ndarray, probs: np.ndarray, outside_bias: float = 1.0,
+                  words: WordRuns | None = None) -> list[Segment]:
+    """Contiguous runs of tokens with the same role; a B- tag starts a new run. Offsets are characters in `text`.
+
+    Pass one `WordRuns(text, apostrophes=False)` for all the pieces of a text (see `_extend_words`)."""
     if len(offsets) == 0:
         return []
     p = probs.copy()
@@ -85,16 +90,21 @@ def role_segments(text: str, offsets: np.ndarray, probs: np.ndarray, outside_bia
         if end > start:
             out.append(Segment(ROLES[r - 1], start, end, float(role_p[i:j, r].mean())))
         i = j
-    return _extend_words(text, out)
+    return _extend_words(text, out, words)
 
 
-def _extend_words(text: str, segs: list[Segment]) -> list[Segment]:
-    """Whole words only: a subword piece at an edge pulls in the rest of its word."""
+def _extend_words(text: str, segs: list[Segment], words: WordRuns | None = None) -> list[Segment]:
+    """Whole words only: a subword piece at an edge pulls in the rest of its word.
+
+    Words are runs of `str.isalnum` characters, read by `words` (one for the whole text, segments in text order):
+    linear in the text however long its words, and checking the time limit as it reads them."""
+    if words is None:
+        words = WordRuns(text, apostrophes=False)
     for s in segs:
-        while s.start > 0 and text[s.start - 1].isalnum() and text[s.start].isalnum():
-            s.start -= 1
-        while s.end < len(text) and text[s.end].isalnum() and text[s.end - 1].isalnum():
-            s.end += 1
+        if words.joined(s.start):
+            s.start = words.word_at(s.start)[0]
+        if words.joined(s.end):
+            s.end = words.word_at(s.end)[1]
     return segs
 
 
@@ -102,11 +112,76 @@ def _paragraph_of(text: str, pos: int) -> int:
     return text.count("\n\n", 0, pos)
 
 
+class _Paragraphs:
+    """`_paragraph_of` for many positions of one text: the breaks found once, then a bisection per position (counting
+    from the start for each segment was O(text) per call, and `link` asks for every content × cue × source)."""
+
+    def __init__(self, text: str) -> None:
+        # str.count counts non-overlapping "\n\n" from the left, as finditer finds them; one ends before pos when it
+        # lies wholly in text[:pos]
+        self._ends = [m.end() for m in re.finditer("\n\n", text)]
+
+    def __call__(self, pos: int) -> int:
+        return bisect_right(self._ends, pos)
+
+
+class _Spans:
+    """Segments of one role, in list order, with lookups by position.
+
+    Decoding gives segments in text order, their starts and their ends both ascending (whole-word extension keeps
+    the order): then each lookup is a bisection. For any other list (a caller's own), each lookup scans the list.
+    Either way the answers, and their order, are those of the plain scans `link` used to do for every content, which
+    made it quadratic in the number of segments (seconds for a long text with thousands of quotes).
+    """
+
+    def __init__(self, segs: list[Segment]) -> None:
+        self.segs = segs
+        self.starts = [s.start for s in segs]
+        self.ends = [s.end for s in segs]
+        self.ordered = (all(a <= b for a, b in zip(self.starts, self.starts[1:]))
+                        and all(a <= b for a, b in zip(self.ends, self.ends[1:]))
+                        and all(s.start < s.end for s in segs))
+
+    def __len__(self) -> int:
+        return len(self.segs)
+
+    def within(self, lo: int, hi: int) -> list[Segment]:
+        """The segments with lo <= start and end <= hi."""
+        if self.ordered:
+            return self.segs[bisect_left(self.starts, lo) : bisect_right(self.ends, hi)]
+        return [s for s in self.segs if lo <= s.start and s.end <= hi]
+
+    def touching(self, lo: int, hi: int) -> list[Segment]:
+        """The segments with end >= lo and start <= hi: all those within d characters of a span [a, b) when
+        lo = a - d and hi = b + d."""
+        if self.ordered:
+            return self.segs[bisect_left(self.ends, lo) : bisect_right(self.starts, hi)]
+        return [s for s in self.segs if s.end >= lo and s.start <= hi]
+
+    def nearest(self, a: int, b: int) -> Segment | None:
+        """The first segment at the smallest `_span_distance` from [a, b) (a < b)."""
+        if not self.segs:
+            return None
+        if not self.ordered:
+            return min(self.segs, key=lambda c: _span_distance((a, b), (c.start, c.end)))
+        # in list order the distance falls (segments ending by a), is 0 (overlapping), then rises (starting from b)
+        p = bisect_right(self.ends, a)  # segs[:p] end by a
+        q = bisect_left(self.starts, b)  # segs[q:] start from b; q >= p, as every segment has start < end
+        best: list[tuple[int, int]] = []
+        if p > 0:
+            best.append((a - self.ends[p - 1], bisect_left(self.ends, self.ends[p - 1])))
+        if q > p:
+            best.append((0, p))
+        if q < len(self.segs):
+            best.append((self.starts[q] - b, q))
+        return self.segs[min(best)[1]]
+
+
 def link(text: str, segs: list[Segment], *, min_content_chars: int = 12, link_chars: int = 250) -> list[Attribution]:
     """Group role segments into attributions (see the module docstring)."""
     contents = [s for s in segs if s.role == "CON"]
-    cues = [s for s in segs if s.role == "CUE"]
-    sources = [s for s in segs if s.role == "SRC"]
+    cues = _Spans([s for s in segs if s.role == "CUE"])
+    sources = _Spans([s for s in segs if s.role == "SRC"])
     # 1. join split quotes: “…,” said X. “…” is one content in two parts. Only when the first run ends with a
     #    closing mark, the second opens with one, and the gap holds one cue (and at most one source) and punctuation.
     groups: list[list[Segment]] = []
@@ -123,37 +198,45 @@ def link(text: str, segs: list[Segment], *, min_content_chars: int = 12, link_ch
         score = float(np.average([s.score for s in g], weights=[s.end - s.start for s in g]))
         out.append(Attribution(parts=parts, score=score))
     # 2. each content's cue: inside its gaps first, else the nearest one in the same paragraph
+    paragraph = _Paragraphs(text)
+    own_sources: dict[tuple[int, int], list[Segment]] | None = None  # cue → the sources it is nearest to, in order
     for att in out:
-        para = _paragraph_of(text, att.start)
-        inside = [c for c in cues if att.start <= c.start and c.end <= att.end]
-        near = inside or [c for c in cues if _paragraph_of(text, c.start) == para and _distance(att, c) <= link_chars]
+        para = paragraph(att.start)
+        inside = cues.within(att.start, att.end)
+        near = inside or [c for c in cues.touching(att.start - link_chars, att.end + link_chars)
+                          if paragraph(c.start) == para and _distance(att, c) <= link_chars]
         if near:
             cue = min(near, key=lambda c: _distance(att, c))
             att.cue = (cue.start, cue.end)
         anchor = att.cue or (att.start, att.end)
-        cand = [s for s in sources if _paragraph_of(text, s.start) == para]
-        if not cand:
-            continue
         # a source belongs to the cue nearest to it: prefer this cue's own sources, then the nearest
         # (measured on the tuning articles; penalising sentence breaks or contents in between did worse)
-        def rank(s: Segment):
-            own = att.cue is not None and _nearest_cue(s, cues) == att.cue
-            return (not own, _span_distance(anchor, (s.start, s.end)))
-
-        best = min(cand, key=rank)
+        own: list[Segment] = []
+        if att.cue is not None:
+            if own_sources is None:
+                own_sources = {}
+                for src in sources.segs:
+                    nearest = cues.nearest(src.start, src.end)
+                    if nearest is not None:
+                        own_sources.setdefault((nearest.start, nearest.end), []).append(src)
+            own = [s for s in own_sources.get(att.cue, ()) if paragraph(s.start) == para]
+        # with no own source, the nearest in the paragraph; a source beyond link_chars is never linked
+        cand = own or [s for s in sources.touching(anchor[0] - link_chars, anchor[1] + link_chars)
+                       if paragraph(s.start) == para]
+        if not cand:
+            continue
+        best = min(cand, key=lambda s: _span_distance(anchor, (s.start, s.end)))
         if _span_distance(anchor, (best.start, best.end)) <= link_chars:
             att.source = (best.start, best.end)
     return out
 
 
 def _nearest_cue(src: Segment, cues: list[Segment]) -> tuple[int, int] | None:
-    if not cues:
-        return None
-    c = min(cues, key=lambda c: _span_distance((src.start, src.end), (c.start, c.end)))
-    return (c.start, c.end)
+    c = _Spans(cues).nearest(src.start, src.end)
+    return None if c is None else (c.start, c.end)
 
 
-def _split_quote(text: str, prev: Segment, nxt: Segment, cues: list[Segment], sources: list[Segment]) -> bool:
+def _split_quote(text: str, prev: Segment, nxt: Segment, cues: _Spans, sources: _Spans) -> bool:
     gap = text[prev.end : nxt.start]
     if "\n\n" in gap or len(gap) > 120:
         return False
@@ -163,8 +246,8 @@ def _split_quote(text: str, prev: Segment, nxt: Segment, cues: list[Segment], so
     second = text[nxt.start : nxt.end].lstrip()
     if not (first[-1:] in CLOSE_MARKS and second[:1] in OPEN_MARKS):
         return False
-    inner_cues = [s for s in cues if s.start >= prev.end and s.end <= nxt.start]
-    inner_sources = [s for s in sources if s.start >= prev.end and s.end <= nxt.start]
+    inner_cues = cues.within(prev.end, nxt.start)
+    inner_sources = sources.within(prev.end, nxt.start)
     if len(inner_cues) != 1 or len(inner_sources) > 1:
         return False
     rest = gap
@@ -221,6 +304,7 @@ class QuoteModel:
         """Per piece of the text: (token offsets into `text`, tag probabilities [tokens, 7])."""
         out = []
         for a, b in segments(text):
+            check_time()  # the per-document time limit, once per segment
             offsets, states = self.encode(text[a:b])
             out.append((offsets + a, softmax(states @ self.w + self.b)))
         return out
@@ -228,7 +312,9 @@ class QuoteModel:
     def decode(self, text: str, tagged: list[tuple[np.ndarray, np.ndarray]], **settings) -> list[Attribution]:
         d = dict(self.decoding)
         d.update(settings)
-        segs = [s for offsets, probs in tagged for s in role_segments(text, offsets, probs, d["outside_bias"])]
+        words = WordRuns(text, apostrophes=False)  # one for all pieces: whole-word extension stays linear
+        segs = [s for offsets, probs in tagged
+                for s in role_segments(text, offsets, probs, d["outside_bias"], words)]
         return link(text, segs, min_content_chars=int(d["min_content_chars"]), link_chars=int(d["link_chars"]))
 
     def __call__(self, text: str) -> list[Attribution]:

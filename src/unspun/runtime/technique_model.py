@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,20 +79,21 @@ def _normalise(s: str) -> str:
     return " ".join(s.lower().split())
 
 
-def span_features(text_lower: str, span_text: str, n_tokens: int) -> np.ndarray:
-    """[log1p(other occurrences of the span's words in the text), log1p(tokens)/4]."""
-    needle = _normalise(span_text)
+def span_features(text_lower: str, span_text: str, n_tokens: int, *, needle: str | None = None) -> np.ndarray:
+    """[log1p(other occurrences of the span's words in the text), log1p(tokens)/4]. `needle`: the span's text as
+    `_normalise` gives it, when the caller has it already (then `span_text` is not read)."""
+    needle = _normalise(span_text) if needle is None else needle
     count = text_lower.count(needle) if len(needle) >= 3 else 1
     return np.array([math.log1p(max(count - 1, 0)), math.log1p(n_tokens) / 4.0], dtype=np.float32)
 
 
-def repeated_before(text_lower: str, span_text: str, start: int) -> bool:
+def repeated_before(text_lower: str, span_text: str, start: int, *, needle: str | None = None) -> bool:
     """Whether the span's words occur earlier in the text (looking back at most 2 segments, so the cost stays linear).
 
     The strongest single cue for Repetition: 79% of gold Repetition spans have an earlier occurrence, against 11%
-    of the other techniques' spans (measured on unspun's validation split).
+    of the other techniques' spans (measured on unspun's validation split). `needle` as for `span_features`.
     """
-    needle = _normalise(span_text)
+    needle = _normalise(span_text) if needle is None else needle
     return len(needle) >= 3 and text_lower.find(needle, max(0, start - 2 * SEGMENT_CHARS), start) >= 0
 
 
@@ -119,12 +121,79 @@ def _in_word(text: str, k: int) -> bool:
     return c.isalnum() or (c in "'\u2019" and 0 < k < len(text) - 1 and text[k - 1].isalnum() and text[k + 1].isalnum())
 
 
-def tidy_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """Extend to whole words, then trim spaces and .,:; at the edges (the gold spans were cleaned that way)."""
-    while start > 0 and _in_word(text, start - 1) and _in_word(text, start):
-        start -= 1
-    while end < len(text) and _in_word(text, end) and _in_word(text, end - 1):
-        end += 1
+# A run of word characters read forwards from a word character ([^\W_] is exactly str.isalnum), and the same read
+# on reversed text. With apostrophes: one counts when a letter or digit follows it in reading order (the one before
+# it was read already; see `_in_word`).
+_RUN = re.compile(r"[^\W_]*")
+_RUN_APOSTROPHES = re.compile(r"(?:['\u2019](?=[^\W_]))?[^\W_]*(?:['\u2019][^\W_]+)*")
+
+
+class WordRuns:
+    """The words of one text (maximal runs of word characters), found on demand, each at C speed and once.
+
+    Extending spans to whole words char by char rescans a word for every span inside it: quadratic on text without
+    spaces (one "word" of megabytes). Here each lookup reads its word with a regex from the position asked (forwards,
+    and backwards on reversed slices of doubling size) and remembers the last word found, so spans asked for in text
+    order cost O(text) in all. Words are `_in_word` runs, or with `apostrophes=False` runs of `str.isalnum`.
+    """
+
+    __slots__ = ("text", "apostrophes", "_pattern", "_last", "chars_read")
+
+    def __init__(self, text: str, *, apostrophes: bool = True) -> None:
+        self.text = text
+        self.apostrophes = apostrophes
+        self._pattern = _RUN_APOSTROPHES if apostrophes else _RUN
+        self._last = (0, 0)
+        self.chars_read = 0  # characters read by the regexes (tests check that it grows linearly)
+
+    def in_word(self, k: int) -> bool:
+        return _in_word(self.text, k) if self.apostrophes else self.text[k].isalnum()
+
+    def joined(self, k: int) -> bool:
+        """Whether the characters at k - 1 and k belong to one word (a span edge at k would cut it)."""
+        return 0 < k < len(self.text) and self.in_word(k - 1) and self.in_word(k)
+
+    def word_at(self, k: int) -> tuple[int, int]:
+        """[start, end) of the word holding position k, which must be a word character (`in_word`)."""
+        a, b = self._last
+        if a <= k < b:
+            return a, b
+        text, pattern = self.text, self._pattern
+        check_time()  # the per-document time limit, once per word read
+        end = pattern.match(text, k).end()
+        self.chars_read += end - k
+        start, step = k, 256
+        while start > 0:
+            check_time()
+            lo = max(0, start - step)
+            back = text[lo:start][::-1]
+            n = pattern.match(back).end()
+            self.chars_read += len(back)
+            start -= n
+            if n < len(back):
+                # the character before `start` ends the word, unless it is an apostrophe at the slice's edge whose
+                # letter before it was not in the slice: read on from there
+                if not (start - 1 == lo and lo > 0 and self.in_word(start - 1)):
+                    break
+            step *= 2
+        self._last = (start, end)
+        return start, end
+
+
+def tidy_span(text: str, start: int, end: int, words: WordRuns | None = None) -> tuple[int, int]:
+    """Extend to whole words, then trim spaces and .,:; at the edges (the gold spans were cleaned that way).
+
+    Pass one `WordRuns(text)` for all the spans of a text, in text order: then the whole text costs O(its length),
+    however long its words (see `WordRuns`).
+    """
+    if words is None:
+        words = WordRuns(text)
+    if words.joined(start):
+        start = words.word_at(start)[0]
+    if words.joined(end):
+        end = words.word_at(end)[1]
+    # the trims read only characters of the span as given (extension adds word characters, never these), and the
+    # spans of a text are disjoint token runs: linear in all
     while start < end and text[start] in _TRIM:
         start += 1
     while end > start and text[end - 1] in _TRIM:
@@ -215,9 +284,13 @@ class TechniqueModel:
         a, b = self.span_calibration
         return float(_sigmoid(np.float64(a * raw + b)))
 
-    def candidate_spans(self, text: str, offsets: np.ndarray, probs: np.ndarray, threshold: float):
-        """Runs of tokens scored ≥ threshold → (start, end, first token, last token, mean token prob)."""
+    def candidate_spans(self, text: str, offsets: np.ndarray, probs: np.ndarray, threshold: float,
+                        words: WordRuns | None = None):
+        """Runs of tokens scored ≥ threshold → (start, end, first token, last token, mean token prob).
+
+        `words`: one `WordRuns(text)` shared by all the pieces of a text keeps whole-word extension linear."""
         out = []
+        words = words if words is not None else WordRuns(text)
         above = probs >= threshold
         n = len(probs)
         i = 0
@@ -228,7 +301,7 @@ class TechniqueModel:
             j = i
             while j + 1 < n and above[j + 1]:
                 j += 1
-            start, end = tidy_span(text, int(offsets[i, 0]), int(offsets[j, 1]))
+            start, end = tidy_span(text, int(offsets[i, 0]), int(offsets[j, 1]), words)
             if out and end > start and start < out[-1][1]:
                 # a token under the threshold inside a word ("children|'|s") split the run; tidied, the two
                 # halves overlap: one span, scored over all its tokens
@@ -239,18 +312,29 @@ class TechniqueModel:
             i = j + 1
         return out
 
-    def detect_in_piece(self, text: str, text_lower: str, offsets: np.ndarray, states: list[np.ndarray], floor: float):
-        """Detections in one encoded piece: (start, end, technique, score, span prob, technique prob, raw)."""
+    def detect_in_piece(self, text: str, text_lower: str, offsets: np.ndarray, states: list[np.ndarray], floor: float,
+                        words: WordRuns | None = None, needles: dict[tuple[int, int], str] | None = None):
+        """Detections in one encoded piece: (start, end, technique, score, span prob, technique prob, raw).
+
+        For all the pieces of one text, pass one `WordRuns(text)` and one dict `needles` (each span's normalised
+        text, by (start, end)): a word longer than a piece (text without spaces) then gives every piece the same
+        span, and its text is read once, not once per piece (quadratic)."""
         out = []
+        needles = {} if needles is None else needles
         if len(offsets) == 0:
             return out
         probs = self.si_probs(states)
         hay = self.haystack(text_lower, offsets)
-        found = self.candidate_spans(text, offsets, probs, self.token_threshold)
+        found = self.candidate_spans(text, offsets, probs, self.token_threshold, words)
         if not found:
             return out
-        feats = np.stack([span_features(hay, text[start:end], j - i + 1) for start, end, i, j, _ in found])
-        repeated = np.array([repeated_before(text_lower, text[start:end], start) for start, end, *_ in found])
+        for start, end, *_ in found:
+            if (start, end) not in needles:
+                needles[(start, end)] = _normalise(text[start:end])
+        feats = np.stack([span_features(hay, "", j - i + 1, needle=needles[(start, end)])
+                          for start, end, i, j, _ in found])
+        repeated = np.array([repeated_before(text_lower, "", start, needle=needles[(start, end)])
+                             for start, end, *_ in found])
         logits = self.technique_logits_many(states, [(i, j) for _, _, i, j, _ in found], feats)
         all_probs = softmax(self.adjusted(logits, repeated)).mean(axis=1)
         for (start, end, i, j, raw), tech_probs in zip(found, all_probs):
@@ -318,6 +402,7 @@ class TechniqueModel:
         """`predict` and `classify` from one encoder pass per piece (evaluation needs both, and the encoder is
         nearly all of the cost). One piece is in memory at a time; a given span belongs to the piece it starts in."""
         text_lower = text.lower()
+        words, needles = WordRuns(text), {}  # one for all pieces (see `detect_in_piece`)
         found: list[Detection] = []
         results: list[list[tuple[str, float]]] = [[] for _ in spans]
         for a, b in segments(text):
@@ -327,7 +412,8 @@ class TechniqueModel:
             check_time()  # the per-document time limit, once per segment
             offsets, states = self.encode_piece(text, a, b)
             if detect:
-                for start, end, tech, score, p_span, p, _ in self.detect_in_piece(text, text_lower, offsets, states, floor):
+                detected = self.detect_in_piece(text, text_lower, offsets, states, floor, words, needles)
+                for start, end, tech, score, p_span, p, _ in detected:
                     found.append(Detection(start, end, tech, score, round(p_span, 4), round(p, 4)))
             for k in todo:
                 start, end = spans[k]
@@ -339,7 +425,12 @@ class TechniqueModel:
             if not results[k]:
                 results[k] = [(self.techniques[t], float(p)) for t, p in enumerate(self._probs(None))]
         found.sort(key=lambda d: (d.start, d.end, -d.score))
-        return found, results
+        # one detection per (span, technique), the best: a word longer than a piece (text without spaces) gives
+        # every piece the same span, which would repeat it (and its evidence) once per 40 KB
+        unique: dict[tuple[int, int, str], Detection] = {}
+        for d in found:
+            unique.setdefault((d.start, d.end, d.technique), d)
+        return list(unique.values()), results
 
 
 def distinct_labels(keys: Sequence, ranked: Callable[[object], Sequence[str]]) -> list[str]:
