@@ -188,7 +188,7 @@ def _according_to(text: str, atts: list[Attribution]) -> list[Attribution]:
         else:
             continue
         if content[1] - content[0] >= 12 and not any(_overlaps(x, *content) for x in atts):
-            found.append(Attribution(parts=[content], score=0.55, cue=(a, b), source=source))
+            found.append(Attribution(parts=[content], score=0.55, cue=(a, b), source=source, extra={"rule": True}))
     return found
 
 
@@ -235,6 +235,36 @@ def _not_speech(text: str, att: Attribution, index: EntityIndex) -> bool:
                            or ANONYMOUS.match(mention)))
 
 
+# Who cannot be the source of a quote: the author and the reader ("I realised that …", "you might wait …"), and
+# words that stand for nobody in particular ("anyone", "what", an unresolved "who").
+_AUTHOR_OR_READER = frozenset("i me my we us our you your".split())
+_NOT_SOURCES = frozenset(
+    "i me my we us our you your one anyone anybody everyone everybody someone somebody all another else what who "
+    "whom which that this these those it the a an".split()
+)
+# The tagger's score a quote needs when it has no config value: see `unspun.evaluation.quotes.tune_admission`.
+DEFAULT_MIN_SCORE = 0.7
+
+
+def admitted(kind: str, mention: str | None, speaker: str | None, score: float, min_score: float,
+             by_rule: bool = False) -> bool:
+    """Whether tagger output is reported as a quote. It needs someone other than the author and the reader, a
+    speaker for any quote not in quotation marks, and a tagger score of at least `min_score`, unless it hangs on an
+    explicit cue (`by_rule`: "according to X, …"). Precision first: on real pages most of what PolNeAR's tagger
+    finds beyond that is the author's own voice ("I realised that …"), a description ("a scathing critique of …")
+    or text with no one speaking."""
+    if kind == "block":
+        return True  # set off after "… said:" or "as X put it", found by rule with its cue
+    said_by = " ".join((mention or "").lower().split())
+    if said_by in _AUTHOR_OR_READER:
+        return False
+    if said_by in _NOT_SOURCES and (speaker is None or " ".join(speaker.lower().split()) == said_by):
+        return False  # an unresolved "who" or "it"; a resolved one names its antecedent
+    if speaker is None and kind != "direct":
+        return False
+    return by_rule or score >= min_score  # "according to X, …" has its cue in plain sight
+
+
 def _a_place(index: EntityIndex, span: tuple[int, int]) -> bool:
     """The mention lies in a place name (a street, a region) and names no person or organisation."""
     ents = index.inside(*span)
@@ -245,6 +275,11 @@ def run(doc: Document) -> None:
     """Add a Quote for each attribution the tagger finds outside removed ranges."""
     model, info = load()
     doc.models["quotes"] = info
+    add_quotes(doc, model, model.config.get("admission", {}).get("min_score", DEFAULT_MIN_SCORE))
+
+
+def add_quotes(doc: Document, model: QuoteModel, min_score: float) -> None:
+    """The stage with a given model and admission score (tuning runs it with other values)."""
     text = doc.text
     if not text.strip():
         return
@@ -282,9 +317,14 @@ def run(doc: Document) -> None:
         cue = text[cue_span[0] : cue_span[1]] if cue_span else None
         if att.cue and cue is None and text[att.cue[0]:att.cue[1]].strip():
             cue_span, cue = att.cue, text[att.cue[0] : att.cue[1]]  # a bare ":" cue
+        kind = att.extra.get("kind") or kind_of(text, parts, cue)
+        mention = text[speaker_span[0] : speaker_span[1]] if speaker_span else None
+        explicit = bool(att.extra.get("rule")) or bool(cue and _ACCORDING_TO.fullmatch(cue.strip()))
+        if not admitted(kind, mention, speaker, att.score, min_score, by_rule=explicit):
+            continue
         doc.add(
             Quote, parts[0][0], parts[-1][1],
-            kind=att.extra.get("kind") or kind_of(text, parts, cue),
+            kind=kind,
             speaker=speaker,
             speaker_start=speaker_span[0] if speaker_span else None,
             speaker_end=speaker_span[1] if speaker_span else None,

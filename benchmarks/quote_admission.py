@@ -1,0 +1,44 @@
+"""How the quotes stage's admission score was chosen, reproduced on PolNeAR's tuning split.
+
+    python benchmarks/quote_admission.py [--data ../shared/data/polnear]
+
+The quote tagger (trained on PolNeAR) reports any "X <verb> …" it sees; on real pages most of that is not a quote.
+The stage keeps tagger output whose score reaches `admission.min_score` in `models/quotes/config.json`. The value
+is the most precise one on the 60 PolNeAR training articles held out from training (`training.quotes.split_train`)
+whose content F1 there is at least that of admitting everything: precision first, with no F1 given up on the corpus
+the tagger learnt from. PolNeAR dev is not used. Prints the table and the chosen value.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    shared = Path(os.environ.get("UNSPUN_SHARED_DATA", REPO.parent / "shared" / "data"))
+    ap.add_argument("--data", default=str(shared / "polnear"))
+    args = ap.parse_args()
+
+    from unspun.evaluation.quotes import tune_admission
+    from unspun.stages import quotes
+    from unspun.training.polnear import load_split
+    from unspun.training.quotes import split_train
+
+    model, _ = quotes.load()
+    tune = split_train(load_split(Path(args.data), "train"))[1]
+    chosen, table = tune_admission(model, tune)
+    print(f"{len(tune)} PolNeAR tuning articles; content P/R/F1 and speaker accuracy by min_score")
+    for row in table:
+        mark = "  <- chosen" if row["min_score"] == chosen else ""
+        print(f"  {row['min_score']:.2f}  P {row['precision']:.3f}  R {row['recall']:.3f}  F1 {row['f1']:.3f}  "
+              f"speaker {row['speaker_accuracy']:.3f}{mark}")
+    print(f"min_score = {chosen}  (shipped: {model.config.get('admission', {}).get('min_score')})")
+
+
+if __name__ == "__main__":
+    main()
