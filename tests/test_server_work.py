@@ -12,6 +12,7 @@ import time
 
 import pytest
 
+from unspun.server import work
 from unspun.server.work import Busy, HardTimeout, WorkerLost, WorkPool
 
 
@@ -43,18 +44,23 @@ def test_sheds_at_once_when_every_slot_is_taken(pool) -> None:
     assert pool.in_flight == 0
 
 
-def test_stuck_worker_is_killed_and_replaced(pool) -> None:
+def test_stuck_worker_is_killed_and_replaced(pool, monkeypatch) -> None:
+    killed = []
+    real_kill = work._kill
+    monkeypatch.setattr(work, "_kill", lambda executor: (killed.append(executor), real_kill(executor)))
+
     async def scenario():
         first = await pool.run(os.getpid)
-        t0 = time.perf_counter()
+        stuck = pool._executor
         with pytest.raises(HardTimeout):
             await pool.run(time.sleep, 120, hard_limit=1.0)
-        took = time.perf_counter() - t0
+        # the hard-kill path was taken, on the stuck executor, and a fresh one already stands in its place
+        assert killed == [stuck] and pool._executor is not stuck
         second = await pool.run(os.getpid)
-        return first, second, took
+        return first, second
 
-    first, second, took = asyncio.run(scenario())
-    assert took < 10
+    # a hang guard only (the stuck call sleeps 120 s): the assertions are on what happened, not on how long it took
+    first, second = asyncio.run(asyncio.wait_for(scenario(), 90))
     assert second != first  # a fresh worker process
     with pytest.raises(ProcessLookupError):
         os.kill(first, 0)  # and the stuck one is gone
