@@ -199,3 +199,41 @@ def test_described_speaker_needs_a_person_noun_and_a_speech_verb():
     assert quotes._described_speaker(text, 0, len(text)) is None
     text = "Two local fishermen told reporters the harbour was silting up."
     assert quotes._described_speaker(text, 0, len(text)) == "Two local fishermen"
+
+
+# --- what is not a quote on real pages (hand-written in the shapes seen there) ------------------------------------
+def test_a_headline_is_no_quote_even_when_it_runs_into_the_dateline():
+    text = ("Ferry operator reports record summer after new crossings\n\n"
+            "SALEM, June 2 - The ferry operator Bluewake said on Monday that it carried 1.2 million passengers.\n")
+    doc = _run(text)
+    assert all(q.start > text.index("\n") for q in doc.quotes), [q.text for q in doc.quotes]
+    assert _find(doc, "1.2 million").speaker == "Bluewake"
+
+
+@pytest.mark.parametrize("text", [
+    "I realised that the council had never read the plan. Nobody told me that it would cost so much.\n",
+    "We believe that the harbour should stay public, and we think that most readers agree.\n",
+    "You might think that the new road is a good idea. You would be wrong about that.\n",
+])
+def test_the_author_and_the_reader_are_not_speakers(text):
+    doc = _run(text)
+    assert [(q.text, q.speaker) for q in doc.quotes] == []
+
+
+def test_indirect_speech_needs_a_speaker():
+    """"It was reported that …" names no one: reported as no quote, not as a quote by nobody."""
+    doc = _run("It was reported that the mill would close in spring, and it is understood that talks have failed.\n")
+    assert all(q.speaker is not None or q.kind == "direct" for q in doc.quotes)
+
+
+def test_admission_rule_itself():
+    admitted = quotes.admitted
+    assert not admitted("indirect", "I", "I", 0.99, 0.7)
+    assert not admitted("indirect", "you", None, 0.99, 0.7)
+    assert not admitted("indirect", None, None, 0.99, 0.7)
+    assert not admitted("indirect", "who", "who", 0.99, 0.7)  # a "who" that names no antecedent
+    assert admitted("indirect", "who", "Jane Roe", 0.99, 0.7)
+    assert admitted("direct", None, None, 0.9, 0.7)  # words in quotation marks, speaker unknown
+    assert not admitted("indirect", "the minister", "the minister", 0.5, 0.7)
+    assert admitted("indirect", "the minister", "the minister", 0.5, 0.7, by_rule=True)  # "according to the minister"
+    assert admitted("block", None, None, 0.1, 0.7)

@@ -271,6 +271,25 @@ def _a_place(index: EntityIndex, span: tuple[int, int]) -> bool:
     return any(e.label in ("FAC", "LOC") for e in ents) and not any(e.label in ("PERSON", "ORG", "NORP") for e in ents)
 
 
+def _headline(doc: Document) -> tuple[int, int] | None:
+    """The headline line, if the text starts with one (the first line that is not junk, short, with no full stop,
+    or the line that equals the page's title). A headline is not a quote: "Operator reports rise in numbers" names
+    no one speaking, and a tagger reading it runs on into the dateline below."""
+    title = " ".join((doc.metadata.title or "").split())
+    pos = 0
+    for line in doc.text.splitlines(keepends=True):
+        start, pos = pos, pos + len(line)
+        body = line.strip()
+        if not body or doc.is_removed(start, start + len(line.rstrip("\r\n"))):
+            continue
+        end = start + len(line.rstrip("\r\n"))
+        if (title and " ".join(body.split()) == title) or (len(body) <= 200 and not body.endswith((".", "!", "?", "”", '"'))
+                                                           and line.endswith("\n")):
+            return start, end
+        return None
+    return None
+
+
 def run(doc: Document) -> None:
     """Add a Quote for each attribution the tagger finds outside removed ranges."""
     model, info = load()
@@ -284,6 +303,9 @@ def add_quotes(doc: Document, model: QuoteModel, min_score: float) -> None:
     if not text.strip():
         return
     atts: list[Attribution] = rule_attributions(text, model(text))
+    headline = _headline(doc)
+    if headline:
+        atts = [a for a in atts if not headline[0] <= a.start < headline[1]]
     index = EntityIndex(text, list(nlp.entities(text)))
     recent: tuple[int, str] | None = None  # (where, name) of the last person quoted
     for att in atts:
