@@ -339,3 +339,47 @@ def test_one_million_short_lines() -> None:
 def test_odd_input_never_fails(text: str) -> None:
     doc = clean(text)
     check_invariants(doc)
+
+
+# --- credits, rules and promotions (hand-written in the shapes real pages carry) ----------------------------------
+@pytest.mark.parametrize("line, reason", [
+    ("Credit: Ana Ruiz/Harbour Press (CC BY 2.0)", "image-credit"),
+    ("Photo credit: Tom Ellery", "image-credit"),
+    ("Photo: AP", "image-credit"),
+    ("[Mara Quill/ Example Wire]", "image-credit"),
+    ("© Provided by Example News", "image-credit"),
+    ("Copyright 2021 Example Media Group", "image-credit"),
+    ("(c) 2019 Coastal Times", "image-credit"),
+    ("Courtesy of the Port Ellery Museum", "image-credit"),
+    ("____________________", "separator"),
+    ("* * *", "separator"),
+    ("Article posted with permission from Example Daily", "promotion"),
+    ("This article originally appeared on Example Weekly.", "promotion"),
+    ("Harbour Secrets: A History... Jane Doe Check Amazon for Pricing.", "promotion"),
+    ("Follow her on Twitter: @janedoe", "promotion"),
+    ("[Pre-order the new book by Jane Doe here]", "promotion"),
+    ("take our poll - story continues below", "promotion"),
+    ("Editors' Recommendations:", "promotion"),
+    ("pic.twitter.com/Ab3dE5fG7h", "embed-widget"),
+])
+def test_credit_rule_and_promotion_lines(line: str, reason: str) -> None:
+    doc = clean(f"The council met on Monday.\n\n{line}\n\nThe vote was close.\n")
+    check_invariants(doc)
+    assert removed(doc) == [(line, reason)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Copyright law was changed in 2019 by the parliament after a long debate.",
+    "Photo: Protesters gather outside the town hall on Monday as the council votes on the harbour plan",
+    "(c) the third option, which nobody on the council wanted, was a sale.",
+    "Credit card debt rose 5% last year, the central bank said.",
+    "The minister said she would follow him on every point of the plan.",
+])
+def test_article_sentences_like_credits_stay(sentence: str) -> None:
+    doc = clean(f"The council met on Monday.\n\n{sentence}\n\nThe vote was close.\n")
+    assert removed(doc) == []
+
+
+def test_a_bare_pic_twitter_line_is_still_a_post() -> None:
+    doc = clean("The senator posted a photo.\n\npic.twitter.com/Ab3dE5fG7h\n\nHer office declined to comment.\n")
+    assert [p.platform for p in doc.embedded_posts] == ["twitter"]

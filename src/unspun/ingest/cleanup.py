@@ -20,6 +20,13 @@ Removed reasons (`Removed.reason`):
 - `embed-widget`: the chrome of an embedded post: "View this post on Instagram", "Twitter Ads info and privacy".
 - `comment-form`: "Leave a Reply", "Cancel reply", "Your email address will not be published ...".
 - `navigation`: "Skip to content", "Back to top".
+- `image-credit`: a photo credit on its own line: "Credit: Ana Ruiz/Reuters", "Photo: AP", "[Jane Doe/ Reuters]",
+  "© Provided by Example News", "Copyright 2020 Example Media". A descriptive caption is article text and stays.
+- `separator`: a line of rule characters only ("____", "* * *", "=====").
+- `promotion`: republishing notes and promotions around the article: "Article posted with permission from …",
+  "This article originally appeared on …", "… Check Amazon for Pricing.", "Follow her on Twitter: @…",
+  "Pre-order …", "Take our poll", "Editors' Recommendations".
+- `embed-widget` also covers a line that is only a `pic.twitter.com/…` link (the post is still recorded).
 
 Weak lines. A bare one-word label that could also be a real sub-heading ("Twitter", "Facebook", "Email", "Print",
 "Tweet", "Share", "Like", "Comments", "Menu", "Search") is flagged only when the nearest non-blank line before or
@@ -168,6 +175,25 @@ _KEY_PATTERN = re.compile(
 )
 _KEY_REASONS = {"layout": "layout-widget", "share": "share-buttons", "comments": "comment-form",
                 "related": "related-posts", "newsletter": "newsletter"}
+# Credits, rules and promotions, matched on the trimmed line (not the key: "©" and "/" matter here).
+_CREDIT = re.compile(
+    r"(?:photo|image|picture|video|illustration|graphic|photograph)s?\s?(?:credits?)?\s?[:|]\s?\S.{0,70}\Z"
+    r"|(?:photo |image |picture )?credits?\s?:\s?\S.{0,150}\Z|courtesy of\s\S.{0,80}\Z"
+    r"|[\[(][^\[\]()/]{2,50}/\s?[^\[\]()/]{2,40}[\])]\Z"
+    r"|(?:©|(?:\(c\)|copyright)\s?©?\s?(?:\d{4}|by\b)).{0,120}\Z",
+    re.IGNORECASE,
+)
+_SEPARATOR = re.compile(r"(?:[_=*~•·#.\-–—]\s?){3,}\Z")
+_PROMOTION = re.compile(
+    r"(?:article |this article |story |this story )?(?:was )?(?:re)?(?:posted|published|printed) with permission\b"
+    r"|this (?:article|story|piece) (?:was )?originally (?:appeared|published|ran)\b"
+    r"|.{0,120}\bcheck amazon for pricing\b"
+    r"|follow (?:him|her|them|us|me) on (?:twitter|x|facebook|instagram|telegram)\b"
+    r"|\[?pre-?order\b"
+    r"|(?:take|answer) our poll\b|completing this poll\b"
+    r"|editors?['’]?s?['’]? (?:recommendations|picks)\b",
+    re.IGNORECASE,
+)
 # Two or more share-button words and nothing else ("Facebook Twitter Email", "Share | Tweet").
 _SHARE_WORD = "(?:" + "|".join(sorted(map(re.escape, _SHARE_WORDS), key=len, reverse=True)) + ")"
 _SHARE_WORD_LINE = re.compile(rf"{_SHARE_WORD}(?:[\s|•·/,]{{1,5}}{_SHARE_WORD})+\Z")
@@ -316,6 +342,15 @@ def _classify(content: str) -> tuple[str | None, bool, _Post | None]:
     image_stem = _image_stem(content)
     if image_stem is not None:
         return "image-filename", False, _caption_post(image_stem, filename=True)
+
+    if _SEPARATOR.match(content):
+        return "separator", False, post
+    if post is not None and post.kind == "link" and _PIC_TWITTER.fullmatch(content):
+        return "embed-widget", False, post  # a bare pic.twitter.com link: the post is recorded, the line is junk
+    if len(content) <= 160 and _CREDIT.match(content):
+        return "image-credit", False, post
+    if _PROMOTION.match(content):
+        return "promotion", False, post
 
     key = _key(low)
     if not key:
