@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import os
+import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -49,6 +52,49 @@ def assert_offsets(doc_json: dict) -> None:
 @pytest.fixture
 def examples() -> Path:
     return EXAMPLES
+
+
+class CliResult(NamedTuple):
+    """What one in-process run of the CLI gave: the exit code and what it wrote (bytes, or str with text=True)."""
+
+    returncode: int
+    stdout: bytes | str
+    stderr: bytes | str
+
+
+@pytest.fixture
+def run_cli(capsysbinary: pytest.CaptureFixture):
+    """Run `unspun ARGS...` in this process through `unspun.cli.main()` (the real exit codes and one-line errors).
+
+    run_cli(*args, stdin=b"...", env={...}, text=False) -> CliResult(returncode, stdout, stderr). stdin (default: empty)
+    is given as a stream with a `.buffer`; env entries are set for this call only; UNSPUN_DEBUG is unset unless env
+    sets it. Models stay loaded between calls, which is the point: a subprocess reloads them every time. Use a real
+    subprocess only where the process itself is under test (signals, pipes, hangs, the `python -m unspun` entry).
+    """
+    from unspun import cli
+
+    def run(*args: str, stdin: bytes | None = None, env: dict[str, str] | None = None, text: bool = False) -> CliResult:
+        capsysbinary.readouterr()  # drop whatever was captured before this call
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(sys, "argv", ["unspun", *args])
+            mp.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin or b""), encoding="utf-8"))
+            mp.delenv("UNSPUN_DEBUG", raising=False)
+            for key, value in (env or {}).items():
+                mp.setenv(key, value)
+            try:
+                cli.main()
+                code = 0
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+        out, err = capsysbinary.readouterr()
+        if text:
+            return CliResult(code, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"))
+        return CliResult(code, out, err)
+
+    return run
 
 
 # --- no hidden skips ---------------------------------------------------------------------------------------------

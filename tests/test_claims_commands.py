@@ -1,10 +1,6 @@
-"""`unspun claims score` in a subprocess: files, stdin, -o, malformed lines and exit codes."""
+"""`unspun claims score` (in this process, through the run_cli fixture): files, stdin, -o, malformed lines and exit codes."""
 
 from __future__ import annotations
-
-import os
-import subprocess
-import sys
 
 import pytest
 
@@ -17,12 +13,6 @@ GOOD = (
     "\n"
     "a3\tA sentence\twith a second tab and \"quotes\" kept as they are.\r\n"
 )
-
-
-def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "UNSPUN_DEBUG": ""}
-    return subprocess.run([sys.executable, "-m", "unspun", "claims", *args], input=stdin, capture_output=True,
-                          env=env, timeout=120)
 
 
 def rows(out: bytes) -> list[tuple[str, float]]:
@@ -39,20 +29,20 @@ def good_file(tmp_path):
     return path
 
 
-def test_file_gives_one_score_per_line_in_order(good_file):
-    proc = run("score", str(good_file))
+def test_file_gives_one_score_per_line_in_order(good_file, run_cli):
+    proc = run_cli("claims", "score", str(good_file))
     assert proc.returncode == 0, proc.stderr.decode()
     scored = rows(proc.stdout)
     assert [k for k, _ in scored] == ["a1", "a2", "a3"]
     assert scored[0][1] > scored[1][1]
 
 
-def test_stdin_and_output_file_agree(good_file, tmp_path):
-    from_file = run("score", str(good_file)).stdout
-    proc = run("score", "-", stdin=GOOD.encode())
+def test_stdin_and_output_file_agree(good_file, tmp_path, run_cli):
+    from_file = run_cli("claims", "score", str(good_file)).stdout
+    proc = run_cli("claims", "score", "-", stdin=GOOD.encode())
     assert proc.returncode == 0 and proc.stdout == from_file
     out = tmp_path / "scores.tsv"
-    proc = run("score", str(good_file), "-o", str(out))
+    proc = run_cli("claims", "score", str(good_file), "-o", str(out))
     assert proc.returncode == 0 and proc.stdout == b"" and out.read_bytes() == from_file
 
 
@@ -61,24 +51,24 @@ def test_stdin_and_output_file_agree(good_file, tmp_path):
     (b"\tno id here\n", "line 1: empty ID"),
     (b"a1\t\xff\xfe broken\n", "not valid UTF-8"),
 ])
-def test_malformed_input_is_a_data_error(tmp_path, content, words):
+def test_malformed_input_is_a_data_error(tmp_path, content, words, run_cli):
     path = tmp_path / "bad.tsv"
     path.write_bytes(content)
-    proc = run("score", str(path))
+    proc = run_cli("claims", "score", str(path))
     err = proc.stderr.decode()
     assert proc.returncode == 65, err
     assert words in err and "Traceback" not in err and proc.stdout == b""
 
 
-def test_missing_input_and_unwritable_output(tmp_path, good_file):
-    proc = run("score", str(tmp_path / "nope.tsv"))
+def test_missing_input_and_unwritable_output(tmp_path, good_file, run_cli):
+    proc = run_cli("claims", "score", str(tmp_path / "nope.tsv"))
     assert proc.returncode == 66 and "no such file" in proc.stderr.decode()
-    proc = run("score", str(good_file), "-o", str(tmp_path / "missing-dir" / "out.tsv"))
+    proc = run_cli("claims", "score", str(good_file), "-o", str(tmp_path / "missing-dir" / "out.tsv"))
     assert proc.returncode == 74 and "Traceback" not in proc.stderr.decode()
 
 
-def test_empty_input_prints_nothing(tmp_path):
-    proc = run("score", "-", stdin=b"")
+def test_empty_input_prints_nothing(tmp_path, run_cli):
+    proc = run_cli("claims", "score", "-", stdin=b"")
     assert proc.returncode == 0 and proc.stdout == b""
 
 

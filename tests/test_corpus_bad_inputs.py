@@ -7,10 +7,9 @@ file, malformed JSONL lines, a CSV row that is not UTF-8, a corrupt Parquet file
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import orjson
@@ -26,11 +25,6 @@ PARAGRAPH = ("The corrupt regime lied again and again, and everyone knows it. On
 HTML = ("<!doctype html><html><head><title>Big news</title></head><body><article><h1>Big news</h1>"
         + "<p>The minister said the plan would work. Critics called it a disgrace and a betrayal of voters.</p>" * 5
         + "</article></body></html>")
-
-
-def unspun(*args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, HF_HUB_OFFLINE="1")
-    return subprocess.run([sys.executable, "-m", "unspun", *args], capture_output=True, text=True, timeout=900, env=env)
 
 
 def article(i: int) -> str:
@@ -144,7 +138,8 @@ def test_bad_records_become_failures_with_a_stable_id(tmp_path: Path):
 
 
 # --- the CLI, end to end with the real pipeline and a real SQLite store -----------------------------------------
-def test_analyze_stores_every_good_document_and_every_failure(tmp_path: Path):
+def test_analyze_stores_every_good_document_and_every_failure(tmp_path: Path, run_cli):
+    cli = functools.partial(run_cli, text=True, env={"HF_HUB_OFFLINE": "1"})  # in this process: models load once
     folder = tmp_path / "news"
     folder.mkdir()
     (folder / "a.txt").write_text(article(1), encoding="utf-8")
@@ -163,7 +158,7 @@ def test_analyze_stores_every_good_document_and_every_failure(tmp_path: Path):
     args = ["corpus", "analyze", str(loop), str(folder), str(jsonl), str(table), str(corrupt), "--db", db, "--workers", "1",
             *FAST]
 
-    run = unspun(*args)
+    run = cli(*args)
     assert run.returncode == 0, run.stderr
     assert "analysed 5" in run.stderr and "failed 5" in run.stderr and "Traceback" not in run.stderr
     assert f"failed: {folder / 'b.txt'}: cannot read (No such file or directory)" in run.stderr
@@ -180,12 +175,12 @@ def test_analyze_stores_every_good_document_and_every_failure(tmp_path: Path):
     assert reasons[f"{jsonl}:2"].startswith("not valid JSON") and "ArrowInvalid" in reasons[str(corrupt)]
 
     # a re-run gets past the bad line: the good ones are skipped, each failure is stored again in its own row
-    strict = unspun(*args, "--strict")
+    strict = cli(*args, "--strict")
     assert strict.returncode == 65, strict.stderr
     assert "skipped 5" in strict.stderr and "failed 5" in strict.stderr
     assert store.count("ok") == 5 and store.count("error") == 5
 
-    stats = unspun("corpus", "stats", "--db", db)
+    stats = cli("corpus", "stats", "--db", db)
     assert stats.returncode == 0 and "5 failed documents are not counted" in stats.stderr
 
     # fixed inputs are read again by `corpus retry`; the others stay failed, each once
@@ -193,7 +188,7 @@ def test_analyze_stores_every_good_document_and_every_failure(tmp_path: Path):
     jsonl.write_bytes(orjson.dumps({"text": article(3), "site": "j.org"}) + b"\n"
                       + orjson.dumps({"text": article(7), "site": "j.org"}) + b"\n"
                       + orjson.dumps({"text": article(4), "site": "j.org"}) + b"\n")
-    retry = unspun("corpus", "retry", "--db", db, "--workers", "1")
+    retry = cli("corpus", "retry", "--db", db, "--workers", "1")
     assert retry.returncode == 0, retry.stderr
     assert store.count("ok") == 7 and store.count("error") == 3
     assert {f.source_value for _, f in store.failures()} == {str(loop), f"{table}:3", str(corrupt)}

@@ -1,8 +1,10 @@
-"""`unspun corpus ...` end to end in subprocesses, including a real SIGKILL halfway through a run and a re-run."""
+"""`unspun corpus ...` end to end: in this process (run_cli) where only the output is checked, in subprocesses for a real
+SIGKILL halfway through a run and a re-run, and for pool workers outliving a killed driver."""
 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import os
 import signal
@@ -69,55 +71,56 @@ def test_kill_and_resume_leaves_every_document_exactly_once(db_url, tmp_path):
     assert row_counts(db_url) == (n, n)
 
 
-def test_cli_stats_export_delete_and_errors(tmp_path):
+def test_cli_stats_export_delete_and_errors(tmp_path, run_cli):
+    cli = functools.partial(run_cli, text=True)  # in this process: the models load once
     db = f"sqlite:///{tmp_path / 'u.db'}"
     folder = make_folder(tmp_path / "a", 2)
     (folder / "empty.txt").write_text("  \n")
     jsonl = tmp_path / "more.jsonl"
     jsonl.write_bytes(orjson.dumps({"text": PARAGRAPH, "site": "other.net", "date": "2024-06-01"}) + b"\n")
-    run = unspun("corpus", "analyze", str(folder), str(jsonl), "--db", db, "--workers", "1", *FAST, "--site", "")
+    run = cli("corpus", "analyze", str(folder), str(jsonl), "--db", db, "--workers", "1", *FAST, "--site", "")
     assert run.returncode == 0, run.stderr
     assert "analysed 3" in run.stderr and "failed 1" in run.stderr and run.stdout == ""
 
-    stats = unspun("corpus", "stats", "--db", db, "--format", "json")
+    stats = cli("corpus", "stats", "--db", db, "--format", "json")
     assert stats.returncode == 0, stats.stderr
     data = orjson.loads(stats.stdout)
     assert data["by"] == "site" and {r["group"] for r in data["rows"]} == {"unknown", "other.net"}
     assert set(data["rows"][0]) == {"group", "documents", "words", "techniques", "rate_per_1000_words", "quotes", "claims",
                                     "asserted_claims"}
-    months = orjson.loads(unspun("corpus", "stats", "--db", db, "--by", "month", "--format", "json").stdout)
+    months = orjson.loads(cli("corpus", "stats", "--db", db, "--by", "month", "--format", "json").stdout)
     assert "2024-06" in {r["group"] for r in months["rows"]}
-    table = list(csv.reader(io.StringIO(unspun("corpus", "stats", "--db", db, "--format", "csv").stdout)))
+    table = list(csv.reader(io.StringIO(cli("corpus", "stats", "--db", db, "--format", "csv").stdout)))
     assert table[0][:4] == ["site", "documents", "words", "rate_per_1000_words"] and "Loaded_Language" in table[0]
     assert len(table) == 3
-    cmp = orjson.loads(unspun("corpus", "stats", "--db", db, "--compare", "other.net", "unknown", "--format", "json").stdout)
+    cmp = orjson.loads(cli("corpus", "stats", "--db", db, "--compare", "other.net", "unknown", "--format", "json").stdout)
     assert cmp["sites"] == ["other.net", "unknown"]
-    assert unspun("corpus", "stats", "--db", db).returncode == 0
+    assert cli("corpus", "stats", "--db", db).returncode == 0
 
     out = tmp_path / "export"
-    exp = unspun("corpus", "export", "--db", db, "--format", "jsonl", "-o", str(out))
+    exp = cli("corpus", "export", "--db", db, "--format", "jsonl", "-o", str(out))
     assert exp.returncode == 0, exp.stderr
     assert len((out / "documents.jsonl").read_bytes().splitlines()) == 4  # the failed one is exported with its status
-    ls = unspun("corpus", "export", "--db", db, "--format", "labelstudio", "-o", str(out))
+    ls = cli("corpus", "export", "--db", db, "--format", "labelstudio", "-o", str(out))
     assert ls.returncode == 0 and len(orjson.loads((out / "tasks.json").read_bytes())) == 3
-    back = unspun("corpus", "import-labelstudio", str(out / "tasks.json"), "-o", str(tmp_path / "ptc"), "--use-predictions")
+    back = cli("corpus", "import-labelstudio", str(out / "tasks.json"), "-o", str(tmp_path / "ptc"), "--use-predictions")
     assert back.returncode == 0, back.stderr
     assert len(list((tmp_path / "ptc" / "train-articles").glob("article*.txt"))) == 3
 
-    retry = unspun("corpus", "retry", "--db", db, "--workers", "1")
+    retry = cli("corpus", "retry", "--db", db, "--workers", "1")
     assert retry.returncode == 0 and "failed 1" in retry.stderr  # still empty: still failing, still stored
     assert Store(db).count("error") == 1
 
-    assert unspun("corpus", "delete", "--db", db, "--site", "other.net").returncode == 0
+    assert cli("corpus", "delete", "--db", db, "--site", "other.net").returncode == 0
     assert Store(db).count() == 3
-    missing = unspun("corpus", "delete", "--db", db, "--id", "nope")
+    missing = cli("corpus", "delete", "--db", db, "--id", "nope")
     assert missing.returncode == 66
-    assert unspun("corpus", "delete", "--db", db).returncode == 2
+    assert cli("corpus", "delete", "--db", db).returncode == 2
 
-    bad_db = unspun("corpus", "stats", "--db", "postgresql+psycopg://u:pw@127.0.0.1:1/x")
+    bad_db = cli("corpus", "stats", "--db", "postgresql+psycopg://u:pw@127.0.0.1:1/x")
     assert bad_db.returncode == 75 and "Traceback" not in bad_db.stderr and "pw" not in bad_db.stderr
     assert len(bad_db.stderr.strip().splitlines()) == 1
-    assert unspun("corpus", "analyze", str(tmp_path / "nope"), "--db", db).returncode == 66
+    assert cli("corpus", "analyze", str(tmp_path / "nope"), "--db", db).returncode == 66
 
 
 def _children(pid: int) -> set[int]:

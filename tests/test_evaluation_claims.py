@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import subprocess
-import sys
 
 from unspun.training.checkworthy import CT19_TEST_DEBATES, split
 
@@ -36,11 +33,9 @@ def test_split_of_the_small_folder(tmp_path):
     assert s.test and s.val and len(s.ct19_test) == 16 and {r.group for r in s.ct19_test} == {CT19_TEST_DEBATES[0], CT19_TEST_DEBATES[-1]}
 
 
-def test_eval_claims_json(tmp_path):
+def test_eval_claims_json(tmp_path, run_cli):
     data = make_data(tmp_path)
-    env = {**os.environ, "UNSPUN_DEBUG": ""}
-    proc = subprocess.run([sys.executable, "-m", "unspun", "eval", "claims", "--data", str(data), "--json"],
-                          capture_output=True, env=env, timeout=120)
+    proc = run_cli("eval", "claims", "--data", str(data), "--json")
     assert proc.returncode == 0, proc.stderr.decode()
     scores = json.loads(proc.stdout)
     assert set(scores) == {"val", "test", "ct19"}
@@ -50,7 +45,6 @@ def test_eval_claims_json(tmp_path):
     assert scores["test"]["ap"] > 0.9  # factual numbers vs. small talk: the shipped model must rank these
 
 
-def test_eval_claims_missing_data_is_exit_66(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "unspun", "eval", "claims", "--data", str(tmp_path)],
-                          capture_output=True, env={**os.environ, "UNSPUN_DEBUG": ""}, timeout=120)
+def test_eval_claims_missing_data_is_exit_66(tmp_path, run_cli):
+    proc = run_cli("eval", "claims", "--data", str(tmp_path))
     assert proc.returncode == 66 and "not found" in proc.stderr.decode()

@@ -1,8 +1,6 @@
 """The PolNeAR reader (brat standoff), on a hand-written article in the corpus layout, and `unspun eval quotes`."""
 
 import json
-import subprocess
-import sys
 
 import pytest
 
@@ -61,9 +59,8 @@ def test_one_annotator_per_article(corpus):
     assert len(load_split(corpus, "dev", one_per_article=False)) == 2
 
 
-def test_eval_quotes_command(corpus):
-    out = subprocess.run([sys.executable, "-m", "unspun", "eval", "quotes", "--data", str(corpus), "--json"],
-                         capture_output=True, text=True, timeout=300)
+def test_eval_quotes_command(corpus, run_cli):
+    out = run_cli("eval", "quotes", "--data", str(corpus), "--json", text=True)
     assert out.returncode == 0, out.stderr
     scores = json.loads(out.stdout)
     # The two gold attributions (one annotator per article) and what the shipped quote stage finds:
@@ -77,7 +74,6 @@ def test_eval_quotes_command(corpus):
     assert (scores["direct"]["matched"], scores["indirect"]["matched"]) == (1, 1)
 
 
-def test_eval_quotes_refuses_a_folder_that_is_not_polnear(tmp_path):
-    out = subprocess.run([sys.executable, "-m", "unspun", "eval", "quotes", "--data", str(tmp_path)],
-                         capture_output=True, text=True, timeout=120)
+def test_eval_quotes_refuses_a_folder_that_is_not_polnear(tmp_path, run_cli):
+    out = run_cli("eval", "quotes", "--data", str(tmp_path), text=True)
     assert out.returncode == 66 and "not a PolNeAR folder" in out.stderr

@@ -1,16 +1,10 @@
 """`unspun ptc predict|classify` on a folder of articles, in the task's formats, and `eval ptc` on the output."""
 
 import json
-import subprocess
-import sys
 
 import pytest
 
 from conftest import EXAMPLES
-
-
-def run(*args):
-    return subprocess.run([sys.executable, "-m", "unspun", *args], capture_output=True, timeout=600)
 
 
 @pytest.fixture
@@ -26,9 +20,9 @@ def read_rows(path):
     return [line.split("\t") for line in path.read_text().splitlines() if line]
 
 
-def test_predict_writes_rows_with_raw_offsets(articles, tmp_path):
+def test_predict_writes_rows_with_raw_offsets(articles, tmp_path, run_cli):
     out = tmp_path / "pred.txt"
-    proc = run("ptc", "predict", str(articles), "-o", str(out), "--model", "fast")
+    proc = run_cli("ptc", "predict", str(articles), "-o", str(out), "--model", "fast")
     assert proc.returncode == 0, proc.stderr.decode()
     rows = read_rows(out)
     assert rows
@@ -38,18 +32,18 @@ def test_predict_writes_rows_with_raw_offsets(articles, tmp_path):
         assert 0 <= int(start) < int(end) <= len(text)
 
 
-def test_classify_fills_the_template_and_varies_repeated_spans(articles, tmp_path):
+def test_classify_fills_the_template_and_varies_repeated_spans(articles, tmp_path, run_cli):
     template = tmp_path / "template.txt"
     template.write_text("1000\t?\t0\t10\n1000\t?\t0\t10\n1001\t?\t5\t40\n")
     out = tmp_path / "tc.txt"
-    proc = run("ptc", "classify", str(template), str(articles), "-o", str(out), "--model", "fast")
+    proc = run_cli("ptc", "classify", str(template), str(articles), "-o", str(out), "--model", "fast")
     assert proc.returncode == 0, proc.stderr.decode()
     rows = read_rows(out)
     assert [(r[0], r[2], r[3]) for r in rows] == [("1000", "0", "10"), ("1000", "0", "10"), ("1001", "5", "40")]
     assert rows[0][1] != rows[1][1], "a repeated span gets distinct techniques, best first"
 
 
-def test_eval_scores_a_prediction_file(articles, tmp_path):
+def test_eval_scores_a_prediction_file(articles, tmp_path, run_cli):
     # A hand-written `ptc predict` file, so the scores can be worked out (rules: unspun.evaluation.ptc_scorer).
     out = tmp_path / "pred.txt"
     out.write_text("1000\tLoaded_Language\t0\t5\n1000\tDoubt\t2\t8\n1000\tDoubt\t20\t30\n")
@@ -57,7 +51,7 @@ def test_eval_scores_a_prediction_file(articles, tmp_path):
     gold_tc = tmp_path / "tc.txt"
     gold_si.write_text("1000\t0\t10\n")
     gold_tc.write_text("1000\tLoaded_Language\t0\t10\n")
-    proc = run("eval", "ptc", "--articles", str(articles), "--gold-si", str(gold_si), "--gold-tc", str(gold_tc),
+    proc = run_cli("eval", "ptc", "--articles", str(articles), "--gold-si", str(gold_si), "--gold-tc", str(gold_tc),
                "--pred", str(out), "--json")
     assert proc.returncode == 0, proc.stderr.decode()
     scores = json.loads(proc.stdout)
@@ -71,7 +65,7 @@ def test_eval_scores_a_prediction_file(articles, tmp_path):
     assert (full["precision"], full["recall"], full["f1"]) == pytest.approx((1 / 3, 0.5, 0.4))
 
 
-def test_bad_inputs(tmp_path):
-    assert run("ptc", "predict", str(tmp_path / "nope"), "-o", str(tmp_path / "x")).returncode == 66
+def test_bad_inputs(tmp_path, run_cli):
+    assert run_cli("ptc", "predict", str(tmp_path / "nope"), "-o", str(tmp_path / "x")).returncode == 66
     (tmp_path / "empty").mkdir()
-    assert run("ptc", "predict", str(tmp_path / "empty"), "-o", str(tmp_path / "x")).returncode == 65
+    assert run_cli("ptc", "predict", str(tmp_path / "empty"), "-o", str(tmp_path / "x")).returncode == 65
