@@ -237,3 +237,22 @@ def test_admission_rule_itself():
     assert not admitted("indirect", "the minister", "the minister", 0.5, 0.7)
     assert admitted("indirect", "the minister", "the minister", 0.5, 0.7, by_rule=True)  # "according to the minister"
     assert admitted("block", None, None, 0.1, 0.7)
+
+
+def test_speaker_score_is_calibrated_and_null_without_a_speaker():
+    """speaker_score comes from the shipped calibration table (PolNeAR tuning split): a name in a quoted sentence
+    is more often right than a description with no quotation marks, and a quote with no speaker has no score."""
+    from unspun.render.columns import unsure_speaker
+
+    doc = _run('"We will rebuild every school," Jane Roe said on Monday. The ministry said the budget was too small. '
+               '"Nothing is settled," one resident said.')
+    for q in doc.quotes:
+        assert (q.speaker_score is None) == (q.speaker is None)
+        assert q.speaker_score is None or 0.0 <= q.speaker_score <= 1.0
+    named = _find(doc, "rebuild every school")
+    assert named.speaker == "Jane Roe" and named.speaker_score >= 0.85
+    cal = quotes.load()[0].config["speaker_calibration"]
+    assert quotes.speaker_probability(cal, "name", "direct", 0.95) > quotes.speaker_probability(cal, "description",
+                                                                                                   "indirect", 0.95)
+    assert quotes.speaker_probability({}, "name", "direct", 0.95) is None
+    assert not unsure_speaker(named)

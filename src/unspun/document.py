@@ -130,6 +130,7 @@ class Quote:
     speaker_start: int | None = None
     speaker_end: int | None = None
     speaker_resolved_from: str | None = None
+    speaker_score: float | None = None  # P(speaker is right), calibrated; None when speaker is None
     cue: str | None = None
     cue_start: int | None = None
     cue_end: int | None = None

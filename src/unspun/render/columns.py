@@ -19,6 +19,15 @@ TITLES = {
 }
 
 
+# A speaker whose calibrated probability of being right is under this is shown as unsure (about one in three or
+# more such speakers is wrong), instead of hiding the doubt or the quote.
+UNSURE_SPEAKER = 0.7
+
+
+def unsure_speaker(quote) -> bool:
+    return quote.speaker is not None and quote.speaker_score is not None and quote.speaker_score < UNSURE_SPEAKER
+
+
 def _span(item: Any) -> str:
     return f"{item.start}–{item.end}"
 
@@ -44,7 +53,7 @@ COLUMNS: dict[str, list[tuple[str, Any]]] = {
     "quotes": [
         ("span", _span),
         ("kind", lambda i: i.kind),
-        ("speaker", lambda i: i.speaker or ""),
+        ("speaker", lambda i: (i.speaker or "") + (" (unsure)" if unsure_speaker(i) else "")),
         ("text", lambda i: i.text),
     ],
     "claims": [

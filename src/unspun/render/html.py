@@ -31,6 +31,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from unspun import __version__, taxonomy
 from unspun.document import KINDS, Document
+from unspun.render import columns
 from unspun.render.columns import COLUMNS, TITLES, shorten
 
 HERE = Path(__file__).resolve().parent
@@ -370,6 +371,7 @@ def report_context(doc: Document, index: int = 0, *, charts: bool = True) -> dic
         "segments": segments(doc.text, marks),
         "legend": legend,
         "speakers": speakers,
+        "unsure_speaker": columns.UNSURE_SPEAKER,
         "by_id": by_id,
         "other_kinds": other_kinds,
         "generic": generic,

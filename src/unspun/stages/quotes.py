@@ -271,6 +271,21 @@ def _a_place(index: EntityIndex, span: tuple[int, int]) -> bool:
     return any(e.label in ("FAC", "LOC") for e in ents) and not any(e.label in ("PERSON", "ORG", "NORP") for e in ents)
 
 
+def speaker_cell(resolved_from: str | None, kind: str, score: float) -> str:
+    """The calibration cell of a quote's speaker: how it was found, quotation marks or not, the tagger's confidence."""
+    marks = "marks" if kind in ("direct", "mixed", "block") else "nomarks"
+    return f"{resolved_from or 'none'}|{marks}|{'high' if score >= 0.9 else 'low'}"
+
+
+def speaker_probability(calibration: dict, resolved_from: str | None, kind: str, score: float) -> float | None:
+    """The calibrated P(speaker right) for a quote, from the table that
+    `unspun.evaluation.quotes.fit_speaker_calibration` fits (None when the table has no row for it)."""
+    cell = calibration.get(speaker_cell(resolved_from, kind, score))
+    if cell is None or cell["n"] < 20:
+        cell = calibration.get(resolved_from or "none")
+    return None if cell is None else cell["p"]
+
+
 def _headline(doc: Document) -> tuple[int, int] | None:
     """The headline line, if the text starts with one (the first line that is not junk, short, with no full stop,
     or the line that equals the page's title). A headline is not a quote: "Operator reports rise in numbers" names
@@ -294,11 +309,12 @@ def run(doc: Document) -> None:
     """Add a Quote for each attribution the tagger finds outside removed ranges."""
     model, info = load()
     doc.models["quotes"] = info
-    add_quotes(doc, model, model.config.get("admission", {}).get("min_score", DEFAULT_MIN_SCORE))
+    add_quotes(doc, model, model.config.get("admission", {}).get("min_score", DEFAULT_MIN_SCORE),
+               model.config.get("speaker_calibration", {}))
 
 
-def add_quotes(doc: Document, model: QuoteModel, min_score: float) -> None:
-    """The stage with a given model and admission score (tuning runs it with other values)."""
+def add_quotes(doc: Document, model: QuoteModel, min_score: float, calibration: dict | None = None) -> None:
+    """The stage with a given model, admission score and speaker calibration (tuning runs it with other values)."""
     text = doc.text
     if not text.strip():
         return
@@ -351,6 +367,7 @@ def add_quotes(doc: Document, model: QuoteModel, min_score: float) -> None:
             speaker_start=speaker_span[0] if speaker_span else None,
             speaker_end=speaker_span[1] if speaker_span else None,
             speaker_resolved_from=speaker_from,
+            speaker_score=speaker_probability(calibration or {}, speaker_from, kind, att.score) if speaker else None,
             cue=cue,
             cue_start=cue_span[0] if cue_span else None,
             cue_end=cue_span[1] if cue_span else None,
