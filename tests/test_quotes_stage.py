@@ -256,3 +256,12 @@ def test_speaker_score_is_calibrated_and_null_without_a_speaker():
                                                                                                    "indirect", 0.95)
     assert quotes.speaker_probability({}, "name", "direct", 0.95) is None
     assert not unsure_speaker(named)
+
+
+@pytest.mark.parametrize("speaker, names", [
+    ("of", False), ("is", False), ("s", False), ("the", False), ("W]e", False),
+    ("Helen Marsh", True), ("officials", True), ("U.S.", True), ("NBC", True), ("some", True),
+])
+def test_a_speaker_must_name_someone(speaker, names):
+    """Tagger slips such as "of" or "is" as the speaker are dropped (the quote then needs quotation marks)."""
+    assert quotes._names_someone(speaker) is names

@@ -177,3 +177,26 @@ def test_looks_named(name, named):
     from unspun.stages.sources import _looks_named
 
     assert _looks_named(name) is named
+
+
+def test_links_into_the_page_own_site_and_share_buttons_are_no_sources():
+    """A page's links to its own sections, tags and related articles are navigation; a share or follow button is
+    furniture; a link out to another site or to one post is a source."""
+    from unspun.document import Metadata
+
+    text = "Games section. Read the studio's post, the Example Wire report and the tweet. Follow us. Share."
+    doc = Document(text=text, metadata=Metadata(url="https://www.examplegames.com/news/rally-car"))
+    urls = {
+        "Games section": "https://examplegames.com/category/games/",
+        "the studio's post": "https://www.studio.example/news/rally-pass",
+        "the Example Wire report": "https://news.examplewire.com/2019/05/01/rally",
+        "the tweet": "https://twitter.com/studio/status/1166",
+        "Follow us": "http://twitter.com/examplegames",
+        "Share": "https://www.facebook.com/sharer/sharer.php?u=https://examplegames.com/news/rally-car",
+    }
+    for anchor, url in urls.items():
+        start = text.index(anchor)
+        doc.add(Link, start, start + len(anchor), url=url)
+    _run(doc)
+    assert sorted(s.name for s in doc.sources if s.type == "link") == ["news.examplewire.com", "studio.example",
+                                                                        "twitter.com"]

@@ -246,6 +246,18 @@ _NOT_SOURCES = frozenset(
 DEFAULT_MIN_SCORE = 0.7
 
 
+_FUNCTION_WORDS = frozenset(
+    "of is are was were be been s the a an and or but to in on at by for from with as that this these those it its "
+    "his her their our my your".split()
+)
+
+
+def _names_someone(speaker: str) -> bool:
+    """A speaker string has at least one word of two or more letters that is not a function word."""
+    return any(len(w) > 1 and w.isalpha() and w.lower() not in _FUNCTION_WORDS
+               for w in re.findall(r"[^\W\d_]+", speaker.replace(".", "")))  # "U.S." is a name
+
+
 def admitted(kind: str, mention: str | None, speaker: str | None, score: float, min_score: float,
              by_rule: bool = False) -> bool:
     """Whether tagger output is reported as a quote. It needs someone other than the author and the reader, a
@@ -356,6 +368,8 @@ def add_quotes(doc: Document, model: QuoteModel, min_score: float, calibration: 
         if att.cue and cue is None and text[att.cue[0]:att.cue[1]].strip():
             cue_span, cue = att.cue, text[att.cue[0] : att.cue[1]]  # a bare ":" cue
         kind = att.extra.get("kind") or kind_of(text, parts, cue)
+        if speaker is not None and not _names_someone(speaker):
+            speaker = speaker_from = speaker_span = None  # "of", "is", "s": a tagger slip, not a speaker
         mention = text[speaker_span[0] : speaker_span[1]] if speaker_span else None
         explicit = bool(att.extra.get("rule")) or bool(cue and _ACCORDING_TO.fullmatch(cue.strip()))
         if not admitted(kind, mention, speaker, att.score, min_score, by_rule=explicit):

@@ -9,7 +9,8 @@ Where sources come from (all read from the one cached spaCy parse and `unspun.na
 - documents: report, study, memo, court documents, a UN resolution; weaker nouns (data, letter, statement) only in
   a sourcing role ("according to the department's inventory", "the letter says");
 - social posts: the ingest's `embedded_posts`, plus "tweeted", "in a Facebook post", "wrote on Telegram";
-- hyperlinks (HTML input): one source per target URL, named by its domain.
+- hyperlinks (HTML input): one source per target URL, named by its domain, except links into the page's own site
+  (navigation) and share or follow buttons.
 A source is `named: false` when the text never names it: "officials said", "a senior official", "sources say",
 "experts", "court documents".
 
@@ -347,12 +348,32 @@ class _Builder:
             self.out.add(key, name, "social_post", bool(account), span)
 
     def links(self) -> None:
+        """One source per link out of the page. A link into the page's own site (its sections, tags, author page,
+        "related" articles) is navigation, and a share or follow button is page furniture: neither is a source."""
+        own = _domain(urlsplit(self.doc.metadata.url or "").hostname or "")
         for link in self.doc.links:
             parts = urlsplit(link.url)
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 continue
-            domain = re.sub(r"^www\d?\.", "", parts.hostname.lower())
+            domain = _domain(parts.hostname)
+            if own and (domain == own or domain.endswith("." + own)):
+                continue
+            if _SHARE_PATH.match(parts.path) or (domain in _SOCIAL_DOMAINS and not parts.query
+                                                 and parts.path.strip("/").count("/") == 0):
+                continue
             self.out.add("link:" + link.url, domain, "link", True, (link.start, link.end), url=link.url)
+
+
+def _domain(host: str) -> str:
+    return re.sub(r"^(?:www\d?|m|mobile|amp)\.", "", host.lower())
+
+
+# Share and follow buttons: a link to a network's front page or to an account (twitter.com/ourpaper), or a share
+# endpoint anywhere. A link to one post (twitter.com/<account>/status/<n>) stays a source.
+_SOCIAL_DOMAINS = frozenset(
+    "twitter.com x.com facebook.com instagram.com linkedin.com tiktok.com pinterest.com threads.net bsky.app".split()
+)
+_SHARE_PATH = re.compile(r"/(?:intent/|share|sharer|sharing/|submit\b|dialog/share|pin/create)", re.IGNORECASE)
 
 
 def _claim_source(doc: Document, claim, cue_starts: list[int], cue_index: list[tuple[int, int, _Found]]):
