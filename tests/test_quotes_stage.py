@@ -265,3 +265,20 @@ def test_speaker_score_is_calibrated_and_null_without_a_speaker():
 def test_a_speaker_must_name_someone(speaker, names):
     """Tagger slips such as "of" or "is" as the speaker are dropped (the quote then needs quotation marks)."""
     assert quotes._names_someone(speaker) is names
+
+
+def test_a_dateline_place_is_never_the_speaker():
+    """"the court said" after a dateline resolves to the court, not to the city the story was filed from."""
+    text = ("Court blocks forest sale\n\n"
+            "TALLIS, Oregon — A state appeals court on Wednesday blocked the sale of public forest to a timber company. "
+            "The court said the land board had not given the public enough notice before its vote.\n")
+    doc = _run(text)
+    q = _find(doc, "had not given the public enough notice")
+    assert q.speaker is not None and "TALLIS" not in q.speaker and "Oregon" not in q.speaker
+
+
+def test_a_role_with_an_apposition_is_the_person_it_names():
+    """"A lawyer for Cascade Ridge, Martin Okonjo, said …": the speaker is the lawyer, not the company."""
+    doc = _run("A lawyer for Cascade Ridge, Martin Okonjo, said the company was disappointed and was reviewing the "
+               "ruling.\n")
+    assert _find(doc, "was disappointed").speaker == "Martin Okonjo"

@@ -125,7 +125,15 @@ def resolve(text: str, start: int, end: int, index: EntityIndex, *, recent_perso
     tail = text[head_end + 1 : end].strip().lower() if head_end < end else ""
     inside = [e for e in index.inside(start, head_end) if e.label in _PERSONISH + _GROUPISH
               and not _modifier(text, e, head_end)]
-    if not inside and tail and not tail.startswith(("who", "which", "that", "whose", "whom")):
+    apposition = tail and not tail.startswith(("who", "which", "that", "whose", "whom"))
+    head_words = text[start:head_end].lower().split()
+    if apposition and inside and not any(e.label == "PERSON" for e in inside) and head_words and (
+            head_words[0] in ("a", "an", "the") and len(head_words) > 1 and head_words[1] in PERSON_NOUNS):
+        # "A lawyer for Cascade Ridge, Martin Okonjo": the role belongs to the person the apposition names
+        person = [e for e in index.inside(head_end, end) if e.label == "PERSON"]
+        if person:
+            inside = person
+    if not inside and apposition:
         inside = [e for e in index.inside(head_end, end) if e.label == "PERSON"]
     if inside:
         best = max(inside, key=lambda e: (e.label == "PERSON", e.end - e.start))

@@ -298,6 +298,22 @@ def speaker_probability(calibration: dict, resolved_from: str | None, kind: str,
     return None if cell is None else cell["p"]
 
 
+# "SALEM, Oregon — ", "DUNMORE — ", "LANDRY, March 14 - ": a wire story's dateline names where it was filed
+_DATELINE = re.compile(
+    r"^[ \t]*[A-Z][A-Z.'’ -]{1,40}(?:,[ \t]*[A-Z][\w.'’ -]{1,40}){0,2}(?:,?[ \t]*[A-Z][a-z]{2,8}\.? \d{1,2})?"
+    r"[ \t]*(?:\([A-Za-z ]{1,20}\))?[ \t]*[-–—][ \t]",
+    re.MULTILINE,
+)
+
+
+def _datelines(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _DATELINE.finditer(text)]
+
+
+def _inside_any(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(a <= start and end <= b for a, b in spans)
+
+
 def _headline(doc: Document) -> tuple[int, int] | None:
     """The headline line, if the text starts with one (the first line that is not junk, short, with no full stop,
     or the line that equals the page's title). A headline is not a quote: "Operator reports rise in numbers" names
@@ -334,7 +350,8 @@ def add_quotes(doc: Document, model: QuoteModel, min_score: float, calibration: 
     headline = _headline(doc)
     if headline:
         atts = [a for a in atts if not headline[0] <= a.start < headline[1]]
-    index = EntityIndex(text, list(nlp.entities(text)))
+    datelines = _datelines(text)
+    index = EntityIndex(text, [e for e in nlp.entities(text) if not _inside_any(datelines, e[0], e[1])])
     recent: tuple[int, str] | None = None  # (where, name) of the last person quoted
     for att in atts:
         parts = [p for p in (_tidy(text, s, e) for s, e in att.parts) if p]
