@@ -29,21 +29,22 @@ def main() -> None:
 
     import json
 
-    from unspun.evaluation.quotes import fit_speaker_calibration, tune_admission
+    from unspun.evaluation.quotes import CachedTagger, fit_speaker_calibration, tune_admission
     from unspun.stages import quotes
     from unspun.training.polnear import load_split
     from unspun.training.quotes import split_train
 
     model, _ = quotes.load()
+    tagger = CachedTagger(model)  # tuning and calibration run the stage on the same articles
     tune = split_train(load_split(Path(args.data), "train"))[1]
-    chosen, table = tune_admission(model, tune)
+    chosen, table = tune_admission(tagger, tune)
     print(f"{len(tune)} PolNeAR tuning articles; content P/R/F1 and speaker accuracy by min_score")
     for row in table:
         mark = "  <- chosen" if row["min_score"] == chosen else ""
         print(f"  {row['min_score']:.2f}  P {row['precision']:.3f}  R {row['recall']:.3f}  F1 {row['f1']:.3f}  "
               f"speaker {row['speaker_accuracy']:.3f}{mark}")
     print(f"min_score = {chosen}  (shipped: {model.config.get('admission', {}).get('min_score')})")
-    calibration = fit_speaker_calibration(model, tune, chosen)
+    calibration = fit_speaker_calibration(tagger, tune, chosen)
     print("speaker calibration: P(speaker mention right) by cell (n = matched quotes with a speaker)")
     for key, cell in calibration.items():
         print(f"  {key:28s} {cell['p']:.3f}  n={cell['n']}")

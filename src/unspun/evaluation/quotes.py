@@ -166,7 +166,7 @@ def tune_admission(model, articles) -> tuple[float, list[dict]]:
     from unspun.document import Document
     from unspun.stages import quotes as stage
 
-    tagger = _Memo(model)
+    tagger = model if isinstance(model, CachedTagger) else CachedTagger(model)
     table = []
     for min_score in ADMISSION_GRID:
         docs = []
@@ -181,8 +181,9 @@ def tune_admission(model, articles) -> tuple[float, list[dict]]:
     return best["min_score"], table
 
 
-class _Memo:
-    """The tagger with its output kept per text, so each tried value costs no inference."""
+class CachedTagger:
+    """The tagger with its output kept per text: tuning runs the stage on the same articles many times (each
+    admission value, then the speaker calibration), and only the first run pays for inference."""
 
     def __init__(self, model) -> None:
         self.model, self.config, self._seen = model, model.config, {}

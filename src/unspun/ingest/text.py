@@ -68,18 +68,27 @@ def from_text(text: str, *, max_bytes: int, source_type: str = "text", source_va
     return doc
 
 
-def guess_title(doc: Document) -> str | None:
-    """The first non-junk line when it reads like a headline (short, no final full stop); plain text has no <title>."""
+def first_line(doc: Document) -> tuple[int, str] | None:
+    """(start, line with its terminator) of the first line that is neither blank nor marked as junk: where a
+    headline would be. The title guess and the quotes stage (a headline is no quote) both start from it."""
     pos = 0
     for line in doc.text.splitlines(keepends=True):
-        stripped = line.strip().lstrip("\ufeff")
         start = pos
         pos += len(line)
-        if not stripped:
+        if not line.strip().lstrip("\ufeff"):
             continue
         if doc.is_removed(start, start + len(line.rstrip("\r\n")) or start + 1):
             continue
-        if len(stripped) <= 200 and not stripped.endswith((".", ",", ";", ":")):
-            return stripped
+        return start, line
+    return None
+
+
+def guess_title(doc: Document) -> str | None:
+    """The first non-junk line when it reads like a headline (short, no final full stop); plain text has no <title>."""
+    found = first_line(doc)
+    if found is None:
         return None
+    stripped = found[1].strip().lstrip("\ufeff")
+    if len(stripped) <= 200 and not stripped.endswith((".", ",", ";", ":")):
+        return stripped
     return None

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from unspun.document import Document, Quote
 from unspun.errors import ModelError
+from unspun.ingest import text as text_ingest
 from unspun.runtime import nlp
 from unspun.runtime.model_files import MODELS_DIR, RESTORE, sha256
 from unspun.runtime.quote_model import CLOSE_MARKS, OPEN_MARKS, Attribution, QuoteModel
@@ -238,9 +239,9 @@ def _not_speech(text: str, att: Attribution, index: EntityIndex) -> bool:
 # Who cannot be the source of a quote: the author and the reader ("I realised that …", "you might wait …"), and
 # words that stand for nobody in particular ("anyone", "what", an unresolved "who").
 _AUTHOR_OR_READER = frozenset("i me my we us our you your".split())
-_NOT_SOURCES = frozenset(
-    "i me my we us our you your one anyone anybody everyone everybody someone somebody all another else what who "
-    "whom which that this these those it the a an".split()
+_NOT_SOURCES = _AUTHOR_OR_READER | frozenset(
+    "one anyone anybody everyone everybody someone somebody all another else what who whom which that this these "
+    "those it the a an".split()
 )
 # The tagger's score a quote needs when it has no config value: see `unspun.evaluation.quotes.tune_admission`.
 DEFAULT_MIN_SCORE = 0.7
@@ -318,18 +319,15 @@ def _headline(doc: Document) -> tuple[int, int] | None:
     """The headline line, if the text starts with one (the first line that is not junk, short, with no full stop,
     or the line that equals the page's title). A headline is not a quote: "Operator reports rise in numbers" names
     no one speaking, and a tagger reading it runs on into the dateline below."""
-    title = " ".join((doc.metadata.title or "").split())
-    pos = 0
-    for line in doc.text.splitlines(keepends=True):
-        start, pos = pos, pos + len(line)
-        body = line.strip()
-        if not body or doc.is_removed(start, start + len(line.rstrip("\r\n"))):
-            continue
-        end = start + len(line.rstrip("\r\n"))
-        if (title and " ".join(body.split()) == title) or (len(body) <= 200 and not body.endswith((".", "!", "?", "”", '"'))
-                                                           and line.endswith("\n")):
-            return start, end
+    found = text_ingest.first_line(doc)
+    if found is None:
         return None
+    start, line = found
+    body = line.strip()
+    title = " ".join((doc.metadata.title or "").split())
+    if (title and " ".join(body.split()) == title) or (
+            len(body) <= 200 and not body.endswith((".", "!", "?", "”", '"')) and line.endswith("\n")):
+        return start, start + len(line.rstrip("\r\n"))
     return None
 
 

@@ -176,15 +176,17 @@ def run(data: Path, out: Path, *, seed: int = 13, epochs: int = 2, lr: float = 8
     }
     (out / "config.json").write_text(json.dumps(config, indent=2) + "\n")
     # imported late on purpose: a long training run picks up the current scorer and decoder
-    from unspun.evaluation.quotes import evaluate_model, fit_speaker_calibration, tune_admission, tune_decoding
+    from unspun.evaluation.quotes import (CachedTagger, evaluate_model, fit_speaker_calibration, tune_admission,
+                                          tune_decoding)
     from unspun.runtime.quote_model import QuoteModel
 
     qm = QuoteModel.load(out)
     config["decoding"] = tune_decoding(qm, tune_articles)
     qm.decoding.update(config["decoding"])
-    config["admission"] = {"min_score": tune_admission(qm, tune_articles)[0],
+    tagger = CachedTagger(qm)  # tuning and calibration run the stage on the same articles
+    config["admission"] = {"min_score": tune_admission(tagger, tune_articles)[0],
                            "method": "the most precise min_score whose tune content F1 is at least that of 0.0"}
-    config["speaker_calibration"] = fit_speaker_calibration(qm, tune_articles, config["admission"]["min_score"])
+    config["speaker_calibration"] = fit_speaker_calibration(tagger, tune_articles, config["admission"]["min_score"])
     config["training"] = {
         "seed": seed, "epochs": epochs, "lr": lr, "batch": batch, "window": window, "train_seconds": round(train_seconds),
         "split": {"train": len(train_articles), "tune": len(tune_articles), "dev_reported": len(dev_articles),
