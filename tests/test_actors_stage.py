@@ -156,3 +156,30 @@ def test_outputs_show_actors():
     rows = [r.split("\t") for r in tsv.render([doc]).splitlines()[1:]]
     assert rows[0][1:3] == ["actors", "a0"] and rows[0][5] == "organisation" and rows[0][7] == "NATO"
     assert doc.models["actors"]["name"].startswith("spacy/")
+
+
+def test_a_town_named_only_as_where_things_happened_is_no_actor():
+    text = ("Mayor Lena Okafor opened the new ferry terminal on Monday. The ceremony took place in Dunmore Falls, "
+            "and the first boat left from Port Ellery at noon. Okafor said the service would run every hour.")
+    doc = _run(Document(text=text))
+    names = [a.name for a in doc.actors]
+    assert "Lena Okafor" in names
+    assert "Dunmore Falls" not in names and "Port Ellery" not in names
+
+
+def test_a_place_that_acts_or_is_labelled_stays_an_actor():
+    text = ("Talks were held in Norvania on Monday. Norvania rejected the offer the next day, "
+            "and its corrupt regime in Norvania closed the border.")
+    doc = _run(Document(text=text))
+    assert any(a.name == "Norvania" for a in doc.actors), [(a.name, a.type) for a in doc.actors]
+
+
+def test_every_actor_carries_a_score_between_0_and_1():
+    text = ("Mayor Lena Okafor opened the new ferry terminal on Monday. The Harbour Board said it would pay for "
+            "two more boats. Okafor said the service would run every hour.")
+    doc = _run(Document(text=text))
+    assert doc.actors
+    for actor in doc.actors:
+        assert actor.score is not None and 0.0 <= actor.score <= 1.0
+    # a named person who acts and speaks is more likely real than nothing: the model must not be a constant
+    assert len({a.score for a in doc.actors}) > 1

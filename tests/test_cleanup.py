@@ -361,6 +361,15 @@ def test_odd_input_never_fails(text: str) -> None:
     ("take our poll - story continues below", "promotion"),
     ("Editors' Recommendations:", "promotion"),
     ("pic.twitter.com/Ab3dE5fG7h", "embed-widget"),
+    ("What did you make of the final? Tell us in the comments below.", "comment-form"),
+    ("Love it or hate it? Sound off down below!", "comment-form"),
+    ("Sign up to receive our best stories of the week, picked by our editors.", "newsletter"),
+    ("Harbour Gazette Newsletter", "newsletter"),
+    ("#HarbourNews", "hashtags"),
+    ("#election, #harbour #vote", "hashtags"),
+    ("Visit her website at janedoe.example, and reach her at jane@example.org", "promotion"),
+    ("Send us your letters to the editor using the form on this page.", "promotion"),
+    ("Coastal Times Poll: cast your vote on the ferry plan.", "promotion"),
 ])
 def test_credit_rule_and_promotion_lines(line: str, reason: str) -> None:
     doc = clean(f"The council met on Monday.\n\n{line}\n\nThe vote was close.\n")
@@ -374,6 +383,12 @@ def test_credit_rule_and_promotion_lines(line: str, reason: str) -> None:
     "(c) the third option, which nobody on the council wanted, was a sale.",
     "Credit card debt rose 5% last year, the central bank said.",
     "The minister said she would follow him on every point of the plan.",
+    "Tell us what happened next, the ferry captain said in the comments below the video.",
+    "Residents can sign up for the scheme at the town hall until Friday.",
+    "Readers can sign up to get the leaflet at the library, the council said.",
+    "#1 in the charts for six weeks, the single sold a million copies.",
+    "Our Newsletter Was Wrong About The Ferry, And Here Is Why",
+    "Let us know by Friday, the council told residents.",
 ])
 def test_article_sentences_like_credits_stay(sentence: str) -> None:
     doc = clean(f"The council met on Monday.\n\n{sentence}\n\nThe vote was close.\n")

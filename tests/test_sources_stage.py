@@ -200,3 +200,17 @@ def test_links_into_the_page_own_site_and_share_buttons_are_no_sources():
     _run(doc)
     assert sorted(s.name for s in doc.sources if s.type == "link") == ["news.examplewire.com", "studio.example",
                                                                         "twitter.com"]
+
+
+def test_every_source_carries_a_score_between_0_and_1():
+    text = ("The Harbour Board said on Monday that it would buy two ferries. According to a report by the Coastal "
+            "Audit Office, the old boats cost too much to repair. Officials said the plan was agreed last week.")
+    doc = Document(text=text)
+    start = text.index("said on Monday")
+    doc.add(Quote, text.index("that it would"), text.index(". According"), kind="indirect", speaker="The Harbour Board",
+            speaker_start=0, speaker_end=len("The Harbour Board"), speaker_resolved_from="name", speaker_score=0.9,
+            cue="said", cue_start=start, cue_end=start + 4, score=0.95)
+    doc = _run(doc)
+    assert doc.sources
+    for source in doc.sources:
+        assert source.score is not None and 0.0 <= source.score <= 1.0

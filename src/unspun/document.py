@@ -180,6 +180,7 @@ class Source:
     url: str | None = None
     quote_ids: list[str] = field(default_factory=list)
     claim_ids: list[str] = field(default_factory=list)
+    score: float | None = None  # P(the source is real), see unspun.runtime.item_scores; None when unscored
 
     @property
     def label(self) -> str:
@@ -197,6 +198,7 @@ class Actor:
     mentions: list[Mention] = field(default_factory=list)
     labels: list[ActorLabel] = field(default_factory=list)
     quoted: bool = False
+    score: float | None = None  # P(the actor is real), see unspun.runtime.item_scores; None when unscored
 
     @property
     def label(self) -> str:

@@ -27,6 +27,11 @@ Removed reasons (`Removed.reason`):
   "This article originally appeared on …", "… Check Amazon for Pricing.", "Follow her on Twitter: @…",
   "Pre-order …", "Take our poll", "Editors' Recommendations".
 - `embed-widget` also covers a line that is only a `pic.twitter.com/…` link (the post is still recorded).
+- `comment-form` also covers invitations to comment ("What do you think? Let us know in the comments below").
+- `newsletter` also covers sign-up boxes ("Sign up to get the best of the week …", a "<Site> Newsletter" heading).
+- `hashtags`: a line of hashtags only ("#GameTechie", "#news #politics").
+- `promotion` also covers author-bio contact lines ("Visit his site at …", "reach her at …"), letters-page prompts
+  ("Submit your letter to the editor …") and poll boxes ("… Poll Exercise your right to vote.").
 
 Weak lines. A bare one-word label that could also be a real sub-heading ("Twitter", "Facebook", "Email", "Print",
 "Tweet", "Share", "Like", "Comments", "Menu", "Search") is flagged only when the nearest non-blank line before or
@@ -183,6 +188,19 @@ _CREDIT = re.compile(
     r"|(?:©|(?:\(c\)|copyright)\s?©?\s?(?:\d{4}|by\b)).{0,120}\Z",
     re.IGNORECASE,
 )
+# Invitations to comment: "What do you think? … Let us know down below in the comments", "Sound off below".
+# A line that reports speech ("…, the mayor said in the comments below") is article text, not a prompt.
+_COMMENT_PROMPT = re.compile(
+    r"(?!.{0,200}\b(?:said|says|told)\b)(?:.{0,160}?(?:^|[.?!]\s)(?:let us know|tell us|share your (?:thoughts|views)"
+    r"|sound off|leave (?:a |your )?comments?)\b.{0,60}\b(?:in the comments?|comments? (?:below|section)|down below|below)\b)",
+    re.IGNORECASE,
+)
+# "Sign up to get the best content of the week …", "PC Gamer Newsletter": newsletter boxes without the word inbox
+_NEWSLETTER_BOX = re.compile(
+    r"(?i:sign[ -]?up (?:to|for) (?:get|receive|our)\b).{0,150}"
+    r"|(?:[A-Z][\w&'’.-]*\s){1,4}(?:Newsletter|Newsletters|Daily Briefing|Weekly Digest)\Z",
+)
+_HASHTAGS = re.compile(r"#[^\W\d_][\w-]{1,40}(?:[\s,|]{1,4}#[^\W\d_][\w-]{1,40}){0,9}\Z")
 _SEPARATOR = re.compile(r"(?:[_=*~•·#.\-–—]\s?){3,}\Z")
 _PROMOTION = re.compile(
     r"(?:article |this article |story |this story )?(?:was )?(?:re)?(?:posted|published|printed) with permission\b"
@@ -191,6 +209,9 @@ _PROMOTION = re.compile(
     r"|follow (?:him|her|them|us|me) on (?:twitter|x|facebook|instagram|telegram)\b"
     r"|\[?pre-?order\b"
     r"|(?:take|answer) our poll\b|completing this poll\b"
+    r"|.{0,60}\bpoll\b[:.!]?\s(?:exercise your right to vote|vote now|cast your vote)\b"
+    r"|(?:visit (?:his|her|their) (?:web)?site|reach (?:him|her|them) at)\b"
+    r"|(?:submit|send)(?: us)? (?:your |a )?letters? to the editor\b|read more letters to the editor\b"
     r"|editors?['’]?s?['’]? (?:recommendations|picks)\b",
     re.IGNORECASE,
 )
@@ -351,6 +372,12 @@ def _classify(content: str) -> tuple[str | None, bool, _Post | None]:
         return "image-credit", False, post
     if _PROMOTION.match(content):
         return "promotion", False, post
+    if _COMMENT_PROMPT.match(content):
+        return "comment-form", False, post
+    if _NEWSLETTER_BOX.match(content):
+        return "newsletter", False, post
+    if _HASHTAGS.match(content):
+        return "hashtags", False, post
 
     key = _key(low)
     if not key:

@@ -18,7 +18,7 @@ from bisect import bisect_left
 
 from unspun import names as names_mod
 from unspun.document import Actor, ActorLabel, Document
-from unspun.runtime import nlp, offsets
+from unspun.runtime import item_scores, nlp, offsets
 
 LABEL_TECHNIQUES = frozenset(("Name_Calling,Labeling", "Loaded_Language"))
 _TYPES = {"person": "person", "state": "state", "organisation": "organisation", "group": "group", "outlet": "organisation"}
@@ -242,6 +242,29 @@ def _speaker_actors(doc: Document, names: names_mod.Names) -> set[int]:
     return quoted
 
 
+# Prepositions that make their object a place where something happens, not a participant ("a rally in Fremont").
+_LOCATIVE = frozenset("in at near from across throughout into inside outside around to via".split())
+_SUBJECT_DEPS = frozenset(("nsubj", "nsubjpass", "poss"))
+
+
+def _roles(text: str, mentions: list[tuple[int, int]]) -> tuple[bool, bool]:
+    """(acts, place_only): whether some mention is a subject or possessor, and whether every mention is the object
+    of a locative preposition. What an actor does or owns makes it a participant; a town named only as where
+    something happened is scenery."""
+    acts, place_only = False, bool(mentions)
+    for s, e in mentions:
+        found = offsets.head_token(text, s, e)
+        if found is None:
+            place_only = False
+            continue
+        tok = found[1]
+        if tok.dep_ in _SUBJECT_DEPS or (tok.dep_ == "pobj" and tok.head.dep_ == "agent"):
+            acts = True
+        if not (tok.dep_ == "pobj" and tok.head.lower_ in _LOCATIVE) and tok.dep_ != "compound":
+            place_only = False
+    return acts, place_only
+
+
 def run(doc: Document) -> None:
     """Add `doc.actors`: one item per referent, with its mentions, labels and whether it is quoted."""
     doc.models["actors"] = nlp.model_info()
@@ -281,5 +304,9 @@ def run(doc: Document) -> None:
         if not mentions:
             continue
         own = sorted(labels.get(i, {}).values(), key=lambda lab: (lab.start, lab.end))
-        doc.add(Actor, name=cluster.name, type=_TYPES[cluster.type], mentions=mentions, labels=own,
-                quoted=id(cluster) in quoted)
+        acts, place_only = _roles(doc.text, [(m.start, m.end) for m in mentions])
+        if place_only and _TYPES[cluster.type] in ("state", "person") and not own and id(cluster) not in quoted:
+            continue  # a town named only as where something happened is scenery (a "person" so placed, a NER slip)
+        actor = doc.add(Actor, name=cluster.name, type=_TYPES[cluster.type], mentions=mentions, labels=own,
+                        quoted=id(cluster) in quoted)
+        actor.score = item_scores.probability("actors", item_scores.actor_features(actor, acts, place_only))

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from unspun import names as names_mod
 from unspun.document import Document, Mention, Source
-from unspun.runtime import nlp, offsets
+from unspun.runtime import item_scores, nlp, offsets
 
 # Verbs (as written: the lemmatizer is off) whose subject is the source of what follows.
 REPORT_VERBS = frozenset(
@@ -441,3 +441,7 @@ def run(doc: Document) -> None:
             source.claim_ids.append(claim.id)
         if claim.quote_id and claim.quote_id in quote_of and quote_of[claim.quote_id].source_id is None:
             quote_of[claim.quote_id].source_id = source.id
+
+    speaker_scores = {q.id: q.speaker_score for q in doc.quotes if q.speaker_score is not None}
+    for source in doc.sources:
+        source.score = item_scores.probability("sources", item_scores.source_features(source, speaker_scores))
