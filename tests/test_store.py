@@ -112,7 +112,7 @@ def test_reopen_is_at_head_and_keeps_data(db_url):
     doc_id = Store(db_url).save(make_doc())
     store = Store(db_url)
     with store.connect() as conn:
-        assert conn.execute(sa.text("select version_num from alembic_version")).scalar_one() == "0002"
+        assert conn.execute(sa.text("select version_num from alembic_version")).scalar_one() == "0003"
     assert store.get(doc_id) is not None
     store.close()
 

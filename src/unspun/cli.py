@@ -18,7 +18,7 @@ import typer
 
 from unspun import __version__
 from unspun.errors import UnspunError, UsageError
-from unspun.pipeline import ModelName
+from unspun.pipeline import ModelName, TaxonomyName
 
 
 def _flags_show_no_value() -> None:
@@ -131,6 +131,10 @@ def analyze(
         Optional[float], typer.Option("--min-score", min=0.0, max=1.0, help="Drop detections scored below this (default: the model's own).")
     ] = None,
     stages: Annotated[Optional[str], typer.Option("--stages", help="Comma-separated stages to run (plus what they need).")] = None,
+    taxonomy: Annotated[
+        TaxonomyName,
+        typer.Option("--taxonomy", help="Technique scheme: ptc14 (PTC's 14, SemEval-2020) or semeval23 (SemEval-2023's 23)."),
+    ] = TaxonomyName.ptc14,
     input_format: Annotated[InputFormat, typer.Option("--input-format", help="How to read INPUT.")] = InputFormat.auto,
     offline: Annotated[bool, typer.Option("--offline", help="Never fetch URLs.")] = False,
     open_: Annotated[bool, typer.Option("--open", help="Open the written output in a browser or viewer.")] = False,
@@ -155,6 +159,7 @@ def analyze(
         "min_score": min_score,
         "max_bytes": max_bytes,
         "time_limit": time_limit,
+        "taxonomy": taxonomy.value,
     }
     docs = []
     progress = None
@@ -201,9 +206,11 @@ def _mount_subcommands() -> None:
     from unspun.corpus.commands import app as corpus_app
     from unspun.evaluation.commands import app as eval_app
     from unspun.ptc_commands import app as ptc_app
+    from unspun.semeval23_commands import app as semeval23_app
     from unspun.training.commands import app as train_app
 
     app.add_typer(ptc_app, name="ptc", help="PTC (SemEval-2020 Task 11) predictions in the task's file formats.")
+    app.add_typer(semeval23_app, name="semeval23", help="SemEval-2023 Task 3 (subtask 3) paragraph predictions in the task's file format.")
     app.add_typer(eval_app, name="eval", help="Score predictions or the shipped models against gold labels.")
     app.add_typer(claims_app, name="claims", help="Score sentences for check-worthiness (ID<TAB>SENTENCE lines).")
     app.add_typer(corpus_app, name="corpus", help="Analyse many articles into a database; statistics, exports, Label Studio.")

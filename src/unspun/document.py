@@ -168,6 +168,16 @@ class Claim:
 
 
 @dataclass(slots=True)
+class View(Quote):
+    """What the text says someone thinks, wants, knows or decides, as opposed to what they said ("Trump knew that
+    he had the CIA over a barrel", "officials believe the deal is dead"). The quote tagger finds both, as PolNeAR
+    annotates both; a cue that reports no words (see `unspun.lexicon.reports_speech`) makes a view, kept apart so
+    a reader never takes it for a quote. Same fields as a quote; `speaker` is whose view it is."""
+
+    PREFIX: ClassVar[str] = "v"
+
+
+@dataclass(slots=True)
 class Source:
     """Something the article leans on: an outlet, person, organisation, document, social post or link."""
 
@@ -222,6 +232,7 @@ KINDS: dict[str, type] = {
     "links": Link,
     "techniques": Technique,
     "quotes": Quote,
+    "views": View,
     "claims": Claim,
     "sources": Source,
     "actors": Actor,
@@ -252,10 +263,12 @@ class Document:
     links: list[Link] = field(default_factory=list)
     techniques: list[Technique] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
+    views: list[View] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
     actors: list[Actor] = field(default_factory=list)
     unspun_version: str = __version__
+    taxonomy: str = "ptc14"  # the technique scheme the `techniques` list uses: ptc14 | semeval23 (unspun.taxonomy)
 
     def add(self, cls: type, start: int | None = None, end: int | None = None, **fields: Any) -> Any:
         """Append an item of kind `cls` with the next id; for spans, take `text` from the document.
@@ -300,6 +313,7 @@ class Document:
             "metadata": self.metadata,
             "models": self.models,
             "options": self.options,
+            "taxonomy": self.taxonomy,
             "warnings": self.warnings,
         }
         for name in KINDS:
@@ -326,6 +340,7 @@ class Document:
             options=data.get("options", {}),
             warnings=list(data.get("warnings", [])),
             unspun_version=data.get("unspun_version", __version__),
+            taxonomy=data.get("taxonomy") or "ptc14",  # JSON written before taxonomies existed is PTC's 14
         )
         for name, item_cls in KINDS.items():
             items = []

@@ -21,6 +21,8 @@ from unspun.ingest import text as text_ingest
 from unspun.limits import check_time, deadline
 from unspun.limits import max_bytes as resolve_max_bytes
 from unspun.limits import time_limit as resolve_time_limit
+from unspun.taxonomy import DEFAULT as DEFAULT_TAXONOMY
+from unspun.taxonomy import TAXONOMY_NAMES
 
 # Stage order is fixed (INTERFACES.md): techniques → quotes → claims → sources → actors.
 ORDER = ("techniques", "quotes", "claims", "sources", "actors")
@@ -44,6 +46,8 @@ MODELS = ("fast", "accurate")
 DEFAULT_MODEL = "accurate"
 # The same names as a str Enum, for the command-line options of every command that takes --model.
 ModelName = Enum("ModelName", {m: m for m in MODELS}, type=str)
+# The technique taxonomies (unspun.taxonomy), likewise for every command that takes --taxonomy.
+TaxonomyName = Enum("TaxonomyName", {t: t for t in TAXONOMY_NAMES}, type=str)
 
 
 def resolve_stages(requested: Iterable[str] | None) -> list[str]:
@@ -71,13 +75,29 @@ def _version() -> str:
     return __version__
 
 
-def _options(stages: Iterable[str] | None, model: str | None, min_score: float | None) -> dict:
+def _options(stages: Iterable[str] | None, model: str | None, min_score: float | None,
+             taxonomy: str | None = None) -> dict:
+    """The options a Document records. `taxonomy` is added only when it is not the default (ptc14), so analyses
+    under the 14 techniques keep the options (and the corpus' options keys) they always had."""
     model = model or DEFAULT_MODEL
     if model not in MODELS:
         raise UsageError(f"unknown model {model!r}; choose one of: {', '.join(MODELS)}")
     if min_score is not None and not (0.0 <= min_score <= 1.0):
         raise UsageError(f"--min-score must be between 0 and 1, not {min_score}")
-    return {"model": model, "min_score": min_score, "stages": resolve_stages(stages)}
+    options = {"model": model, "min_score": min_score, "stages": resolve_stages(stages)}
+    taxonomy = taxonomy or DEFAULT_TAXONOMY
+    if taxonomy not in TAXONOMY_NAMES:
+        raise UsageError(f"unknown taxonomy {taxonomy!r}; choose one of: {', '.join(TAXONOMY_NAMES)}")
+    if taxonomy != DEFAULT_TAXONOMY:
+        options["taxonomy"] = taxonomy
+    return options
+
+
+def _prepared(doc: Document, options: dict) -> Document:
+    """Give a fresh Document its options and the taxonomy its technique stage labels with."""
+    doc.options = options
+    doc.taxonomy = options.get("taxonomy", DEFAULT_TAXONOMY)
+    return doc
 
 
 def run_stages(doc: Document) -> Document:
@@ -104,19 +124,20 @@ def analyze_text(
     source_type: str = "text",
     source_value: str | None = None,
     time_limit: float | None = None,
+    taxonomy: str | None = None,
 ) -> Document:
     """Analyse plain text. Bytes are decoded as UTF-8; offsets index the (decoded) input exactly.
 
     `time_limit` (seconds, default `UNSPUN_TIME_LIMIT` or 600, 0 = none) bounds the whole analysis: TimeLimitError.
+    `taxonomy` is `ptc14` (default: PTC's 14 techniques) or `semeval23` (SemEval-2023's 23).
     """
-    options = _options(stages, model, min_score)
+    options = _options(stages, model, min_score, taxonomy)
     limit = resolve_max_bytes(max_bytes)
     with deadline(resolve_time_limit(time_limit)):
         if isinstance(text, bytes):
             text = text_ingest.decode(text, limit)
         doc = text_ingest.from_text(text, max_bytes=limit, source_type=source_type, source_value=source_value)
-        doc.options = options
-        return run_stages(doc)
+        return run_stages(_prepared(doc, options))
 
 
 def analyze_html(
@@ -130,17 +151,17 @@ def analyze_html(
     source_type: str = "html",
     source_value: str | None = None,
     time_limit: float | None = None,
+    taxonomy: str | None = None,
 ) -> Document:
     """Analyse an HTML page: offsets index the extracted article text, which the Document carries."""
     from unspun.ingest import html as html_ingest
 
-    options = _options(stages, model, min_score)
+    options = _options(stages, model, min_score, taxonomy)
     with deadline(resolve_time_limit(time_limit)):
         doc = html_ingest.from_html(
             html, max_bytes=resolve_max_bytes(max_bytes), source_type=source_type, source_value=source_value, url=url
         )
-        doc.options = options
-        return run_stages(doc)
+        return run_stages(_prepared(doc, options))
 
 
 def analyze_file(
@@ -152,6 +173,7 @@ def analyze_file(
     min_score: float | None = None,
     max_bytes: int | None = None,
     time_limit: float | None = None,
+    taxonomy: str | None = None,
 ) -> Document:
     """Analyse a file: `.html`/`.htm` is HTML, anything else text, unless `input_format` says otherwise."""
     if input_format not in ("auto", "text", "html"):
@@ -160,7 +182,7 @@ def analyze_file(
     data = reader.read_path(path, limit)
     is_html = input_format == "html" or (input_format == "auto" and reader.is_html_path(path))
     kwargs = dict(stages=stages, model=model, min_score=min_score, max_bytes=limit, source_type="path", source_value=str(path),
-                  time_limit=time_limit)
+                  time_limit=time_limit, taxonomy=taxonomy)
     if is_html:
         reader.check_file(data, path, text=False)  # empty or binary: refused naming the file
         return analyze_html(data, **kwargs)
@@ -192,6 +214,7 @@ def analyze_url(
     min_score: float | None = None,
     max_bytes: int | None = None,
     time_limit: float | None = None,
+    taxonomy: str | None = None,
 ) -> Document:
     """Fetch a URL safely (see `unspun.ingest.url`) and analyse it as HTML, or as text when it is text/plain."""
     if offline:
@@ -199,9 +222,10 @@ def analyze_url(
     from unspun.ingest import url as url_ingest
 
     limit = resolve_max_bytes(max_bytes)
-    options = _options(stages, model, min_score)  # validate before any network traffic
+    options = _options(stages, model, min_score, taxonomy)  # validate before any network traffic
     fetched = url_ingest.fetch(url, max_bytes=limit, timeout=timeout)
-    kwargs = dict(stages=options["stages"], model=model, min_score=min_score, max_bytes=limit, time_limit=time_limit)
+    kwargs = dict(stages=options["stages"], model=model, min_score=min_score, max_bytes=limit, time_limit=time_limit,
+                  taxonomy=taxonomy)
     if fetched.content_type == "text/plain":
         doc = analyze_text(fetched.content, source_type="url", source_value=url, **kwargs)
         doc.metadata.url = fetched.url

@@ -1,4 +1,5 @@
-"""The 14 persuasion techniques unspun labels, named exactly as in SemEval-2020 Task 11 (the PTC corpus).
+"""The persuasion-technique taxonomies unspun labels with: the 14 of SemEval-2020 Task 11 (the PTC corpus, `ptc14`,
+the default) and the 23 of SemEval-2023 Task 3 (`semeval23`, defined in `unspun.taxonomy_semeval23`).
 
 Why a module of its own: the technique names are an external contract. They are the labels of the training data,
 of `unspun ptc predict` / `classify` output and of the official scorers, so they must match the task's strings
@@ -9,18 +10,26 @@ highlight colour are defined once.
 
 The definitions and examples are unspun's own wording; the example sentences are invented. Colours are light
 tints, all distinct, that keep dark text readable (contrast of at least 4.5:1 against #222222).
+
+`TECHNIQUES`, `NAMES`, `IDS` and `by_name` are the 14 (`ptc14`), as before. `get(name)` returns either taxonomy as a
+`Taxonomy`; a Document names its own in `doc.taxonomy`. Ids are unique across both taxonomies (the 23 start with
+`s23_`), so a `definition_id` alone says which one it belongs to, and `by_id` finds it in either.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from unspun.taxonomy_semeval23 import FAMILIES as _FAMILIES_23
+from unspun.taxonomy_semeval23 import ROWS as _ROWS_23
 
 
 @dataclass(frozen=True, slots=True)
 class TechniqueInfo:
     """One technique of the taxonomy.
 
-    `id` is stable and short (snake_case); `name` is the SemEval-2020 Task 11 label; `colour` is `#RRGGBB`.
+    `id` is stable and short (snake_case); `name` is the task's label; `colour` is `#RRGGBB`; `family` is the
+    SemEval-2023 family id (None for the 14, which have no families).
     """
 
     id: str
@@ -28,6 +37,7 @@ class TechniqueInfo:
     definition: str
     example: str
     colour: str
+    family: str | None = None
 
 
 TECHNIQUES: tuple[TechniqueInfo, ...] = (
@@ -185,11 +195,108 @@ def by_name(name: str) -> TechniqueInfo:
 
 
 def by_id(technique_id: str) -> TechniqueInfo:
-    """The technique with this short id (a technique item's `definition_id`); `KeyError` if there is none."""
+    """The technique with this short id (a technique item's `definition_id`), in either taxonomy; `KeyError` if none."""
+    found = _BY_ID.get(technique_id) or SEMEVAL23._by_id.get(technique_id)
+    if found is None:
+        raise KeyError(f"unknown technique id {technique_id!r}; expected one of {', '.join(IDS)} or a semeval23 id")
+    return found
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """One technique scheme: its techniques in a fixed order, their lookups, and (for SemEval-2023) its families."""
+
+    name: str  # ptc14 | semeval23: the value of a Document's `taxonomy`
+    title: str
+    techniques: tuple[TechniqueInfo, ...]
+    families: tuple[tuple[str, str], ...] = ()  # (family id, title), in the task's order
+    _by_name: dict[str, TechniqueInfo] = field(init=False, repr=False, compare=False)
+    _by_id: dict[str, TechniqueInfo] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_name", {t.name: t for t in self.techniques})
+        object.__setattr__(self, "_by_id", {t.id: t for t in self.techniques})
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(t.name for t in self.techniques)
+
+    def by_name(self, name: str) -> TechniqueInfo:
+        """The technique with this exact label; `KeyError` naming the taxonomy if there is none."""
+        try:
+            return self._by_name[name]
+        except KeyError:
+            raise KeyError(f"unknown {self.name} technique name {name!r}; expected one of {', '.join(self.names)}") from None
+
+    def by_id(self, technique_id: str) -> TechniqueInfo:
+        try:
+            return self._by_id[technique_id]
+        except KeyError:
+            raise KeyError(f"unknown {self.name} technique id {technique_id!r}") from None
+
+    def family_members(self, family: str) -> tuple[TechniqueInfo, ...]:
+        return tuple(t for t in self.techniques if t.family == family)
+
+
+def _semeval23() -> Taxonomy:
+    techniques = tuple(TechniqueInfo(tid, name, definition, example, colour, family)
+                       for tid, name, family, definition, example, colour, _, _ in _ROWS_23)
+    return Taxonomy("semeval23", "SemEval-2023 Task 3: 23 techniques in 6 families", techniques, _FAMILIES_23)
+
+
+PTC14 = Taxonomy("ptc14", "PTC / SemEval-2020 Task 11: 14 techniques", TECHNIQUES)
+SEMEVAL23 = _semeval23()
+DEFAULT = "ptc14"
+TAXONOMIES: dict[str, Taxonomy] = {PTC14.name: PTC14, SEMEVAL23.name: SEMEVAL23}
+TAXONOMY_NAMES: tuple[str, ...] = tuple(TAXONOMIES)
+
+
+def get(name: str | None = None) -> Taxonomy:
+    """The taxonomy called `name` (`ptc14` or `semeval23`; None means the default, `ptc14`); `KeyError` otherwise."""
     try:
-        return _BY_ID[technique_id]
+        return TAXONOMIES[name or DEFAULT]
     except KeyError:
-        raise KeyError(f"unknown technique id {technique_id!r}; expected one of {', '.join(IDS)}") from None
+        raise KeyError(f"unknown taxonomy {name!r}; expected one of {', '.join(TAXONOMY_NAMES)}") from None
 
 
-__all__ = ["IDS", "NAMES", "TECHNIQUES", "TechniqueInfo", "by_id", "by_name"]
+def lookup(name: str, taxonomy: str | None = None) -> TechniqueInfo:
+    """A technique by name for display: in `taxonomy` (default ptc14) first, then in the other one.
+
+    Six names are in both schemes (Loaded_Language, Doubt, Repetition, ...), with their own ids and definitions, so
+    renderers pass the Document's taxonomy; any other name belongs to one scheme only and is found either way.
+    `KeyError` when no taxonomy has it."""
+    first = get(taxonomy)
+    for candidate in (first, *(t for t in TAXONOMIES.values() if t is not first)):
+        found = candidate._by_name.get(name)
+        if found is not None:
+            return found
+    raise KeyError(f"unknown technique name {name!r} in any taxonomy")
+
+
+_TO_PTC14: dict[str, tuple[str, ...]] = {row[1]: row[7] for row in _ROWS_23}
+_RELATION: dict[str, str] = {row[1]: row[6] for row in _ROWS_23}
+_FROM_PTC14: dict[str, tuple[str, ...]] = {
+    n: tuple(name for name, ptc in _TO_PTC14.items() if n in ptc) for n in NAMES
+}
+
+
+def to_ptc14(semeval23_name: str) -> tuple[str, ...]:
+    """The PTC techniques that cover a SemEval-2023 technique (empty for Obfuscation-Vagueness-Confusion)."""
+    SEMEVAL23.by_name(semeval23_name)  # KeyError for an unknown name
+    return _TO_PTC14[semeval23_name]
+
+
+def from_ptc14(ptc14_name: str) -> tuple[str, ...]:
+    """The SemEval-2023 techniques that a PTC technique covers, in the 2023 list's order (never empty)."""
+    by_name(ptc14_name)
+    return _FROM_PTC14[ptc14_name]
+
+
+def relation(semeval23_name: str) -> str:
+    """How a SemEval-2023 technique relates to the 14: `same`, `split`, `nearest` or `none` (see docs/taxonomies.md)."""
+    SEMEVAL23.by_name(semeval23_name)
+    return _RELATION[semeval23_name]
+
+
+__all__ = ["DEFAULT", "IDS", "NAMES", "PTC14", "SEMEVAL23", "TAXONOMIES", "TAXONOMY_NAMES", "TECHNIQUES", "Taxonomy",
+           "TechniqueInfo", "by_id", "by_name", "from_ptc14", "get", "lookup", "relation", "to_ptc14"]

@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from unspun.errors import UsageError
-from unspun.pipeline import ModelName
+from unspun.pipeline import ModelName, TaxonomyName
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   context_settings={"help_option_names": ["-h", "--help"]})
@@ -114,6 +114,7 @@ def analyze(
     model: Annotated[ModelName, typer.Option("--model", help="Technique model.")] = ModelName.accurate,
     min_score: Annotated[Optional[float], typer.Option("--min-score", min=0.0, max=1.0, help="Drop detections below this.")] = None,
     stages: Annotated[Optional[str], typer.Option("--stages", help="Comma-separated stages (plus what they need); default all.")] = None,
+    taxonomy: Annotated[TaxonomyName, typer.Option("--taxonomy", help="Technique scheme: ptc14 (PTC's 14) or semeval23 (SemEval-2023's 23).")] = TaxonomyName.ptc14,
     reanalyze: Annotated[bool, typer.Option("--reanalyze", help="Analyse again documents the store already holds.")] = False,
     site: Annotated[Optional[str], typer.Option("--site", help="Use this site for every input (else from the input, or the URL's host).")] = None,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Documents written per transaction.")] = 32,
@@ -130,7 +131,8 @@ def analyze(
     from unspun.corpus import engines, readers
     from unspun.corpus.store import Store
 
-    options = engines.resolve_options(model.value, min_score, [s for s in stages.split(",") if s.strip()] if stages else None)
+    options = engines.resolve_options(model.value, min_score, [s for s in stages.split(",") if s.strip()] if stages else None,
+                                      taxonomy.value)
     readers.expand(inputs)  # fail early (exit 66) on a missing input
     store = None if parquet is not None else Store(db)
     total = readers.count(inputs)
@@ -168,7 +170,8 @@ def retry(
     by_options: dict[str, list] = {}
     gone: list[str] = []  # unread failures whose input now holds no article at all
     for fid, f in failures:
-        opts = engines.resolve_options(f.options.get("model"), f.options.get("min_score"), f.options.get("stages"))
+        opts = engines.resolve_options(f.options.get("model"), f.options.get("min_score"), f.options.get("stages"),
+                                       f.options.get("taxonomy"))
         group = by_options.setdefault(repr(sorted(opts.items())), [opts, [], []])
         if f.input_format == UNREAD and f.source_value:
             group[2].append(_reread(fid, f, gone))
@@ -209,6 +212,7 @@ def stats(
     until: Annotated[Optional[str], typer.Option("--until", help="Only documents dated on or before (YYYY-MM-DD).")] = None,
     keyword: Annotated[Optional[str], typer.Option("--keyword", help="Only documents whose text contains this (case-insensitive).")] = None,
     compare: Annotated[Optional[tuple[str, str]], typer.Option("--compare", metavar="SITE_A SITE_B", help="Two sites side by side.")] = None,
+    taxonomy: Annotated[Optional[TaxonomyName], typer.Option("--taxonomy", help="Only documents analysed under this taxonomy (default: the corpus' only one, else ptc14); the two are never mixed.")] = None,
     fmt: Annotated[StatsFormat, typer.Option("--format", "-f", help="table (terminal), json or csv.")] = StatsFormat.table,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
 ) -> None:
@@ -219,8 +223,14 @@ def stats(
     from unspun.corpus.store import Store
 
     store = Store(db)
+    chosen = taxonomy.value if taxonomy is not None else None
+    name, mixed = corpus_stats.resolve_taxonomy(store, chosen)
+    if mixed and chosen is None and fmt is StatsFormat.table:
+        _console().print(f"this corpus holds analyses under more than one taxonomy; showing {name} "
+                         "(choose with --taxonomy)", markup=False, highlight=False, soft_wrap=True)
     if compare:
-        data = corpus_stats.compare(store, compare[0], compare[1], since=since, until=until, keyword=keyword)
+        data = corpus_stats.compare(store, compare[0], compare[1], since=since, until=until, keyword=keyword,
+                                    taxonomy=chosen)
         if fmt is StatsFormat.json:
             sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
         elif fmt is StatsFormat.csv:
@@ -228,7 +238,7 @@ def stats(
         else:
             _compare_table(data)
         return
-    data = corpus_stats.compute(store, by.value, sites=site, since=since, until=until, keyword=keyword)
+    data = corpus_stats.compute(store, by.value, sites=site, since=since, until=until, keyword=keyword, taxonomy=chosen)
     if fmt is StatsFormat.json:
         sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
     elif fmt is StatsFormat.csv:
@@ -241,18 +251,20 @@ def stats(
                              markup=False, highlight=False, soft_wrap=True)
 
 
-def _technique_names(rows) -> list[str]:
-    from unspun.taxonomy import NAMES
+def _technique_names(rows, taxonomy: str | None = None) -> list[str]:
+    from unspun.taxonomy import get
 
+    names = get(taxonomy).names
     seen = {n for r in rows for n in r["techniques"]}
-    return [n for n in NAMES if n in seen] + sorted(seen - set(NAMES))
+    return [n for n in names if n in seen] + sorted(seen - set(names))
 
 
 def stats_csv(data: dict) -> str:
-    """The stats table flattened: one row per group, one column per technique (every one of the 14)."""
-    from unspun.taxonomy import NAMES
+    """The stats table flattened: one row per group, one column per technique (every one of the taxonomy's 14 or 23)."""
+    from unspun.taxonomy import get
 
-    names = list(NAMES) + sorted({n for r in data["rows"] for n in r["techniques"]} - set(NAMES))
+    names = get(data.get("taxonomy")).names
+    names = list(names) + sorted({n for r in data["rows"] for n in r["techniques"]} - set(names))
     buf = io.StringIO()
     w = _SafeWriter(buf)
     w.writerow([data["by"], "documents", "words", "rate_per_1000_words", "quotes", "claims", "asserted_claims", *names])
@@ -295,7 +307,7 @@ def _stats_table(data: dict, store, sites) -> None:
     if not rows:
         console.print("no analysed documents match")
         return
-    table = Table(title=f"Techniques per 1,000 words, by {data['by']}")
+    table = Table(title=f"Techniques per 1,000 words, by {data['by']} ({data.get('taxonomy', 'ptc14')})")
     for col in (data["by"], "docs", "words", "rate/1k", "quotes", "claims", "asserted", "top techniques"):
         table.add_column(col, justify="left" if col in (data["by"], "top techniques") else "right")
     for r in rows:
@@ -342,13 +354,15 @@ def export(
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="parquet, jsonl, csv, or labelstudio (tasks.json).")] = ExportFormat.parquet,
     output: Annotated[Path, typer.Option("--output", "-o", help="Output folder (created if needed).")] = Path("export"),
     site: Annotated[Optional[list[str]], typer.Option("--site", help="Only these sites (repeat).")] = None,
+    taxonomy: Annotated[Optional[TaxonomyName], typer.Option("--taxonomy", help="labelstudio: the documents (and label set) of this taxonomy; default: the corpus' only one, else ptc14. Tables carry a taxonomy column instead.")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
 ) -> None:
     """Write documents.<ext> and spans.<ext> (or tasks.json for Label Studio) into a folder."""
     from unspun.corpus import exports
     from unspun.corpus.store import Store
 
-    counts = exports.export_tables(Store(db), fmt.value, output, sites=site)
+    counts = exports.export_tables(Store(db), fmt.value, output, sites=site,
+                                   taxonomy=taxonomy.value if taxonomy is not None else None)
     _console().print(", ".join(f"{v} {k}" for k, v in counts.items()) + f" written to {output}")
 
 

@@ -50,19 +50,24 @@ class Summary:
                 f"in {self.seconds:.1f} s ({rate:.2f} docs/s)")
 
 
-def resolve_options(model: str | None = None, min_score: float | None = None, stages: list[str] | None = None) -> dict[str, Any]:
+def resolve_options(model: str | None = None, min_score: float | None = None, stages: list[str] | None = None,
+                    taxonomy: str | None = None) -> dict[str, Any]:
     """The options as requested, with stages resolved; validated before any worker starts."""
     from unspun import pipeline
 
-    return pipeline._options(stages, model, min_score)
+    return pipeline._options(stages, model, min_score, taxonomy)
 
 
-def model_version(model: str) -> str | None:
-    """The technique model's version from its config, read without loading the model (for the skip check)."""
+def model_version(model: str, taxonomy: str | None = None) -> str | None:
+    """The technique model's version from its config (the 23-technique heads' config under semeval23), read without
+    loading the model (for the skip check): the version a stored Document records in `models.techniques`."""
     from unspun.stages import techniques
 
+    folder = techniques.model_dir(model)
+    if taxonomy == "semeval23":
+        folder = folder / techniques.SEMEVAL23_DIR
     try:
-        config = json.loads((techniques.model_dir(model) / "config.json").read_text(encoding="utf-8"))
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     version = config.get("version")
@@ -71,7 +76,7 @@ def model_version(model: str) -> str | None:
 
 def run_key(options: dict[str, Any]) -> tuple[str, str | None, str]:
     """(model name, model version, options key): a stored document with the same key is not analysed again."""
-    version = model_version(options["model"]) if "techniques" in options["stages"] else None
+    version = model_version(options["model"], options.get("taxonomy")) if "techniques" in options["stages"] else None
     return options["model"], version, options_key(options)
 
 
@@ -96,7 +101,8 @@ class Analyzer:
 
     def _kwargs(self) -> dict[str, Any]:
         o = self.options
-        return {"stages": o["stages"], "model": o["model"], "min_score": o["min_score"], "max_bytes": self.max_bytes}
+        return {"stages": o["stages"], "model": o["model"], "min_score": o["min_score"], "max_bytes": self.max_bytes,
+                "taxonomy": o.get("taxonomy")}
 
     def __call__(self, items: list[Item]) -> list[tuple[str | None, Analysed | Failure | Skipped]]:
         return [(replaces, self.one(record, force=replaces is not None)) for replaces, record in items]

@@ -27,8 +27,9 @@ from unspun.outfile import open_atomic
 FORMATS = ("parquet", "jsonl", "csv", "labelstudio")
 DOC_COLUMNS = ["id", "external_id", "site", "date", "title", "author", "url", "language", "status", "error",
                "content_hash", "unspun_version", "model_name", "model_version", "words", "n_techniques", "n_quotes",
-               "n_claims", "n_asserted_claims", "created_at", "options", "models", "text"]
-SPAN_COLUMNS = ["document_id", "kind", "item_id", "label", "name", "start", "end", "score", "text", "extra"]
+               "n_claims", "n_asserted_claims", "created_at", "taxonomy", "options", "models", "text"]
+# `taxonomy` is the document's (ptc14 | semeval23): a technique row's label is a name of that taxonomy
+SPAN_COLUMNS = ["document_id", "taxonomy", "kind", "item_id", "label", "name", "start", "end", "score", "text", "extra"]
 JSON_COLUMNS = {"options", "models", "extra"}
 CHUNK = 2000
 # a spreadsheet runs a cell that starts with one of these as a formula (CSV injection, OWASP)
@@ -67,7 +68,7 @@ def _doc_rows(store: Store, sites: list[str] | None) -> Iterator[list[dict[str, 
 
 
 def _span_rows(store: Store, sites: list[str] | None) -> Iterator[list[dict[str, Any]]]:
-    cols = [D.c.id.label("document_id")] + [S.c[name] for name in SPAN_COLUMNS[1:]]
+    cols = [D.c.id.label("document_id"), D.c.taxonomy] + [S.c[name] for name in SPAN_COLUMNS[2:]]
     q = sa.select(*cols).select_from(S.join(D, D.c.pk == S.c.doc_pk)).where(*_where(sites)).order_by(S.c.pk)
     yield from _stream(store, q)
 
@@ -142,7 +143,8 @@ def _write_csv(path: Path, columns: list[str], chunks: Iterator[list[dict[str, A
     return n
 
 
-def export_tables(store: Store, fmt: str, out: str | os.PathLike, sites: list[str] | None = None) -> dict[str, int]:
+def export_tables(store: Store, fmt: str, out: str | os.PathLike, sites: list[str] | None = None,
+                  taxonomy: str | None = None) -> dict[str, int]:
     """Write `documents.<ext>` and `spans.<ext>` into `out`; returns the row counts."""
     folder = _out_dir(out)
     if fmt == "parquet":
@@ -156,7 +158,7 @@ def export_tables(store: Store, fmt: str, out: str | os.PathLike, sites: list[st
         return {"documents": _write_csv(folder / "documents.csv", DOC_COLUMNS, _doc_rows(store, sites)),
                 "spans": _write_csv(folder / "spans.csv", SPAN_COLUMNS, _span_rows(store, sites))}
     if fmt == "labelstudio":
-        return {"tasks": export_labelstudio(store, folder, sites)}
+        return {"tasks": export_labelstudio(store, folder, sites, taxonomy)}
     raise UsageError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
 
 
@@ -172,11 +174,11 @@ def utf16_offsets(text: str) -> list[int]:
     return out
 
 
-def label_config() -> str:
-    """The Label Studio labelling config that matches the exported tasks (one label per PTC technique)."""
-    from unspun.taxonomy import TECHNIQUES
+def label_config(taxonomy: str | None = None) -> str:
+    """The Label Studio labelling config that matches the exported tasks (one label per technique of the taxonomy)."""
+    from unspun.taxonomy import get
 
-    labels = "\n".join(f'    <Label value="{t.name}" background="{t.colour}"/>' for t in TECHNIQUES)
+    labels = "\n".join(f'    <Label value="{t.name}" background="{t.colour}"/>' for t in get(taxonomy).techniques)
     return f'<View>\n  <Labels name="label" toName="text">\n{labels}\n  </Labels>\n  <Text name="text" value="$text"/>\n</View>\n'
 
 
@@ -200,11 +202,17 @@ def to_labelstudio_task(doc_id: str, doc: Any, number: int) -> dict[str, Any]:
     }
 
 
-def export_labelstudio(store: Store, folder: Path, sites: list[str] | None = None) -> int:
-    """`tasks.json` (a list of tasks with pre-annotations) and `label_config.xml` for the project."""
+def export_labelstudio(store: Store, folder: Path, sites: list[str] | None = None, taxonomy: str | None = None) -> int:
+    """`tasks.json` (a list of tasks with pre-annotations) and `label_config.xml` for the project.
+
+    One Label Studio project has one label set, so only documents of one taxonomy go in: `taxonomy`, or the
+    corpus' only one, or ptc14 when it holds both (see `stats.resolve_taxonomy`)."""
+    from unspun.corpus.stats import resolve_taxonomy
     from unspun.document import Document
 
-    q = sa.select(D.c.id, D.c.document).where(D.c.status == "ok", *_where(sites)).order_by(D.c.pk)
+    taxonomy, mixed = resolve_taxonomy(store, taxonomy)
+    one = [D.c.taxonomy == taxonomy] if mixed else []
+    q = sa.select(D.c.id, D.c.document).where(D.c.status == "ok", *_where(sites), *one).order_by(D.c.pk)
     n = 0
     with open_atomic(folder / "tasks.json") as fh:
         fh.write(b"[")
@@ -215,7 +223,7 @@ def export_labelstudio(store: Store, folder: Path, sites: list[str] | None = Non
                 fh.write((b",\n" if n > 1 else b"\n") + orjson.dumps(task))
         fh.write(b"\n]\n")
     with open_atomic(folder / "label_config.xml") as fh:
-        fh.write(label_config().encode())
+        fh.write(label_config(taxonomy).encode())
     return n
 
 
@@ -248,8 +256,9 @@ def import_labelstudio(file: str | os.PathLike, out: str | os.PathLike, *, use_p
     `ids.tsv` mapping each article ID to the store's document id. Tasks nobody annotated are left out (unless
     `use_predictions`), so unreviewed model output never becomes training data by accident.
     """
-    from unspun.taxonomy import NAMES
+    from unspun.taxonomy import TAXONOMIES
 
+    known = {name for t in TAXONOMIES.values() for name in t.names}  # either scheme; one file keeps to one
     path = Path(file)
     try:
         tasks = orjson.loads(path.read_bytes())
@@ -290,7 +299,7 @@ def import_labelstudio(file: str | os.PathLike, out: str | os.PathLike, *, use_p
                 continue
             start, end = _from_utf16(text, int(value["start"]), int(value["end"]))
             for technique in value.get("labels") or []:
-                if technique not in NAMES:
+                if technique not in known:
                     raise InputDataError(f"{path}: task {task.get('id', index)}: unknown technique {technique!r}")
                 if 0 <= start < end <= len(text):
                     rows.add((technique, start, end))

@@ -42,6 +42,8 @@ documents = sa.Table(
     sa.Column("n_claims", sa.Integer, nullable=False, server_default="0"),
     sa.Column("n_asserted_claims", sa.Integer, nullable=False, server_default="0"),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    # the technique scheme of the analysis (revision 0003): ptc14 | semeval23; statistics never mix the two
+    sa.Column("taxonomy", sa.String(16), nullable=False, server_default="ptc14"),
     # wide columns last: SQLite then reads the narrow ones without touching overflow pages
     sa.Column("input_format", sa.String(8)),  # text | html; with `raw`, what `retry` needs to run a failed document again
     sa.Column("raw", sa.Text),  # the original input, kept only for failed documents
@@ -55,6 +57,7 @@ documents = sa.Table(
     # covers the per-group document query of `stats.compute`, so SQLite never reads the wide rows for it
     sa.Index("ix_documents_stats", "status", "site", "month", "week", "date", "words", "n_techniques", "n_quotes",
              "n_claims", "n_asserted_claims"),
+    sa.Index("ix_documents_status_taxonomy", "status", "taxonomy"),
 )
 
 spans = sa.Table(
@@ -88,6 +91,7 @@ technique_counts = sa.Table(
     sa.Column("date", sa.String(32)),
     sa.Column("month", sa.String(7)),
     sa.Column("week", sa.String(8)),
+    sa.Column("taxonomy", sa.String(16), nullable=False, server_default="ptc14"),  # revision 0003
     # one covering index per grouping, in group-then-technique order: SQLite streams the GROUP BY without sorting
     sa.Index("ix_technique_counts_site", "site", "technique", "date", "n"),
     sa.Index("ix_technique_counts_month", "month", "technique", "date", "site", "n"),

@@ -21,6 +21,35 @@ GROUPS = ("site", "month", "week")
 UNKNOWN = "unknown"
 
 
+def taxonomies(store: Store) -> list[str]:
+    """The technique taxonomies of the analysed documents, most documents first (an index-only query)."""
+    q = (sa.select(D.c.taxonomy, sa.func.count()).where(D.c.status == "ok").group_by(D.c.taxonomy)
+         .order_by(sa.func.count().desc(), D.c.taxonomy))
+
+    def run():
+        with store.connect() as conn:
+            return [r[0] for r in conn.execute(q)]
+
+    return store._guard(run)
+
+
+def resolve_taxonomy(store: Store, taxonomy: str | None = None) -> tuple[str, bool]:
+    """(the taxonomy to report, whether rows of another taxonomy must be filtered out).
+
+    Statistics never mix PTC's 14 techniques with SemEval-2023's 23: every table and chart keeps to one. Without a
+    choice it is the corpus' only taxonomy, or, in a corpus analysed under both, the default (ptc14). The filter is
+    added only when the corpus holds another taxonomy, so a one-taxonomy corpus pays nothing for it.
+    """
+    from unspun.taxonomy import DEFAULT, TAXONOMY_NAMES
+
+    if taxonomy is not None and taxonomy not in TAXONOMY_NAMES:
+        raise UsageError(f"--taxonomy must be one of {', '.join(TAXONOMY_NAMES)}, not {taxonomy!r}")
+    present = taxonomies(store)
+    if taxonomy is None:
+        taxonomy = present[0] if len(present) == 1 else DEFAULT
+    return taxonomy, any(t != taxonomy for t in present)
+
+
 def _group_col(by: str, table=D):
     """The grouping column, raw: grouping on a bare indexed column lets SQLite stream groups in index order.
     NULL (no site, no date) is reported as "unknown"."""
@@ -60,13 +89,15 @@ def _filters(sites=None, since=None, until=None, keyword=None, site=None, table=
 
 
 def compute(store: Store, by: str = "site", sites: list[str] | None = None, since: str | None = None,
-            until: str | None = None, keyword: str | None = None) -> dict[str, Any]:
-    """`{"by", "rows": [{group, documents, words, techniques: {name: n}, rate_per_1000_words, quotes, claims, asserted_claims}]}`.
+            until: str | None = None, keyword: str | None = None, taxonomy: str | None = None) -> dict[str, Any]:
+    """`{"by", "taxonomy", "rows": [{group, documents, words, techniques: {name: n}, rate_per_1000_words, quotes,
+    claims, asserted_claims}]}`: the documents analysed under one taxonomy only (see `resolve_taxonomy`).
 
     The rate is technique detections per 1,000 words of the group's text.
     """
+    taxonomy, mixed = resolve_taxonomy(store, taxonomy)
     group = _group_col(by)
-    where = _filters(sites, since, until, keyword)
+    where = _filters(sites, since, until, keyword) + ([D.c.taxonomy == taxonomy] if mixed else [])
     doc_q = (
         sa.select(group.label("g"), sa.func.count().label("documents"), sa.func.sum(D.c.words).label("words"),
                   sa.func.sum(D.c.n_techniques).label("techniques"), sa.func.sum(D.c.n_quotes).label("quotes"),
@@ -76,7 +107,8 @@ def compute(store: Store, by: str = "site", sites: list[str] | None = None, sinc
     tgroup = _group_col(by, TC)
     tech_q = (
         sa.select(tgroup.label("g"), TC.c.technique, sa.func.sum(TC.c.n))
-        .where(*_filters(sites, since, until, keyword, table=TC)).group_by(tgroup, TC.c.technique)
+        .where(*_filters(sites, since, until, keyword, table=TC), *([TC.c.taxonomy == taxonomy] if mixed else []))
+        .group_by(tgroup, TC.c.technique)
     )
 
     def run():
@@ -102,13 +134,14 @@ def compute(store: Store, by: str = "site", sites: list[str] | None = None, sinc
         rows.sort(key=lambda r: (-r["documents"], r["group"]))
     else:
         rows.sort(key=lambda r: (r["group"] == UNKNOWN, r["group"]))
-    return {"by": by, "rows": rows}
+    return {"by": by, "taxonomy": taxonomy, "rows": rows}
 
 
 def compare(store: Store, site_a: str, site_b: str, since: str | None = None, until: str | None = None,
-            keyword: str | None = None) -> dict[str, Any]:
+            keyword: str | None = None, taxonomy: str | None = None) -> dict[str, Any]:
     """Two sites side by side: their stats rows and, per technique, the count and rate per 1,000 words of each."""
-    found = {r["group"]: r for r in compute(store, "site", [site_a, site_b], since, until, keyword)["rows"]}
+    data = compute(store, "site", [site_a, site_b], since, until, keyword, taxonomy)
+    found = {r["group"]: r for r in data["rows"]}
     empty = {"documents": 0, "words": 0, "techniques": {}, "rate_per_1000_words": 0.0, "quotes": 0, "claims": 0,
              "asserted_claims": 0}
     a = found.get(site_a, dict(empty, group=site_a))
@@ -124,7 +157,7 @@ def compare(store: Store, site_a: str, site_b: str, since: str | None = None, un
         for n in names
     ]
     techniques.sort(key=lambda t: -(t["a_rate_per_1000_words"] + t["b_rate_per_1000_words"]))
-    return {"sites": [site_a, site_b], "rows": [a, b], "techniques": techniques}
+    return {"sites": [site_a, site_b], "taxonomy": data["taxonomy"], "rows": [a, b], "techniques": techniques}
 
 
 def _top(store: Store, kind: str, cols, site: str | None, limit: int, extra_where=()) -> list:
@@ -144,6 +177,22 @@ def _top(store: Store, kind: str, cols, site: str | None, limit: int, extra_wher
     return store._guard(run)
 
 
+def overall(store: Store, taxonomy: str | None = None) -> dict[str, int]:
+    """`{documents, words, techniques}` over every analysed document: the reference rate a report on the server
+    compares an article with (one aggregate over the narrow columns, cheap enough for each report page).
+    With `taxonomy`, only the documents analysed under it (a rate under 23 techniques is not one under 14)."""
+    q = sa.select(sa.func.count(), sa.func.sum(D.c.words), sa.func.sum(D.c.n_techniques)).where(D.c.status == "ok")
+    if taxonomy is not None:
+        q = q.where(D.c.taxonomy == taxonomy)
+
+    def run():
+        with store.connect() as conn:
+            return conn.execute(q).one()
+
+    n, words, techniques = store._guard(run)
+    return {"documents": int(n or 0), "words": int(words or 0), "techniques": int(techniques or 0)}
+
+
 def top_speakers(store: Store, site: str | None = None, limit: int = 10) -> list[dict[str, Any]]:
     """The most quoted speakers: `[{name, quotes, documents}]`, optionally for one site."""
     rows = _top(store, "quotes", [S.c.name], site, limit, [S.c.name.is_not(None)])
@@ -156,23 +205,32 @@ def top_sources(store: Store, site: str | None = None, limit: int = 10) -> list[
     return [{"name": r.name, "type": r.label, "documents": r.docs} for r in rows]
 
 
-def actor_labels(store: Store, site: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
-    """Labels applied to actors ("criminal regime"): `[{actor, label, technique, count, documents}]`."""
-    rows = _top(store, "actor_labels", [S.c.name, S.c.text, S.c.label], site, limit)
+def actor_labels(store: Store, site: str | None = None, limit: int = 20, taxonomy: str | None = None) -> list[dict[str, Any]]:
+    """Labels applied to actors ("criminal regime"): `[{actor, label, technique, count, documents}]`, from the
+    documents of one taxonomy (their technique names differ)."""
+    taxonomy, mixed = resolve_taxonomy(store, taxonomy)
+    extra = [S.c.doc_pk.in_(sa.select(D.c.pk).where(D.c.taxonomy == taxonomy))] if mixed else []
+    rows = _top(store, "actor_labels", [S.c.name, S.c.text, S.c.label], site, limit, extra)
     return [{"actor": r.name, "label": r.text, "technique": r.label, "count": r.n, "documents": r.docs} for r in rows]
 
 
 def documents(store: Store, *, by: str | None = None, group: str | None = None, sites: list[str] | None = None,
               since: str | None = None, until: str | None = None, keyword: str | None = None,
               technique: str | None = None, speaker: str | None = None, source: str | None = None,
-              actor: str | None = None, limit: int = 50, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
-    """The documents behind a chart point (a group, a technique, a speaker, ...): `([{id, title, site, date, url}], total)`."""
+              actor: str | None = None, limit: int = 50, offset: int = 0,
+              taxonomy: str | None = None) -> tuple[list[dict[str, Any]], int]:
+    """The documents behind a chart point (a group, a technique, a speaker, ...): `([{id, title, site, date, url}], total)`.
+
+    A technique is looked up under the chart's taxonomy (`resolve_taxonomy`): "Doubt" of the 14 is not "Doubt" of
+    the 23."""
     where = _filters(sites, since, until, keyword)
     if by is not None and group is not None:
         col = _group_col(by)
         where.append(col.is_(None) if group == UNKNOWN else col == group)
     if technique is not None:
-        where.append(D.c.pk.in_(sa.select(TC.c.doc_pk).where(TC.c.technique == technique)))
+        taxonomy, mixed = resolve_taxonomy(store, taxonomy)
+        where.append(D.c.pk.in_(sa.select(TC.c.doc_pk).where(TC.c.technique == technique,
+                                                             *([TC.c.taxonomy == taxonomy] if mixed else []))))
     for kind, col, value in (("quotes", S.c.name, speaker),
                              ("sources", S.c.name, source), ("actor_labels", S.c.name, actor)):
         if value is not None:

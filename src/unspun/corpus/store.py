@@ -75,8 +75,13 @@ def document_id(chash: str, site: str | None) -> str:
 
 
 def options_key(options: dict[str, Any]) -> str:
-    """A short key for the options that change an analysis (model, min_score, stages)."""
+    """A short key for the options that change an analysis (model, min_score, stages, taxonomy).
+
+    The taxonomy enters only when it is not the default (ptc14), so analyses stored before taxonomies existed keep
+    their key, and one under semeval23 never counts as already done under ptc14 (or replaces it)."""
     canon = {"model": options.get("model"), "min_score": options.get("min_score"), "stages": list(options.get("stages") or [])}
+    if options.get("taxonomy") not in (None, "ptc14"):
+        canon["taxonomy"] = options["taxonomy"]
     return hashlib.sha256(orjson.dumps(canon, option=orjson.OPT_SORT_KEYS)).hexdigest()[:16]
 
 
@@ -301,7 +306,7 @@ class Store:
             "options_key": item.options_key or options_key(doc.options),
             "models": doc.models, "options": doc.options,
             "words": len(doc.text.split()), "n_techniques": counts["techniques"], "n_quotes": counts["quotes"],
-            "n_claims": counts["claims"], "n_asserted_claims": asserted, "created_at": now,
+            "n_claims": counts["claims"], "n_asserted_claims": asserted, "created_at": now, "taxonomy": doc.taxonomy,
             "input_format": None, "raw": None, "text": self._text(doc.text),
             "document": doc.to_json().decode(),
         }
@@ -317,7 +322,8 @@ class Store:
             "status": "error", "error": self._text(f.error), "unspun_version": __version__,
             "model_name": f.options.get("model"), "model_version": None, "options_key": options_key(f.options),
             "models": {}, "options": f.options, "words": len(text.split()), "n_techniques": 0, "n_quotes": 0,
-            "n_claims": 0, "n_asserted_claims": 0, "created_at": now, "input_format": f.input_format,
+            "n_claims": 0, "n_asserted_claims": 0, "created_at": now, "taxonomy": f.options.get("taxonomy") or "ptc14",
+            "input_format": f.input_format,
             "raw": self._text(f.raw), "text": self._text(f.text), "document": None,
         }
 
@@ -468,7 +474,7 @@ def technique_count_rows(rows: dict[str, dict[str, Any]], span_rows: dict[str, l
         row = rows[doc_id]
         for technique, n in Counter(s["label"] for s in ss if s["kind"] == "techniques" and s["label"]).items():
             out.append({"doc_pk": pks[doc_id], "technique": technique, "n": n, "site": row["site"], "date": row["date"],
-                        "month": row["month"], "week": row["week"]})
+                        "month": row["month"], "week": row["week"], "taxonomy": row.get("taxonomy") or "ptc14"})
     return out
 
 

@@ -218,10 +218,12 @@ def ptc(
 
 
 from unspun.evaluation.claims import claims  # noqa: E402
+from unspun.evaluation.semeval23 import semeval23  # noqa: E402
 
 app.command("claims")(claims)
+app.command("semeval23")(semeval23)
 
-__all__ = ["app", "claims", "ptc"]
+__all__ = ["app", "claims", "ptc", "semeval23"]
 
 
 @app.command("quotes")
@@ -233,7 +235,8 @@ def quotes(
     """Score the shipped quote stage (tagger, decoding and speaker resolution) on PolNeAR.
 
     Content P/R/F1 (a match needs overlap ≥ 50% of the longer span) and speaker accuracy over matched contents,
-    overall and for direct and indirect quotes (see `unspun.evaluation.quotes`).
+    overall and for direct and indirect quotes (see `unspun.evaluation.quotes`). PolNeAR annotates attributions of
+    words and of thoughts alike, so these score quotes and views together; `quotes only` scores the quotes list.
     """
     from unspun.evaluation.quotes import evaluate_stage
     from unspun.training.polnear import load_split
@@ -257,4 +260,7 @@ def quotes(
         s = result[key]
         typer.echo(f"{key:<9} P {s['precision']:.3f}  R {s['recall']:.3f}  F1 {s['f1']:.3f}  "
                    f"(pred {s['pred']}, gold {s['gold']}, matched {s['matched']})")
+    s = result["quotes_only"]
+    typer.echo(f"{'quotes only':<9} P {s['precision']:.3f}  R {s['recall']:.3f}  F1 {s['f1']:.3f}  "
+               f"(pred {s['pred']}, gold {s['gold']}, matched {s['matched']})")
     typer.echo(f"speaker accuracy over matched contents: {result['speaker_accuracy']:.3f}")

@@ -31,6 +31,8 @@ class Options(BaseModel):
     model: Literal["fast", "accurate"] | None = Field(None, description="Technique model (default: the server's --model).")
     min_score: float | None = Field(None, ge=0.0, le=1.0, description="Drop detections scored below this.")
     stages: list[str] | str | None = Field(None, description="Stages to run (a list or 'a,b'); default: all available.")
+    taxonomy: Literal["ptc14", "semeval23"] | None = Field(
+        None, description="Technique scheme: ptc14 (PTC's 14, default) or semeval23 (SemEval-2023's 23).")
 
 
 class AnalyzeRequest(BaseModel):
@@ -83,7 +85,8 @@ def check_size(job: Job, max_bytes: int) -> None:
 def run(job: Job, *, default_model: str, max_bytes: int, url_timeout: float, time_limit: float) -> Document:
     """Analyse a job with `unspun.pipeline` (in a worker process), under the server's per-document time limit."""
     opts = dict(model=job.options.model or default_model, min_score=job.options.min_score,
-                stages=stage_list(job.options.stages), max_bytes=max_bytes, time_limit=time_limit)
+                stages=stage_list(job.options.stages), max_bytes=max_bytes, time_limit=time_limit,
+                taxonomy=job.options.taxonomy)
     try:
         if job.kind == "text":
             return pipeline.analyze_text(job.value, **opts)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import orjson
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.security import HTTPBearer
@@ -153,15 +155,36 @@ async def delete_document(request: Request, doc_id: str) -> Response:
     return Response(status_code=204)
 
 
-@api.get("/techniques", summary="The 14 techniques with definitions")
-async def techniques() -> list[dict]:
-    return [{"id": t.id, "technique": t.name, "definition": t.definition, "example": t.example, "colour": t.colour}
-            for t in taxonomy.TECHNIQUES]
+@api.get("/techniques", summary="The techniques of a taxonomy (ptc14: 14, default; semeval23: 23), with definitions",
+         responses=ERRORS)
+async def techniques(taxonomy_name: str = Query(taxonomy.DEFAULT, alias="taxonomy", pattern="^(ptc14|semeval23)$",
+                                                description="ptc14 (SemEval-2020, 14) or semeval23 (SemEval-2023, 23)")
+                     ) -> list[dict]:
+    found = taxonomy.get(taxonomy_name)
+    return [{"id": t.id, "technique": t.name, "definition": t.definition, "example": t.example, "colour": t.colour,
+             **({"family": t.family} if t.family else {})} for t in found.techniques]
+
+
+@lru_cache(maxsize=4)
+def _semeval23_models(model: str | None) -> dict:
+    """The 23-technique heads that `--taxonomy semeval23` would use with the server's model (read once from their
+    config, so /healthz stays cheap; the heads themselves load on first use)."""
+    import json
+
+    from unspun.stages.techniques import SEMEVAL23_DIR, model_dir
+
+    try:
+        config = json.loads((model_dir(model or "accurate") / SEMEVAL23_DIR / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {"techniques_semeval23": {"name": config.get("name"), "version": str(config.get("version", "")),
+                                     "heads_sha256": config.get("heads_sha256")}}
 
 
 @router.get("/healthz", summary="Liveness, and the models loaded")
 async def healthz(request: Request) -> dict:
-    return {"status": "ok", "version": __version__, "models": request.app.state.models}
+    models = {**request.app.state.models, **_semeval23_models(getattr(request.app.state.config, "model", None))}
+    return {"status": "ok", "version": __version__, "models": models}
 
 
 router.include_router(api)

@@ -1,7 +1,10 @@
-"""The technique stage: persuasion-technique spans (14 PTC techniques) with scores, definitions and evidence.
+"""The technique stage: persuasion-technique spans with scores, definitions and evidence, under the Document's
+taxonomy: PTC's 14 techniques (`ptc14`, the default) or SemEval-2023's 23 (`semeval23`).
 
 Models ship inside the package (`unspun/models/<fast|accurate>/`): an int8 ONNX encoder, its tokenizer, the
-heads and a config with the thresholds chosen on validation. They load once per process.
+heads and a config with the thresholds chosen on validation. The 23-technique heads sit in `semeval23/` inside the
+same folder and read the same encoder's states (`unspun.runtime.semeval23_model`); they load only when a document
+asks for that taxonomy. Everything loads once per process.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ from unspun.runtime.model_files import MODELS_DIR
 from unspun.runtime.model_files import RESTORE as _RESTORE
 from unspun.runtime.model_files import sha256 as _sha256
 from unspun.runtime.technique_model import Heads, TechniqueModel, distinct_labels
-from unspun.taxonomy import by_name
+from unspun.taxonomy import SEMEVAL23, by_name, relation, to_ptc14
+
+SEMEVAL23_DIR = "semeval23"  # the 23-technique heads, inside a shipped model's folder
 
 
 def model_dir(name: str) -> Path:
@@ -69,8 +74,63 @@ def load_folder(folder: Path, name: str | None = None) -> tuple[TechniqueModel, 
     return TechniqueModel(members[0][0], members[0][1], config, more=members[1:]), info
 
 
+@lru_cache(maxsize=2)
+def load_semeval23(name: str):
+    """The named model's 23-technique heads on its encoder, and their `models` entry; ModelError naming a bad file."""
+    from unspun.runtime.semeval23_model import ParagraphHeads, Semeval23Model
+
+    base, base_info = load(name)
+    folder = model_dir(name) / SEMEVAL23_DIR
+    current = folder / "config.json"
+    for f in ("config.json", "heads.npz"):
+        if not (folder / f).is_file():
+            raise ModelError(f"technique model {name!r}: {folder / f} is missing (the semeval23 heads); {_RESTORE}")
+    try:
+        config = json.loads(current.read_text(encoding="utf-8"))
+        current = folder / "heads.npz"
+        heads = ParagraphHeads.load(current)
+        if list(config["techniques"]) != list(SEMEVAL23.names) or heads.par_w.shape[1] != len(SEMEVAL23.names):
+            raise ValueError("its technique list is not the semeval23 taxonomy")
+    except Exception as exc:  # corrupt JSON or npz, or heads of another shape
+        detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+        raise ModelError(f"technique model {name!r}: {current} is corrupt ({detail}); {_RESTORE}") from None
+    # the encoder and the heads together are the weights: hash both
+    sha = hashlib.sha256((base_info["sha256"] + _sha256(folder / "heads.npz")).encode()).hexdigest()
+    info = {"name": config.get("name", f"{name}-semeval23"), "version": str(config.get("version", "")), "sha256": sha}
+    return Semeval23Model(base, heads, config), info
+
+
+def _evidence_name(technique: str) -> str:
+    """The evidence rules are keyed by PTC's names; a 2023 technique that is the same as a 2020 one uses its rules."""
+    if technique in SEMEVAL23.names and relation(technique) == "same":
+        return to_ptc14(technique)[0]
+    return technique
+
+
+def run_semeval23(doc: Document) -> None:
+    """The stage under the 23-technique taxonomy: span items whose paragraph reaches the min score."""
+    name = doc.options.get("model") or "accurate"
+    model, info = load_semeval23(name)
+    doc.models["techniques"] = info
+    min_score = doc.options.get("min_score")
+    if min_score is None:
+        min_score = model.min_score
+        doc.options["min_score"] = min_score
+    for d in model.predict(doc.text, floor=min_score):
+        if doc.is_removed(d.start, d.end):
+            continue
+        doc.add(
+            Technique, d.start, d.end, technique=d.technique, score=d.score,
+            definition_id=SEMEVAL23.by_name(d.technique).id,
+            evidence=evidence.for_detection(doc.text, d.start, d.end, _evidence_name(d.technique)),
+        )
+
+
 def run(doc: Document) -> None:
     """Add one Technique item per (span, technique) scored at least the min score; skip removed junk."""
+    if doc.taxonomy == SEMEVAL23.name:
+        run_semeval23(doc)
+        return
     name = doc.options.get("model") or "accurate"
     model, info = load(name)
     doc.models["techniques"] = info
@@ -125,3 +185,17 @@ def run_ptc(articles: dict[str, str], template, model: str = "accurate", min_sco
     keys = [(article_id, start, end) for article_id, start, end in template or ()]
     classified = [(a, label, s, e) for (a, s, e), label in zip(keys, distinct_labels(keys, ranked.__getitem__))]
     return predicted, classified
+
+
+def predict_semeval23(articles: dict[str, str], model: str = "accurate", min_score: float | None = None,
+                      progress=None) -> dict[tuple[str, int], list[str]]:
+    """{(article id, paragraph number): techniques} for every paragraph of every article (SemEval-2023 subtask 3),
+    the techniques of the stage's span items in each paragraph, most probable first."""
+    sm, _ = load_semeval23(model)
+    out: dict[tuple[str, int], list[str]] = {}
+    for article_id, text in articles.items():
+        for number, labels in sm.paragraph_labels(text, floor=min_score).items():
+            out[(article_id, number)] = labels
+        if progress is not None:
+            progress()
+    return out
