@@ -120,6 +120,7 @@ def test_static_report_highlights_details_and_filters(page, report_file, example
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.locator(f"#d0-{first.id}").click()
+    page.evaluate("window.scrollTo(0, 0)")  # the top of the report: the summary, the layers, the text and its detail box
     page.screenshot(path=str(ARTIFACTS / "report.png"))
     docs_png = REPO / "docs" / "report.png"
     if os.environ.get("UNSPUN_UPDATE_SCREENSHOT") == "1" or not docs_png.exists():
@@ -169,16 +170,23 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    import uvicorn
-
+def server_app(tmp_path_factory):
+    """The app behind `server` (tests may adjust its config, e.g. `form_wait_s`, and must restore it)."""
     from unspun.corpus.store import Store
     from unspun.server import ServerConfig, create_app
 
-    port = _free_port()
     store = Store(f"sqlite:///{tmp_path_factory.mktemp('db') / 'web.db'}")
-    app = create_app(ServerConfig(port=port, model="fast"), store=store)
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    app = create_app(ServerConfig(port=_free_port(), model="fast"), store=store)
+    yield app
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def server(server_app):
+    import uvicorn
+
+    port = server_app.state.config.port
+    srv = uvicorn.Server(uvicorn.Config(server_app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 120
@@ -189,7 +197,6 @@ def server(tmp_path_factory):
     yield f"http://127.0.0.1:{port}"
     srv.should_exit = True
     thread.join(timeout=10)
-    store.close()
 
 
 def _submit(page, base: str, text: str) -> str:

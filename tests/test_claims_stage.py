@@ -97,6 +97,17 @@ def test_evidence_assertion_patterns():
     assert not claims.evidence_assertion("The police found evidence at the scene.")
 
 
+@pytest.mark.parametrize("sentence", ["There is no doubt.", "There is no doubt about it.", "Make no mistake.",
+                                      "Clearly.", "The facts speak for themselves."])
+def test_a_bare_phrase_of_confidence_is_no_evidence_assertion(sentence):
+    """Alone in its sentence, a confidence phrase asserts nothing (the report showed "There is no doubt." as a claim
+    about evidence); beside a statement it still marks confidence put in the place of a source."""
+    assert not claims.evidence_assertion(sentence)
+    assert claims.evidence_assertion(sentence.rstrip(".") + ": the council lied about the budget.")
+    doc = analyse(ASSERTED, sentence)
+    assert not [c for c in doc.claims if c.text == sentence and c.evidence_assertion]
+
+
 def test_first_person_speech_is_not_attribution():
     sentence = "I said it before: inflation reached 9 percent in June, the highest in 40 years."
     claim = claim_for(analyse(sentence), sentence)

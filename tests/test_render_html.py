@@ -166,13 +166,40 @@ def test_every_panel_link_has_a_target(page):
 
 def test_panels(page):
     assert "Quotes by speaker (1)" in page and ">Victor Lund (1)</h3>" in page
-    assert '<span class="tag sourced">sourced</span>' in page and '<span class="tag unsourced">unsourced</span>' in page
+    for claim in full_document().claims:  # exactly one sourcing state per claim: its own `sourcing`
+        entry = re.search(rf'<li id="d0-{claim.id}-info">(.*?)</li>', page, re.S).group(1)
+        assert re.findall(r'class="tag s-([a-z]+)"', entry) == [claim.sourcing]
     assert 'href="https://council.example/report.pdf" rel="noopener noreferrer nofollow"' in page
     assert "“so-called board”</a> (Name Calling,Labeling)" in page
     assert "Show the 1 removed scrape-junk ranges" in page
     # the definition, evidence and score of each technique are in the page for the detail box
     assert html.taxonomy.by_name("Name_Calling,Labeling").definition in page
     assert "Evidence: “so-called” (label cue" in page and ">0.81</span>" in page
+
+
+def test_snippets_never_double_quote_marks(page):
+    """A quote's text brings its own quote marks: the panels add typographic ones only around bare snippets."""
+    assert '>&#34;We listened to everyone,&#34;</a>' in page
+    assert "“&#34;" not in page and "&#34;”" not in page
+    assert "“rammed through its disgraceful”" in page  # a technique's bare span gets them
+
+
+def test_evidence_badge_follows_evidence_assertion_only():
+    doc = full_document()
+    page = html.render_report([doc], charts=False)
+    assert "appeals to evidence or certainty" not in page  # no claim says anything about evidence
+    doc.claims[1].evidence_assertion = True
+    page = html.render_report([doc], charts=False)
+    entry = re.search(r'<li id="d0-c1-info">(.*?)</li>', page, re.S).group(1)
+    assert entry.count("appeals to evidence or certainty") == 1 and "says evidence is missing" not in page
+
+
+def test_removed_junk_collapses_with_its_whitespace(page):
+    """'Share this:' and the newline after it are hidden together behind one marker; the text is untouched."""
+    assert re.search(r'<label class="rm-chip" for="d0-show-removed" title="1 removed range \(share buttons\): show"[^>]*>'
+                     r'</label><mark class="m k-removed r-share-buttons"[^>]*>Share this:</mark><mark class="m k-gap">\n</mark>',
+                     page)
+    assert "".join(parse(page).article) == TEXT
 
 
 def test_article_content_is_escaped(page):

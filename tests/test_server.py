@@ -6,6 +6,7 @@ Real models (`fast`), a real SQLite store in a temporary folder; one app per mod
 from __future__ import annotations
 
 import re
+import time
 
 import orjson
 import pytest
@@ -331,3 +332,63 @@ def test_dashboard_charts_link_to_their_documents(tmp_path):
         assert "Documents (1)" in one_site
         assert c.get("/dashboard", params={"since": "not a date"}).status_code == 400
     store.close()
+
+
+# --- the icon, the report's reference rate, and the form's page for long analyses ----------------------------------
+def test_favicon_is_served_and_named_by_every_page(client):
+    r = client.get("/favicon.ico")
+    assert r.status_code == 200 and r.headers["content-type"] == "image/x-icon"
+    assert r.content[:4] == b"\x00\x00\x01\x00" and b"PNG" in r.content[:40]  # an icon file holding a PNG
+    assert '<link rel="icon" href="/favicon.ico">' in client.get("/").text
+
+
+def test_a_stored_report_compares_with_this_servers_analyses(client, stored, monkeypatch):
+    from unspun.corpus import stats
+    from unspun.render import summary
+
+    totals = stats.overall(client.app.state.store, "ptc14")
+    assert totals["documents"] >= 1 and totals["words"] >= len(ARTICLE.split())
+    page = client.get(f"/documents/{stored['id']}").text
+    assert "this server&#39;s analyses" not in page and "PTC training set" in page  # too few analyses to compare with
+    monkeypatch.setattr(summary, "MIN_CORPUS_DOCUMENTS", 1)
+    page = client.get(f"/documents/{stored['id']}").text
+    rate = 1000 * totals["techniques"] / totals["words"]
+    assert f'<span data-fig="reference">{rate:.1f}</span> per 1,000 words, over all {totals["documents"]:,} analyses' in page
+
+
+def _follow(client, job: str):
+    """GET a job's page the way its meta refresh does, until it stops being the progress page."""
+    page = client.get(job, follow_redirects=False)
+    for _ in range(600):
+        if page.status_code != 200 or "Running for" not in page.text:
+            return page
+        assert '<meta http-equiv="refresh" content="2">' in page.text and "<progress" in page.text
+        time.sleep(0.1)
+        page = client.get(job, follow_redirects=False)
+    raise AssertionError("the analysis never finished")
+
+
+def test_the_form_sends_a_long_analysis_to_a_page_that_follows_it(client):
+    config = client.app.state.config
+    wait, config.form_wait_s = config.form_wait_s, 0.0  # every analysis counts as long
+    try:
+        token = _csrf(client)
+        text = ARTICLE + "\nFollowed on its own page."
+        r = client.post("/analyze", data={"text": text, "model": "fast", "csrf": token, "watch": "1"},
+                        follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"].startswith("/jobs/")
+        page = _follow(client, r.headers["location"])
+        assert page.status_code == 303 and page.headers["location"].startswith("/documents/")
+        assert client.get(page.headers["location"]).status_code == 200
+        assert client.get(r.headers["location"]).status_code == 404  # a finished job is handed over once
+        assert client.app.state.form_jobs.estimate("fast", 1600) > 0  # the next ones get an estimate
+        # an error comes back on the form, with what was typed
+        r = client.post("/analyze", data={"url": "http://localhost/", "csrf": token, "watch": "1"},
+                        follow_redirects=False)
+        page = _follow(client, r.headers["location"])
+        assert page.status_code == 400 and "refused" in page.text and 'value="http://localhost/"' in page.text
+    finally:
+        config.form_wait_s = wait
+    # without `watch` (a script posting the form) the answer waits for the end, as before
+    r = client.post("/analyze", data={"text": text + " Scripted.", "model": "fast", "csrf": token}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/documents/")

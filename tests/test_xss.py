@@ -14,7 +14,7 @@ import time
 import httpx
 import pytest
 
-from test_browser import browser, page, server  # noqa: F401  (module-scoped Chromium and uvicorn fixtures)
+from test_browser import browser, page, server, server_app  # noqa: F401  (module-scoped Chromium and uvicorn fixtures)
 from xss_payloads import ARTICLE, FAST, PAYLOADS, URL_PAYLOADS, hostile_page
 
 # --- what "inert" means in the browser ----------------------------------------------------------------------------

@@ -5,6 +5,7 @@ One table per kind, so that a new kind shows up in every human view by adding on
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 TITLES = {
@@ -13,6 +14,7 @@ TITLES = {
     "links": "Links",
     "techniques": "Persuasion techniques",
     "quotes": "Quotes",
+    "views": "Views (what the text says people think, want or know: not their words)",
     "claims": "Claims",
     "sources": "Sources",
     "actors": "Actors",
@@ -26,6 +28,26 @@ UNSURE_SPEAKER = 0.7
 
 def unsure_speaker(quote) -> bool:
     return quote.speaker is not None and quote.speaker_score is not None and quote.speaker_score < UNSURE_SPEAKER
+
+
+# Sources and actors carry `score` (the probability that the item is real) once their stages calibrate it; under
+# this they are shown as unsure. Items without a score are shown as sure.
+UNSURE_ITEM = 0.5
+
+
+def unsure_item(item) -> bool:
+    score = getattr(item, "score", None)
+    return isinstance(score, (int, float)) and score < UNSURE_ITEM
+
+
+def tech_id(name: str, taxonomy_name: str | None = None) -> str:
+    """The taxonomy's short id for a technique name (its CSS class suffix); a cleaned name for unknown ones."""
+    from unspun.taxonomy import lookup
+
+    try:
+        return lookup(name, taxonomy_name).id
+    except KeyError:
+        return re.sub(r"[^a-z0-9_-]+", "-", name.lower())
 
 
 def _span(item: Any) -> str:
@@ -54,6 +76,12 @@ COLUMNS: dict[str, list[tuple[str, Any]]] = {
         ("span", _span),
         ("kind", lambda i: i.kind),
         ("speaker", lambda i: (i.speaker or "") + (" (unsure)" if unsure_speaker(i) else "")),
+        ("text", lambda i: i.text),
+    ],
+    "views": [
+        ("span", _span),
+        ("whose", lambda i: (i.speaker or "") + (" (unsure)" if unsure_speaker(i) else "")),
+        ("cue", lambda i: i.cue or ""),
         ("text", lambda i: i.text),
     ],
     "claims": [
@@ -96,10 +124,10 @@ def headers(kind: str) -> list[str]:
 
 def technique_definitions(doc) -> list[tuple[str, str]]:
     """(technique, definition) for each technique found in the document, in order of first appearance."""
-    from unspun.taxonomy import by_name
+    from unspun.taxonomy import lookup
 
     seen: dict[str, str] = {}
     for t in doc.techniques:
         if t.technique not in seen:
-            seen[t.technique] = by_name(t.technique).definition
+            seen[t.technique] = lookup(t.technique, doc.taxonomy).definition
     return list(seen.items())

@@ -7,7 +7,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from unspun.render.html import _tech_scale, svg
+from unspun.render.html import _tech_scale, chart_legend, svg
+
+SITE_COLOURS = ("#1f78b4", "#e66101")  # site A and site B; `.sw-site-a` / `.sw-site-b` in report.css
 
 
 def docs_link(**params: Any) -> str:
@@ -20,7 +22,8 @@ def _rate(row: dict, name: str) -> float:
 
 def charts(*, by_group: dict, over_time: dict, compare: dict | None, speakers: list, sources: list,
            filters: dict[str, Any]) -> list[dict]:
-    """[{id, title, svg, table, link}] for the dashboard template."""
+    """[{id, title, svg, table, links, legend}] for the dashboard template. Legends are HTML lists under the
+    chart (label, swatch class), so they wrap and never overlap the plot, whatever font the browser has."""
     import altair as alt
 
     common = {k: filters.get(k) for k in ("since", "until", "keyword")}
@@ -42,10 +45,11 @@ def charts(*, by_group: dict, over_time: dict, compare: dict | None, speakers: l
         if data:
             chart = (alt.Chart(alt.Data(values=data)).mark_bar()
                      .encode(x=alt.X("sum(rate):Q", title="per 1,000 words"), y=alt.Y("group:N", title=None),
-                             color=alt.Color("technique:N", scale=_tech_scale(names), legend=alt.Legend(orient="bottom", columns=2)),
+                             color=alt.Color("technique:N", scale=_tech_scale(names), legend=None),
                              href="href:N", tooltip=["group:N", "technique:N", "rate:Q"]).properties(width=420))
             out.append({"id": "chart-mix", "title": f"Which techniques, by {by_group['by']}", "svg": svg(chart),
                         "table": [(f"{d['group']} · {d['technique']}", d["rate"]) for d in data],
+                        "legend": chart_legend([n for n in names if any(d["technique"] == n for d in data)]),
                         "links": [(f"{d['group']} · {d['technique']}", d["href"]) for d in data]})
     trows = over_time["rows"]
     if trows:
@@ -69,9 +73,10 @@ def charts(*, by_group: dict, over_time: dict, compare: dict | None, speakers: l
                          "href": docs_link(site=b, technique=t["technique"], **common)})
         chart = (alt.Chart(alt.Data(values=data)).mark_bar()
                  .encode(y=alt.Y("technique:N", title=None), yOffset="site:N", x=alt.X("rate:Q", title="per 1,000 words"),
-                         color=alt.Color("site:N", scale=alt.Scale(range=["#1f78b4", "#e66101"]), legend=alt.Legend(orient="top")),
+                         color=alt.Color("site:N", scale=alt.Scale(domain=[a, b], range=list(SITE_COLOURS)), legend=None),
                          href="href:N", tooltip=["site:N", "technique:N", "rate:Q"]).properties(width=420))
         out.append({"id": "chart-compare", "title": f"{a} compared with {b}", "svg": svg(chart),
+                    "legend": [(a, "sw-site-a"), (b, "sw-site-b")],
                     "table": [(t["technique"], f"{a}: {t['a_rate_per_1000_words']:.2f} · {b}: {t['b_rate_per_1000_words']:.2f}")
                               for t in compare["techniques"]],
                     "links": [(f"{d['site']} · {d['technique']}", d["href"]) for d in data]})

@@ -7,6 +7,10 @@ Why it looks like this:
   becomes a mark with the CSS class `k-KIND`.
 - Technique marks get a fixed *lane* (greedy interval colouring), drawn as an underline at the lane's depth, so two
   overlapping techniques show two stacked underlines and the inner one's background.
+- Only one reading layer is styled at a time (`render/layers.py`): radios and `:has()` rules, so it works without JS,
+  and each layer's key lists exactly the kinds of mark it shows. Removed junk is hidden with the whitespace after
+  it (a `gap` mark) behind one marker per run, so it leaves no blank hole; the text itself is never changed.
+- The summary on top (`render/summary.py`) is tallies of the Document's items, never new analysis.
 - CSS and JS are static files inlined verbatim; the page carries a Content-Security-Policy that allows exactly
   their sha256 hashes (no `unsafe-inline`, no `eval`). Charts are server-side SVG (altair → vl-convert), so they
   need no script at all. No element has a `style` attribute.
@@ -31,7 +35,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from unspun import __version__, taxonomy
 from unspun.document import KINDS, Document
-from unspun.render import columns
+from unspun.render import columns, layers
+from unspun.render import summary as summaries
 from unspun.render.columns import COLUMNS, TITLES, shorten
 
 HERE = Path(__file__).resolve().parent
@@ -50,10 +55,15 @@ _VEGA_BASE = re.compile(r'xlink:href="https://vega\.github\.io/vega-datasets/')
 
 def _technique_css() -> str:
     rules = []
-    for t in taxonomy.TECHNIQUES:
+    for t in (t for scheme in taxonomy.TAXONOMIES.values() for t in scheme.techniques):  # both taxonomies
         rules.append(f"mark.t-{t.id}{{background:{t.colour};border-bottom-color:{_darken(t.colour)}}}")
         rules.append(f".sw-{t.id}{{background:{t.colour}}}")
+        rules.append(f".swc-{t.id}{{background:{_chart_colour(t.colour)}}}")  # the charts' shade, for their legends
     return "\n".join(rules) + "\n"
+
+
+def _chart_colour(colour: str) -> str:
+    return _darken(colour, 0.8)
 
 
 def _darken(colour: str, factor: float = 0.55) -> str:
@@ -91,8 +101,25 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(css=CSS, js=JS, version=__version__, safe_url=safe_url, fmt_score=fmt_score)
+    env.globals.update(css=CSS, js=JS, version=__version__, safe_url=safe_url, fmt_score=fmt_score,
+                       unsure_item=columns.unsure_item)
+    env.filters["quoted"] = quoted
     return env
+
+
+_OPENING_QUOTES = "\"'“‘«„‚‹「『"
+_CLOSING_QUOTES = "\"'”’»“‘›」』"
+
+
+def quoted(text: str, width: int = 120) -> str:
+    """A snippet for a panel, in typographic quotes unless it already starts or ends with a quote mark of its
+    own (a quote's text usually does: `"We consulted widely,"` must not become `“"We consulted widely,"”`)."""
+    flat = " ".join(text.split())
+    if len(flat) > width:
+        flat = flat[: width - 1].rstrip() + "…"
+    if flat[:1] in _OPENING_QUOTES or text.rstrip()[-1:] in _CLOSING_QUOTES:
+        return flat
+    return f"“{flat}”"
 
 
 def safe_url(url: str | None) -> str | None:
@@ -125,6 +152,7 @@ class Mark:
 class Segment:
     text: str
     opens: list[tuple[Mark, bool]] = field(default_factory=list)  # (mark, is its first segment)
+    chip: str | None = None  # removed junk starts here: the collapsed marker's label
 
 
 def _css(name: str) -> str:
@@ -138,17 +166,29 @@ def _item_title(kind: str, item: Any) -> str:
     return f"{TITLES.get(kind, kind)}: {label}" if label else TITLES.get(kind, kind)
 
 
+def _states(kind: str, item: Any) -> str:
+    """The state classes the reading layers style: a claim's sourcing and check-worthiness, unsure items."""
+    if kind == "claims":
+        return f" s-{_css(item.sourcing)}" + (" cw" if item.checkworthy >= summaries.CHECKWORTHY else "")
+    if kind in ("quotes", "views"):  # a view has a quote's fields: its holder's probability too
+        return f" q-{_css(item.kind)}" + (" unsure" if columns.unsure_speaker(item) else "")
+    if kind in ("sources", "actors") and columns.unsure_item(item):
+        return " unsure"
+    return ""
+
+
 def collect_marks(doc: Document, prefix: str) -> list[Mark]:
     """Every span of every kind as a Mark. Generic: a new list in `KINDS` shows up without template changes."""
     marks: list[Mark] = []
     for kind, item in doc.items():
         ref = f"{prefix}-{item.id}"
+        states = _states(kind, item)
         if hasattr(item, "start") and getattr(item, "end", None) is not None:
-            classes = f"m k-{_css(kind)}"
+            classes = f"m k-{_css(kind)}" + states
             tech = score = None
             if kind == "techniques":
                 try:
-                    tech = taxonomy.by_name(item.technique).id
+                    tech = taxonomy.lookup(item.technique, doc.taxonomy).id
                 except KeyError:
                     tech = _css(item.technique)
                 classes += f" t-{tech}"
@@ -164,16 +204,43 @@ def collect_marks(doc: Document, prefix: str) -> list[Mark]:
             if f.name in _NESTED_MARKS and isinstance(value, list):
                 sub = _NESTED_MARKS[f.name]
                 for j, m in enumerate(value):
-                    marks.append(Mark(sub, m.start, m.end, f"{ref}-{sub}{j}", ref, f"m k-{sub}",
+                    marks.append(Mark(sub, m.start, m.end, f"{ref}-{sub}{j}", ref, f"m k-{sub} o-{_css(kind)}{states}",
                                       f"{TITLES.get(kind, kind)}: {getattr(item, 'name', '')}"))
             elif f.name.endswith("_start") and f.name != "start":
                 base = f.name[: -len("_start")]
                 end = getattr(item, f"{base}_end", None)
                 if isinstance(value, int) and isinstance(end, int) and 0 <= value < end <= len(doc.text):
-                    marks.append(Mark(base, value, end, f"{ref}-{base}", ref, f"m k-{_css(base)}",
+                    unsure = " unsure" if base == "speaker" and "unsure" in states.split() else ""
+                    marks.append(Mark(base, value, end, f"{ref}-{base}", ref, f"m k-{_css(base)} o-{_css(kind)}{unsure}",
                                       f"{base} of {item.id}"))
     _assign_lanes([m for m in marks if m.kind == "techniques"])
     return marks
+
+
+def removed_gaps(doc: Document) -> tuple[list[Mark], dict[int, str]]:
+    """Collapsing removed junk without blank holes: a `gap` mark over the whitespace after each removed range
+    (hidden and shown with it), and one marker label per run of removed ranges that only whitespace separates
+    ({offset where the run starts: label}). The text itself is untouched."""
+    text = doc.text
+    gaps: list[Mark] = []
+    runs: list[list[Any]] = []
+    run_end = -1
+    for r in sorted(doc.removed, key=lambda r: (r.start, r.end)):
+        end = r.end
+        while end < len(text) and text[end].isspace():
+            end += 1
+        if end > r.end:
+            gaps.append(Mark("gap", r.end, end, "", "", "m k-gap", ""))
+        if runs and r.start <= run_end:
+            runs[-1].append(r)
+        else:
+            runs.append([r])
+        run_end = max(run_end, end)
+    chips = {}
+    for run in runs:
+        reasons = ", ".join(dict.fromkeys(r.reason.replace("-", " ") for r in run))
+        chips[run[0].start] = f"{len(run)} removed {'range' if len(run) == 1 else 'ranges'} ({reasons}): show"
+    return gaps, chips
 
 
 def _assign_lanes(marks: list[Mark]) -> None:
@@ -193,8 +260,9 @@ def _assign_lanes(marks: list[Mark]) -> None:
 _KIND_RANK = {name: i for i, name in enumerate(KINDS)}
 
 
-def segments(text: str, marks: Sequence[Mark]) -> list[Segment]:
-    """Cut the text at every mark boundary; each segment lists the marks covering it, outermost first."""
+def segments(text: str, marks: Sequence[Mark], chips: dict[int, str] | None = None) -> list[Segment]:
+    """Cut the text at every mark boundary; each segment lists the marks covering it, outermost first.
+    `chips` puts a removed-junk marker on the segment that starts at each of its offsets."""
     points = sorted({0, len(text), *(m.start for m in marks), *(m.end for m in marks)})
     starts: dict[int, list[Mark]] = defaultdict(list)
     for m in marks:
@@ -206,7 +274,7 @@ def segments(text: str, marks: Sequence[Mark]) -> list[Segment]:
         if a == b:
             continue
         ordered = sorted(active, key=lambda m: (m.start, -m.end, _KIND_RANK.get(m.kind, 99), m.anchor))
-        out.append(Segment(text[a:b], [(m, m.start == a) for m in ordered]))
+        out.append(Segment(text[a:b], [(m, m.start == a) for m in ordered], (chips or {}).get(a)))
     return out
 
 
@@ -214,11 +282,31 @@ def segments(text: str, marks: Sequence[Mark]) -> list[Segment]:
 _chart_lock = threading.Lock()
 
 
+# Charts are laid out by vl-convert with its own font metrics and drawn by the browser with whatever "sans-serif"
+# is there (DejaVu Sans on many Linux desktops, about 12% wider than Arial): so name fonts with Arial's metrics
+# first, keep labels under a limit, leave room around the plot, and put titles and legends in HTML, which wraps.
+CHART_FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
+CHART_PADDING = {"left": 44, "right": 28, "top": 10, "bottom": 8}
+CHART_CONFIG = {"font": CHART_FONT, "axis": {"labelLimit": 160, "titleLimit": 220, "labelFontSize": 11},
+                "legend": {"labelLimit": 160}}
+
+
+def _fit(spec: dict) -> dict:
+    """The shared padding and font settings, without overriding what a chart sets itself."""
+    spec = dict(spec)
+    spec.setdefault("padding", CHART_PADDING)
+    config = dict(spec.get("config") or {})
+    for key, value in CHART_CONFIG.items():
+        config[key] = {**value, **config.get(key, {})} if isinstance(value, dict) else config.get(key, value)
+    spec["config"] = config
+    return spec
+
+
 def svg(chart: Any) -> str:
     """Render an altair chart to SVG offline (vl-convert); links stay relative to the page."""
     import vl_convert
 
-    spec = chart.to_dict() if hasattr(chart, "to_dict") else chart
+    spec = _fit(chart.to_dict() if hasattr(chart, "to_dict") else chart)
     with _chart_lock:  # one V8 runtime per process; serialise access to it
         out = vl_convert.vegalite_to_svg(spec, allowed_base_urls=[])
     out = _VEGA_BASE.sub('xlink:href="', out)
@@ -248,41 +336,62 @@ def sentence_shares(doc: Document) -> dict[str, int]:
     return dict(counts)
 
 
-def _tech_scale(names: Sequence[str]):
+def _tech_scale(names: Sequence[str], labels: Sequence[str] | None = None, taxonomy_name: str | None = None):
+    """The technique colour scale (on `labels`, the names as shown, when given), in the given taxonomy."""
     import altair as alt
 
     colours = []
     for n in names:
         try:
-            colours.append(_darken(taxonomy.by_name(n).colour, 0.8))
+            colours.append(_chart_colour(taxonomy.lookup(n, taxonomy_name).colour))
         except KeyError:
-            colours.append("#888888")
-    return alt.Scale(domain=list(names), range=colours)
+            colours.append(UNKNOWN_CHART_COLOUR)
+    return alt.Scale(domain=list(labels or names), range=colours)
+
+
+UNKNOWN_CHART_COLOUR = "#888888"
+
+
+def chart_legend(names: Sequence[str], taxonomy_name: str | None = None) -> list[tuple[str, str]]:
+    """An HTML legend for a technique-coloured chart: (label, swatch class) per name, in the given taxonomy."""
+    out = []
+    for n in names:
+        try:
+            out.append((display_name(n), f"swc-{taxonomy.lookup(n, taxonomy_name).id}"))
+        except KeyError:
+            out.append((display_name(n), "swc-unknown"))
+    return out
+
+
+def display_name(name: str) -> str:
+    return name.replace("_", " ")
 
 
 def report_charts(doc: Document, prefix: str) -> list[dict]:
-    """The report's charts as [{id, title, svg, table}]; `table` is the same data as text for screen readers."""
+    """The report's charts as [{id, title, svg, table, legend}]; `table` is the same data as text for screen
+    readers, `legend` an HTML legend (label, swatch class) that wraps instead of overlapping the plot."""
     import altair as alt
 
     charts = []
     counts = Counter(t.technique for t in doc.techniques)
     if counts:
         names = [n for n, _ in counts.most_common()]
-        rows = [{"technique": n, "count": counts[n], "href": f"#{prefix}-tech-{_tech_id(n)}"} for n in names]
+        labels = [display_name(n) for n in names]
+        rows = [{"technique": display_name(n), "count": counts[n], "href": f"#{prefix}-tech-{_tech_id(n, doc.taxonomy)}"} for n in names]
         chart = (
-            alt.Chart(alt.Data(values=rows), title="Techniques found")
-            .mark_bar()
+            alt.Chart(alt.Data(values=rows))
+            .mark_bar(stroke="#555555", strokeWidth=0.5)
             .encode(
                 x=alt.X("count:Q", title="detections", axis=alt.Axis(tickMinStep=1)),
-                y=alt.Y("technique:N", sort=names, title=None),
-                color=alt.Color("technique:N", scale=_tech_scale(names), legend=None),
+                y=alt.Y("technique:N", sort=labels, title=None),
+                color=alt.Color("technique:N", scale=_tech_scale(names, labels, doc.taxonomy), legend=None),
                 href="href:N",
                 tooltip=["technique:N", "count:Q"],
             )
-            .properties(width=300)
+            .properties(width=180)
         )
-        charts.append({"id": f"{prefix}-chart-counts", "title": "Technique counts", "svg": svg(chart),
-                       "table": [(n.replace("_", " "), counts[n]) for n in names]})
+        charts.append({"id": f"{prefix}-chart-counts", "title": "Techniques found: detections of each", "svg": svg(chart),
+                       "table": [(display_name(n), counts[n]) for n in names], "legend": []})
 
         n = max(len(doc.text), 1)
         first: dict[tuple[int, str], str] = {}
@@ -291,25 +400,27 @@ def report_charts(doc: Document, prefix: str) -> list[dict]:
             b = min(DENSITY_BINS - 1, ((t.start + t.end) // 2) * DENSITY_BINS // n)
             per_bin[(b, t.technique)] += 1
             first.setdefault((b, t.technique), f"#{prefix}-{t.id}")
-        rows = [{"position": f"{b * 100 // DENSITY_BINS}%", "bin": b, "technique": tech, "count": c,
+        rows = [{"position": f"{b * 100 // DENSITY_BINS}%", "bin": b, "technique": display_name(tech), "count": c,
                  "href": first[(b, tech)]} for (b, tech), c in sorted(per_bin.items())]
         order = [f"{b * 100 // DENSITY_BINS}%" for b in range(DENSITY_BINS)]
         chart = (
-            alt.Chart(alt.Data(values=rows), title="Where the techniques are (start → end of the article)")
-            .mark_bar()
+            alt.Chart(alt.Data(values=rows))
+            .mark_bar(stroke="#555555", strokeWidth=0.5)
             .encode(
-                x=alt.X("position:O", sort=order, scale=alt.Scale(domain=order), title="position in the text"),
+                x=alt.X("position:O", sort=order, scale=alt.Scale(domain=order), title="position in the text",
+                        axis=alt.Axis(labelAngle=0, values=order[::4])),
                 y=alt.Y("sum(count):Q", title="detections", axis=alt.Axis(tickMinStep=1)),
-                color=alt.Color("technique:N", scale=_tech_scale(names), legend=alt.Legend(orient="bottom", columns=2)),
+                color=alt.Color("technique:N", scale=_tech_scale(names, labels, doc.taxonomy), legend=None),
                 href="href:N",
                 tooltip=["position:O", "technique:N", "count:Q"],
             )
-            .properties(width=360, height=140)
+            .properties(width=300, height=120)
         )
         totals = Counter()
         for (b, _), c in per_bin.items():
             totals[b] += c
-        charts.append({"id": f"{prefix}-chart-density", "title": "Density along the article", "svg": svg(chart),
+        charts.append({"id": f"{prefix}-chart-density", "title": "Where the techniques are, from the start to the end "
+                       "of the article", "svg": svg(chart), "legend": chart_legend(names, doc.taxonomy),
                        "table": [(order[b], totals[b]) for b in range(DENSITY_BINS) if totals[b]]})
 
     shares = sentence_shares(doc)
@@ -318,39 +429,51 @@ def report_charts(doc: Document, prefix: str) -> list[dict]:
         kinds = list(shares)
         rows = [{"sentences": k, "share": shares[k] / total, "n": shares[k]} for k in kinds]
         chart = (
-            alt.Chart(alt.Data(values=rows), title=f"Share of the {total} sentences with a quote, a claim, or neither")
+            alt.Chart(alt.Data(values=rows))
             .mark_bar()
             .encode(
-                x=alt.X("share:Q", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]), title=None),
+                x=alt.X("share:Q", axis=alt.Axis(format="%", tickCount=5), scale=alt.Scale(domain=[0, 1]), title=None),
                 y=alt.Y("sentences:N", sort=kinds, title=None),
                 color=alt.Color("sentences:N", scale=alt.Scale(domain=kinds, range=["#6a3d9a", "#1f78b4", "#b15928", "#8c8c8c"]),
                                 legend=None),
                 tooltip=["sentences:N", "n:Q", alt.Tooltip("share:Q", format=".0%")],
             )
-            .properties(width=300)
+            .properties(width=220)
         )
-        charts.append({"id": f"{prefix}-chart-sentences", "title": "Sentences with quotes and claims", "svg": svg(chart),
+        charts.append({"id": f"{prefix}-chart-sentences", "title": f"Which of the {total} sentences hold a quote, a claim, "
+                       "both or neither", "svg": svg(chart), "legend": [],
                        "table": [(k, f"{shares[k]} ({shares[k] * 100 / total:.0f}%)") for k in kinds]})
     return charts
 
 
-def _tech_id(name: str) -> str:
+def _tech_id(name: str, taxonomy_name: str | None = None) -> str:
     try:
-        return taxonomy.by_name(name).id
+        return taxonomy.lookup(name, taxonomy_name).id
     except KeyError:
         return _css(name)
 
 
 # --- the report ----------------------------------------------------------------------------------------------
-def report_context(doc: Document, index: int = 0, *, charts: bool = True) -> dict:
-    """Everything one document's section needs; the template only lays it out."""
+SOURCING_TITLES = {
+    "asserted": "The article states it and gives no source.",
+    "attributed": "The article says who says so (a quote, a speaker or a source).",
+    "hedged": "The article reports it with a hedge (allegedly, reportedly, may).",
+}
+
+
+def report_context(doc: Document, index: int = 0, *, charts: bool = True,
+                   references: list[summaries.Reference] | None = None) -> dict:
+    """Everything one document's section needs; the template only lays it out.
+
+    `references`: the rates the summary compares with (default: the shipped PTC reference)."""
     prefix = f"d{index}"
     marks = collect_marks(doc, prefix)
+    gaps, chips = removed_gaps(doc)
     counts = Counter(t.technique for t in doc.techniques)
     legend = []
     for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
         try:
-            info = taxonomy.by_name(name)
+            info = taxonomy.lookup(name, doc.taxonomy)  # names, definitions and colours of the document's taxonomy
         except KeyError:
             info = taxonomy.TechniqueInfo(_css(name), name, "", "", "#cccccc")
         legend.append({"info": info, "count": n,
@@ -368,8 +491,14 @@ def report_context(doc: Document, index: int = 0, *, charts: bool = True) -> dic
         "doc": doc,
         "p": prefix,
         "title": doc.metadata.title or doc.source_value or "Untitled text",
-        "segments": segments(doc.text, marks),
+        "segments": segments(doc.text, marks + gaps, chips),
         "legend": legend,
+        "summary": summaries.summarize(doc, prefix, references),
+        "layers": layers.LAYERS,
+        "default_layer": layers.DEFAULT,
+        "layer_keys": {layer.id: layers.present(layer.entries, (m.classes for m in marks)) for layer in layers.LAYERS},
+        "removed_key": layers.REMOVED,
+        "sourcing_titles": SOURCING_TITLES,
         "speakers": speakers,
         "unsure_speaker": columns.UNSURE_SPEAKER,
         "by_id": by_id,
@@ -393,24 +522,18 @@ def _generic_cells(kind: str, item: Any) -> list[str]:
     return [shorten(getattr(item, "text", "") or str(getattr(item, "label", "")))]
 
 
-def sourced(claim: Any) -> bool:
-    """A claim counts as sourced when the article attributes or hedges it, or links it to a quote or source."""
-    return claim.sourcing != "asserted" or bool(claim.source_id or claim.quote_id)
-
-
 def render_report(docs: Sequence[Document], *, charts: bool = True) -> str:
     """The standalone report: one HTML file with a CSP <meta>, the CSS and JS inlined, no external resource."""
     sections = [report_context(d, i, charts=charts) for i, d in enumerate(docs)]
     title = sections[0]["title"] if len(sections) == 1 else f"{len(sections)} articles"
     return environment().get_template("report.html.j2").render(
-        sections=sections, page_title=title, csp=REPORT_CSP, standalone=True, sourced=sourced
+        sections=sections, page_title=title, csp=REPORT_CSP, standalone=True
     )
 
 
 def render_page(template: str, **context: Any) -> str:
     """A web UI page (server): same layout, styles and script as the report; the CSP comes as a header."""
     context.setdefault("standalone", False)
-    context.setdefault("sourced", sourced)
     return environment().get_template(template).render(**context)
 
 

@@ -21,6 +21,7 @@ from unspun.render import html as html_render
 from unspun.server.auth import Sessions, Throttle, cross_site
 from unspun.server.config import ServerConfig
 from unspun.server.analysis import AnalysisCrashed
+from unspun.server.jobs import FormJobs
 from unspun.server.work import Busy, WorkPool
 
 log = logging.getLogger("unspun.server")
@@ -198,6 +199,7 @@ def create_app(config: ServerConfig | None = None, *, store=None) -> FastAPI:
     app.state.throttle = Throttle()
     app.state.csrf_secret = secrets.token_bytes(32)
     app.state.models = {}
+    app.state.form_jobs = FormJobs()
 
     @app.exception_handler(UnspunError)
     async def unspun_error(request: Request, exc: UnspunError):

@@ -63,6 +63,7 @@ class ServerConfig:
     retry_after_s: int = 5
     url_timeout_s: float = 20.0
     time_limit: float = field(default_factory=_env_time_limit)  # seconds per document; 0 = none
+    form_wait_s: float = 1.5  # the web form waits this long for an analysis, then shows a page that follows it
 
     @property
     def loopback(self) -> bool:

@@ -1,5 +1,5 @@
-"""The web UI: paste / URL / upload, the report page (the same renderer as `--format html`), recent analyses,
-login, the dashboard, and the Swagger UI from local files."""
+"""The web UI: paste / URL / upload, a page that follows a long analysis, the report page (the same renderer as
+`--format html`), recent analyses, login, the dashboard, the Swagger UI from local files, and the icon."""
 
 from __future__ import annotations
 
@@ -13,11 +13,12 @@ from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Re
 
 from unspun.errors import UnspunError
 from unspun.render import html as html_render
-from unspun.server.analysis import Job, Options, analyze_and_store
+from unspun.render import summary as summaries
+from unspun.server.analysis import Job, Options
 from unspun.server.app import status_for
 from unspun.server.auth import (CSRF_COOKIE, SESSION_COOKIE, client_key, cookie_args, csrf_cookie, csrf_form_token,
                                 csrf_ok, token_matches)
-from unspun.server.work import Busy
+from unspun.server.jobs import FormJob
 
 router = APIRouter(include_in_schema=False)
 
@@ -90,6 +91,7 @@ async def analyze_form(request: Request):
     check_csrf(request, form.get("csrf"))
     model = form.get("model") if form.get("model") in ("fast", "accurate") else None
     options = Options(model=model)
+    watch = form.get("watch") == "1"  # the page's own form: follow a long analysis on /jobs/ID
     upload = form.get("file")
     text = (form.get("text") or "").strip() and form.get("text")
     url = (form.get("url") or "").strip()
@@ -102,15 +104,41 @@ async def analyze_form(request: Request):
     else:
         return page(request, "analyze.html.j2", 422, page_title="Analyse an article",
                     error="Paste some text, give a URL, or choose a file.", form={})
-    try:
-        doc_id, _ = await analyze_and_store(request.app, job)
-    except Busy:
-        raise
-    except UnspunError as exc:
-        status, _ = status_for(exc)
-        return page(request, "analyze.html.j2", status, page_title="Analyse an article", error=str(exc),
-                    form={"text": text or "", "url": url})
-    return RedirectResponse(f"/documents/{quote(doc_id, safe='')}", status_code=303)
+    jobs = request.app.state.form_jobs
+    entry = jobs.start(request.app, job, form={"text": text or "", "url": url}, model=model or config.model)
+    if not await entry.wait(config.form_wait_s if watch else None):
+        return RedirectResponse(f"/jobs/{entry.id}", status_code=303)
+    return _finished(request, entry)
+
+
+def _finished(request: Request, entry: FormJob) -> Response:
+    """A finished form job: its report, or the form again with the error (errors the app answers itself, such as
+    a full queue's 503 with Retry-After, are raised to it)."""
+    request.app.state.form_jobs.drop(entry.id)
+    if entry.error is None:
+        return RedirectResponse(f"/documents/{quote(entry.doc_id, safe='')}", status_code=303)
+    if isinstance(entry.error, UnspunError) and status_for(entry.error)[0] < 500:
+        return page(request, "analyze.html.j2", status_for(entry.error)[0], page_title="Analyse an article",
+                    error=str(entry.error), form=entry.form)
+    raise entry.error
+
+
+REFRESH_S = 2
+
+
+@router.get("/jobs/{job_id}", response_class=HTMLResponse)
+async def job_page(request: Request, job_id: str):
+    """A running analysis: how long it has run, an estimate, and a reload every few seconds until it is done."""
+    if (r := gate(request)) is not None:
+        return r
+    entry = request.app.state.form_jobs.get(job_id)
+    if entry is None:
+        raise HTTPException(404, "no such analysis in progress (a finished one opens its report; see Recent analyses)")
+    if entry.task is not None and entry.task.done():
+        return _finished(request, entry)
+    estimate = request.app.state.form_jobs.estimate(entry.model, entry.words)
+    return page(request, "progress.html.j2", page_title="Analysing…", refresh=REFRESH_S, entry=entry,
+                elapsed=int(entry.elapsed), estimate=round(estimate) if estimate else None)
 
 
 @router.get("/documents/{doc_id}", response_class=HTMLResponse)
@@ -120,9 +148,20 @@ async def report(request: Request, doc_id: str):
     doc = await run_in_threadpool(request.app.state.store.get, doc_id)
     if doc is None:
         raise HTTPException(404, f"no stored analysis {doc_id!r}")
-    context = await run_in_threadpool(html_render.report_context, doc, 0)
+    references = [summaries.shipped_reference(),
+                  await run_in_threadpool(_corpus_reference, request.app.state.store, doc.taxonomy)]
+    context = await run_in_threadpool(lambda: html_render.report_context(doc, 0, references=references))
     title = context["title"]
     return page(request, "report.html.j2", page_title=title, sections=[context], stored_id=doc_id)
+
+
+def _corpus_reference(store, taxonomy: str) -> summaries.Reference | None:
+    """This server's own rate of techniques per 1,000 words (under the document's taxonomy), once enough analyses
+    are stored."""
+    from unspun.corpus import stats
+
+    totals = stats.overall(store, taxonomy)
+    return summaries.corpus_reference(totals["documents"], totals["words"], totals["techniques"], taxonomy)
 
 
 @router.post("/documents/{doc_id}/delete")
@@ -197,6 +236,13 @@ async def openapi(request: Request):
     if (r := gate(request)) is not None:
         return r
     return request.app.openapi()
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+async def favicon():
+    """The icon every browser asks for (no login needed: it is a fixed file, like /healthz)."""
+    return FileResponse(STATIC / "favicon.ico", media_type="image/x-icon",
+                        headers={"Cache-Control": "public, max-age=86400"})
 
 
 @router.get("/static/{name}")

@@ -51,21 +51,32 @@ _HEDGE = re.compile(
     r"|\b(?:claims|allegations|rumou?rs)\s+that\b",
     re.IGNORECASE,
 )
-_EVIDENCE = re.compile(
+_EVIDENCE_TALK = re.compile(
     r"\bno\s+(?:(?:hard|real|credible|concrete|solid|actual|verifiable|direct|such|shred\s+of|scrap\s+of)\s+)*(?:evidence|proof)\b"
     r"|\b(?:without|lack\s+of|absence\s+of|devoid\s+of)\s+(?:any\s+)?(?:(?:credible|real|hard)\s+)?(?:evidence|proof)\b"
     r"|\b(?:evidence|proof)\s+(?:has|have)\s+(?:not|never)\s+been\b"
     r"|\b(?:evidence|proof)\s+(?:clearly\s+)?(?:shows?|proves?|is\s+(?:clear|overwhelming|undeniable|irrefutable))\b"
-    r"|\bthere\s+(?:is|can\s+be)\s+(?:no|little)\s+doubt\b|\bno\s+doubt\s+(?:that|about)\b|\bbeyond\s+(?:any|a|all)\s+doubt\b"
+    r"|\b(?:baseless|unfounded|unsubstantiated|debunked)\b",
+    re.IGNORECASE,
+)
+# Confidence put in the place of a source. Such a phrase alone ("There is no doubt.", "Make no mistake.") claims
+# nothing of its own, so it counts only in a sentence that says something besides it.
+_CERTAINTY = re.compile(
+    r"\bthere\s+(?:is|can\s+be)\s+(?:no|little)\s+doubt\b|\bno\s+doubt\s+(?:that|about)\b|\bbeyond\s+(?:any|a|all)\s+doubt\b"
     r"|\bit\s+is\s+(?:obvious|clear|evident|undeniable|indisputable|self-evident|certain|a\s+fact)\b"
     r"|\bit'?s\s+(?:obvious|clear|evident|undeniable|a\s+fact)\b"
     r"|\b(?:everyone|everybody|anyone|anybody)\s+(?:knows|can\s+see)\b|\b(?:we|you)\s+all\s+know\b"
     r"|\bno\s*(?:one|body)\s+(?:can|could|would)\s+(?:seriously\s+)?(?:deny|doubt|dispute)\b"
     r"|\b(?:clearly|obviously|undeniably|indisputably|irrefutably|unquestionably|evidently)\b"
-    r"|\bthe\s+facts\s+(?:are\s+clear|speak\s+for\s+themselves)\b|\bgoes\s+without\s+saying\b|\bmake\s+no\s+mistake\b"
-    r"|\b(?:baseless|unfounded|unsubstantiated|debunked)\b",
+    r"|\bthe\s+facts\s+(?:are\s+clear|speak\s+for\s+themselves)\b|\bgoes\s+without\s+saying\b|\bmake\s+no\s+mistake\b",
     re.IGNORECASE,
 )
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+# Words that say nothing by themselves next to a confidence phrase ("There is no doubt about it at all.").
+_FILLER = frozenset("""
+a about absolutely all an and at be but can indeed is it it's its just me none of one quite really s simply so that
+the there these they this those to us very was we were whatsoever you
+""".split())
 
 
 def evidence_assertion(sentence: str) -> bool:
@@ -74,9 +85,15 @@ def evidence_assertion(sentence: str) -> bool:
     Such sentences ("no evidence has been produced", "it is obvious that ...", "everyone knows ...") are kept as
     claims even when the check-worthiness model scores them low: the model was trained on debate sentences worth
     fact-checking, and a sentence like "It is obvious who is behind this" carries no checkable number or event,
-    yet it is exactly where an article asks for belief without a source, which readers need to see.
+    yet it is exactly where an article asks for belief without a source, which readers need to see. A confidence
+    phrase with nothing else in its sentence ("There is no doubt.") asserts nothing and does not count.
     """
-    return _EVIDENCE.search(sentence) is not None
+    if _EVIDENCE_TALK.search(sentence):
+        return True
+    if not _CERTAINTY.search(sentence):
+        return False
+    rest = _CERTAINTY.sub(" ", sentence)
+    return any(w.lower() not in _FILLER for w in _WORD.findall(rest))
 
 
 def hedged(sentence: str) -> bool:
