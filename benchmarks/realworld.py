@@ -9,7 +9,7 @@ set's README says: the `.html` for the web pages, the `.txt` for the PTC scrapes
 `score_realworld.py GOLD PRED --json` from the shared tools. It prints the figures: quote precision and recall,
 speaker accuracy, source precision and recall, actor precision, label recall, claim recall, sourcing accuracy,
 asserted recall, junk recall, technique precision and recall, techniques per 1,000 words on neutral pieces and
-content wrongly removed.
+content wrongly removed; then how well the `score` of sources and actors separates real items from wrong ones.
 
 The data is read from `$UNSPUN_SHARED_DATA` (default `../shared/data` beside the repository) and the scorer from
 `$UNSPUN_SHARED_DATA/../tools/score_realworld.py`. Both are research-only: read at run time, never copied here.
@@ -114,6 +114,42 @@ def run_scorer(gold: Path, pred: Path) -> dict:
     return result
 
 
+def item_score_checks(gold: Path, pred: Path) -> dict[str, dict[str, float]]:
+    """How well sources' and actors' `score` separates real items from wrong ones, matched as the scorer matches
+    names (its `name_match`): precision of all items, of those scored 0.5 or more, their share, and the Brier score
+    against that of always answering the base rate."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("score_realworld", scorer_path())
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)  # type: ignore[union-attr]
+    out = {}
+    for kind in ("sources", "actors"):
+        pairs = []
+        for gold_file in sorted(gold.glob("*.json")):
+            doc_file = pred / gold_file.name
+            if not doc_file.exists():
+                continue
+            names = [[g["name"], *g.get("aliases", [])] for g in json.loads(gold_file.read_text("utf-8")).get(kind, [])]
+            for item in json.loads(doc_file.read_text("utf-8")).get(kind, []):
+                cands = [item.get("name", "")] + [m.get("text", "") for m in item.get("mentions", [])[:3]]
+                real = any(tool.name_match(c, n) for n in names for c in cands)
+                pairs.append((item.get("score"), real))
+        scored = [(p, r) for p, r in pairs if p is not None]
+        if not scored:
+            continue
+        base = sum(r for _, r in scored) / len(scored)
+        sure = [r for p, r in scored if p >= 0.5]
+        out[kind] = {
+            "precision_all": round(base, 3),
+            "precision_sure": round(sum(sure) / len(sure), 3) if sure else 0.0,
+            "share_sure": round(len(sure) / len(scored), 3),
+            "brier": round(sum((p - r) ** 2 for p, r in scored) / len(scored), 3),
+            "brier_base_rate": round(sum((base - r) ** 2 for _, r in scored) / len(scored), 3),
+        }
+    return out
+
+
 def score(model: str = "accurate", out: Path | None = None, only: list[str] | None = None) -> dict:
     """Analyse the set with `model` and score it: the scorer's dict (see FIGURES), plus `seconds` per document.
     With `only` (names or stems), just those documents are analysed and the scorer skips the rest (`missing`)."""
@@ -124,6 +160,7 @@ def score(model: str = "accurate", out: Path | None = None, only: list[str] | No
         pred = Path(out) if out is not None else Path(tmp)
         seconds = analyse(pred, model=model, only=only, root=root)
         result = run_scorer(root / "gold", pred)
+        result["item_scores"] = item_score_checks(root / "gold", pred)
     result["seconds"] = seconds
     result["model"] = model
     return result
@@ -151,6 +188,9 @@ def main() -> int:
     for key, label in FIGURES:
         value = result[key]
         print(f"  {label:<45} {value:.3f}" if isinstance(value, float) else f"  {label:<45} {value}")
+    for kind, c in result.get("item_scores", {}).items():
+        print(f"  {kind + ' scored >= 0.5: precision':<45} {c['precision_sure']:.3f} (all: {c['precision_all']:.3f}, "
+              f"share {c['share_sure']:.2f}, Brier {c['brier']:.3f} vs {c['brier_base_rate']:.3f} for the base rate)")
     print(f"  {'seconds (all documents)':<45} {sum(result['seconds'].values()):.1f}")
     if args.out:
         print(f"Documents in {args.out}")

@@ -183,3 +183,46 @@ def test_every_actor_carries_a_score_between_0_and_1():
         assert actor.score is not None and 0.0 <= actor.score <= 1.0
     # a named person who acts and speaks is more likely real than nothing: the model must not be a constant
     assert len({a.score for a in doc.actors}) > 1
+
+
+def test_a_judging_description_labels_the_person_it_refers_back_to():
+    text = ("Dock guard Milo Varga was hailed after the fire at Pier 9. Reporters asked about Varga again on Friday. "
+            "Yet no one has seen this supposed hero since, and the mysterious guard has not spoken to the press.")
+    doc = _run(Document(text=text))
+    labels = [lab.text for lab in _actor(doc, "Milo Varga").labels]
+    assert any("mysterious guard" in t for t in labels), labels
+
+
+def test_a_description_is_not_pinned_on_someone_when_two_people_fit():
+    text = "Maria Lopez met John Smith at the port on Monday. The infamous official left early."
+    doc = _run(Document(text=text))
+    assert not any(lab.text.endswith("official") for a in doc.actors for lab in a.labels)
+
+
+def test_a_regime_is_no_description_of_a_person():
+    text = "Senator Tom Reyes spoke on Monday. He said the regime would fall, and the brutal regime knows it."
+    doc = _run(Document(text=text))
+    assert not any("regime" in lab.text for a in doc.actors for lab in a.labels if a.name == "Tom Reyes")
+
+
+def test_a_name_given_as_another_names_alias_is_one_actor():
+    text = ("Keith Ellison, also known as Keith Hakim, spoke on Monday. Ellison denied the story. Hakim said nothing "
+            "else. Tom Reyes, born in Madrid, left in 1990, and Maria Lopez stayed.")
+    doc = _run(Document(text=text))
+    ellison = _actor(doc, "Keith Ellison")
+    assert {m.text for m in ellison.mentions} >= {"Keith Ellison", "Keith Hakim", "Ellison", "Hakim"}
+    assert all("Reyes" not in m.text for m in ellison.mentions)  # "born in Madrid" names a place, not an alias
+
+
+def test_capitalised_common_words_and_headline_fragments_are_no_actors():
+    from unspun.stages.actors import _implausible
+
+    text = ("Ferry Chief Quits Over Harbour Row\n\nHate is a strong word, the mayor said. But hate is what the "
+            "crowd felt, and Lena Okafor said so twice. Okafor will stay.")
+    at = text.index("Hate")
+    assert _implausible(text, "Hate", [(at, at + 4)])  # a sentence's first word, used in lower case elsewhere
+    at = text.index("Ferry Chief")
+    assert _implausible(text, "Ferry Chief Quits", [(at, at + 17)])  # only in the headline
+    assert _implausible(text, "n’t", [(0, 3)]) and _implausible(text, "W]e", [(0, 3)])
+    at = text.index("Lena Okafor")
+    assert not _implausible(text, "Lena Okafor", [(at, at + 11), (text.index("Okafor will"), text.index(" will"))])

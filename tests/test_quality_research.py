@@ -92,6 +92,8 @@ def test_polnear_dev_quotes() -> None:
     # measured on the 42: content P 0.8305, R 0.6187, F1 0.7091; speaker accuracy 0.8596; direct F1 0.9227,
     # indirect F1 0.6547 (all 84: F1 0.696, speaker accuracy 0.851). Since the quotes stage admits tagger output
     # only from a score of 0.7 (chosen on PolNeAR's tuning split), precision rose from 0.68 and recall fell from 0.72.
+    # PolNeAR marks attributions of words and of thoughts alike, so these figures score quotes and views together
+    # (all 84, quotes alone: P 0.849, R 0.480, F1 0.614).
     _check(figures, {
         "content_f1": 0.7091 - MARGIN,
         "content_precision": 0.8305 - MARGIN,
@@ -140,24 +142,26 @@ def test_realworld_dev() -> None:
     assert r["docs"] == 18 and r["missing"] == []
     # Small counts (142 gold quotes, 77 sources, 72 labels, 192 claims), so the margins are 4-5 points.
     _check(r, {
-        # quotes admitted from a tagger score of 0.7: precision 0.45 -> 0.60 and recall 0.99 -> 0.91 on purpose
-        "quote_P": 0.5979 - 0.04,       # measured 0.5979 (116 of 194 predicted quotes lie in a gold quote)
-        "quote_R": 0.9085 - 0.04,       # measured 0.9085 (129 of 142)
-        "speaker_acc": 0.5948 - 0.04,   # measured 0.5948 (69 of 116 matched quotes)
-        "source_P": 0.5 - 0.04,         # measured 0.5
-        "source_R": 0.9481 - 0.04,      # measured 0.9481 (73 of 77)
-        "actor_P": 0.5691 - 0.04,       # measured 0.5691 (247 of 434)
-        "actor_R": 0.8834 - 0.04,       # measured 0.8834 (197 of 223)
-        "label_R": 0.1944 - 0.04,       # measured 0.1944 (14 of 72)
-        "claim_R": 0.8229 - 0.04,       # measured 0.8229 (158 of 192)
-        "sourcing_acc": 0.7405 - 0.04,  # measured 0.7405 (117 of 158 found claims)
-        "asserted_R": 0.5826 - 0.05,    # measured 0.5826 (67 of 115)
-        "tech_P": 0.4274 - 0.05,        # measured 0.4274 (150 of 351; optimistic: PTC scrapes are training data)
+        # quotes admitted from a tagger score of 0.7, and attributions of thoughts (knew, believes, decided) kept apart
+        # as views: quote precision 0.45 -> 0.60 -> 0.75, recall 0.99 -> 0.91 -> 0.86, on purpose
+        "quote_P": 0.7541 - 0.04,       # measured 0.7541 (92 of 122 predicted quotes lie in a gold quote)
+        "quote_R": 0.8592 - 0.04,       # measured 0.8592 (122 of 142)
+        "speaker_acc": 0.7283 - 0.04,   # measured 0.7283 (67 of 92 matched quotes)
+        "source_P": 0.6596 - 0.04,      # measured 0.6596 (93 of 141)
+        "source_R": 0.9351 - 0.04,      # measured 0.9351 (72 of 77)
+        "actor_P": 0.6136 - 0.04,       # measured 0.6136 (235 of 383)
+        "actor_R": 0.8744 - 0.04,       # measured 0.8744 (195 of 223)
+        "label_R": 0.25 - 0.04,         # measured 0.25 (18 of 72)
+        "claim_R": 0.8125 - 0.04,       # measured 0.8125 (156 of 192)
+        "sourcing_acc": 0.7692 - 0.04,  # measured 0.7692 (120 of 156 found claims)
+        "asserted_R": 0.6174 - 0.05,    # measured 0.6174 (71 of 115)
+        "tech_P": 0.4298 - 0.05,        # measured 0.4298 (150 of 349; optimistic: PTC scrapes are training data)
         "tech_R": 0.5268 - 0.05,        # measured 0.5268 (118 of 224)
     })
     # Lower is better for these two. Neutral pieces: measured 5.89 techniques per 1,000 words (29 in 4,923 words);
     # a ceiling 1.5 higher allows about 7 more false alarms. No gold quote or claim was cut as junk (measured 0).
     assert r["neutral_tech_per_1k_words"] <= 5.89 + 1.5, r
     assert r["content_removed"] == 0, r
-    # junk recall: 0.27 (9 of 33 gold junk lines, since cleanup learnt credits, rules and promotions; it was 0.0)
-    assert r["junk_R"] >= 0.27 - 0.05, r
+    # junk recall: 0.48 (16 of 33 gold junk lines: credits, rules, promotions, comment prompts, newsletter boxes;
+    # it was 0.0, then 0.27)
+    assert r["junk_R"] >= 0.48 - 0.05, r

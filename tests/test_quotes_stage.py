@@ -252,8 +252,11 @@ def test_speaker_score_is_calibrated_and_null_without_a_speaker():
     named = _find(doc, "rebuild every school")
     assert named.speaker == "Jane Roe" and named.speaker_score >= 0.85
     cal = quotes.load()[0].config["speaker_calibration"]
-    assert quotes.speaker_probability(cal, "name", "direct", 0.95) > quotes.speaker_probability(cal, "description",
-                                                                                                   "indirect", 0.95)
+    assert quotes.speaker_probability(cal, "name", "direct", 0.95, "said") > quotes.speaker_probability(
+        cal, "description", "indirect", 0.95, "said")
+    # a speaker hung on a word that reports no speech ("regarding", a headline word, no cue) is a guess
+    assert quotes.speaker_probability(cal, "name", "direct", 0.95, "said") > quotes.speaker_probability(
+        cal, "name", "direct", 0.95, "regarding")
     assert quotes.speaker_probability({}, "name", "direct", 0.95) is None
     assert not unsure_speaker(named)
 
@@ -282,3 +285,40 @@ def test_a_role_with_an_apposition_is_the_person_it_names():
     doc = _run("A lawyer for Cascade Ridge, Martin Okonjo, said the company was disappointed and was reviewing the "
                "ruling.\n")
     assert _find(doc, "was disappointed").speaker == "Martin Okonjo"
+
+
+# --- quotes and views: words said against thoughts, plans and knowledge (hand-written, in the shapes of real pages) ---
+def test_an_attributed_belief_is_a_view_not_a_quote():
+    doc = _run("The harbour master, Lena Okafor, met the council on Monday. Okafor believes that the old pier will "
+               "collapse within a decade. She said that repairs would cost at least 4 million pounds.")
+    assert any("repairs would cost" in q.text for q in doc.quotes), [q.text for q in doc.quotes]
+    assert not any("old pier will" in q.text for q in doc.quotes), [q.text for q in doc.quotes]
+    view = [v for v in doc.views if "old pier will" in v.text]
+    assert view, [(v.text, v.cue) for v in doc.views]
+    assert view[0].id.startswith("v") and "Okafor" in view[0].speaker
+
+
+def test_what_someone_knew_or_decided_is_not_a_quote():
+    doc = _run("Senator Tom Reyes knew that the deal was already dead. The committee decided to delay the vote "
+               "until spring. Reyes told reporters that he would vote against it.")
+    texts = [q.text for q in doc.quotes]
+    assert any("vote against it" in t for t in texts), texts
+    assert not any("already dead" in t or "delay the vote" in t for t in texts), texts
+
+
+def test_a_place_before_the_name_is_never_the_speaker():
+    doc = _run("Harbour Software is based in Redmond. Redmond, Washington, Chief Executive Satya Nadella said on "
+               "Monday that the company would hire 500 engineers.")
+    q = _find(doc, "would hire 500 engineers")
+    assert q.speaker == "Satya Nadella"
+
+
+def test_reported_speech_ends_with_its_paragraph():
+    from unspun.stages.quotes import _within_paragraph
+
+    text = "The mayor admitted that the plan left few options.\nLike most towns, we must now wait.\n"
+    start = text.index("that the plan")
+    assert _within_paragraph(text, [(start, len(text) - 1)]) == [(start, text.index(".\nLike"))]
+    wrapped = "Reyes told the crowd at Harbour Now!\nthat the ferry would run all winter.\n"
+    start = wrapped.index("the crowd")
+    assert _within_paragraph(wrapped, [(start, len(wrapped) - 1)]) == [(start, len(wrapped) - 1)]

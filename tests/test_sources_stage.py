@@ -198,8 +198,8 @@ def test_links_into_the_page_own_site_and_share_buttons_are_no_sources():
         start = text.index(anchor)
         doc.add(Link, start, start + len(anchor), url=url)
     _run(doc)
-    assert sorted(s.name for s in doc.sources if s.type == "link") == ["news.examplewire.com", "studio.example",
-                                                                        "twitter.com"]
+    assert sorted(s.name for s in doc.sources if s.type == "link") == ["news.examplewire.com", "studio.example"]
+    assert [(s.name, s.type) for s in doc.sources if s.url == urls["the tweet"]] == [("@studio on Twitter", "social_post")]
 
 
 def test_every_source_carries_a_score_between_0_and_1():
@@ -214,3 +214,42 @@ def test_every_source_carries_a_score_between_0_and_1():
     assert doc.sources
     for source in doc.sources:
         assert source.score is not None and 0.0 <= source.score <= 1.0
+
+
+def test_home_pages_licences_and_post_images_are_no_sources():
+    text = ("The study, led by a professor at Harbour University and funded by the Coast Trust, was published "
+            "under CC BY 2.0. pic.twitter.com/Ab3dE5fG7h The full paper is online.")
+    doc = Document(text=text, source_type="html")
+    for anchor, url in (("Harbour University", "https://www.harbour-uni.example.ac.uk/"),
+                        ("Coast Trust", "https://coasttrust.example.org"),
+                        ("CC BY 2.0", "https://creativecommons.org/licenses/by/2.0/"),
+                        ("pic.twitter.com/Ab3dE5fG7h", "https://t.co/Ab3dE5fG7h"),
+                        ("full paper", "https://journal.example.org/papers/2023/ferries.pdf")):
+        s, e = _at(text, anchor)
+        doc.add(Link, s, e, url=url)
+    _run(doc)
+    assert [x.name for x in doc.sources if x.type == "link"] == ["journal.example.org"]
+
+
+def test_a_home_page_given_via_is_a_source():
+    text = "The cartoon went viral last week (via Harbour Gazette)."
+    doc = Document(text=text, source_type="html")
+    s, e = _at(text, "Harbour Gazette")
+    doc.add(Link, s, e, url="https://harbourgazette.example.com/")
+    _run(doc)
+    assert [x.url for x in doc.sources if x.type == "link"] == ["https://harbourgazette.example.com/"]
+
+
+def test_a_link_to_a_post_is_that_post():
+    text = "The effect was first spotted by Dana Kell on Twitter.\n\nLook at the eyes.\n— Dana Kell (@danakell) July 3, 2019\n"
+    doc = Document(text=text, source_type="html")
+    s, e = _at(text, "Dana Kell")
+    doc.add(Link, s, e, url="https://twitter.com/danakell/status/1146136279647772673")
+    s, e = _at(text, "July 3, 2019")
+    doc.add(Link, s, e, url="https://twitter.com/danakell/status/1146136279647772673?ref_src=twsrc%5Etfw")
+    s, e = _at(text, "— Dana Kell (@danakell) July 3, 2019")
+    doc.add(EmbeddedPost, s, e, account="@danakell", platform="twitter")
+    _run(doc)
+    posts = [x for x in doc.sources if x.type == "social_post"]
+    assert len(posts) == 1 and "@danakell" in posts[0].name, [(x.name, x.type) for x in doc.sources]
+    assert not [x for x in doc.sources if x.type == "link"]

@@ -89,3 +89,24 @@ def test_a_group_named_on_its_own_still_speaks():
     ents = list(nlp.entities(text))
     r = resolve(text, 0, len("The Democrats"), EntityIndex(text, ents))
     assert r.resolved_from == "name" and "Democrats" in r.name
+
+
+def test_a_pronoun_skips_a_person_of_the_other_gender():
+    from unspun.speakers import EntityIndex, resolve
+
+    text = ("Lena Okafor met Tom Reyes on Monday. Okafor said she was pleased. Reyes said he was not. "
+            "Later, she added that talks would go on.")
+    ents = [(0, 11, "PERSON"), (16, 25, "PERSON"), (37, 43, "PERSON"), (66, 71, "PERSON")]
+    index = EntityIndex(text, ents)
+    assert index.gender("Lena Okafor") == "f" and index.gender("Tom Reyes") == "m"
+    k = text.index("she added")
+    assert resolve(text, k, k + 3, index, recent_person="Tom Reyes").name == "Lena Okafor"
+
+
+def test_a_title_gives_gender_and_no_evidence_blocks_nothing():
+    from unspun.speakers import EntityIndex
+
+    text = "Mrs Ada Vance and Kim Lo arrived."
+    index = EntityIndex(text, [(4, 13, "PERSON"), (18, 24, "PERSON")])
+    assert index.gender("Ada Vance") == "f" and index.gender("Kim Lo") is None
+    assert index.agrees("Kim Lo", "he") and index.agrees("Kim Lo", "she") and not index.agrees("Ada Vance", "he")

@@ -48,7 +48,7 @@ def violations(doc: Document) -> list[str]:
         for field in _NESTED_SPANS:
             for i, nested in enumerate(getattr(item, field, None) or []):
                 problems.extend(_span_problems(f"{where}.{field}[{i}]", text, nested.start, nested.end, nested.text))
-        if kind == "quotes":
+        if kind in ("quotes", "views"):
             for a, b in _QUOTE_PAIRS:
                 s, e = getattr(item, a), getattr(item, b)
                 if (s is None) != (e is None):

@@ -275,6 +275,27 @@ def _link_acronyms(text: str, mentions: list[_Mention]) -> None:
             m.ckey = aliases[key(m.name)]
 
 
+# "Assata Shakur, born Joanne Chesimard", "Ellison, also known as Hakim Muhammad", "Jane Roe (née Doe)": the text
+# says the two names are one person or body.
+_ALIAS_BETWEEN = re.compile(
+    r"\s*[,(]\s*(?:also known as|a\.?k\.?a\.?|born|formerly(?: known as)?|née|nee|then known as|known as"
+    r"|whose real name is|real name|birth name|previously known as)\s+(?:as\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _link_aliases(text: str, mentions: list[_Mention]) -> None:
+    """Merge the cluster of a name introduced as another's alias into that name's cluster (keys rewritten)."""
+    for a, b in zip(mentions, mentions[1:]):
+        if a.type != b.type or a.ckey == b.ckey or b.start - a.end > 40:
+            continue
+        if _ALIAS_BETWEEN.match(text[a.end:b.start]):
+            old = b.ckey
+            for m in mentions:
+                if m.ckey == old:
+                    m.ckey = a.ckey
+
+
 def _untagged_surnames(text: str, mentions: list[_Mention]) -> list[_Mention]:
     """Surnames NER missed ("later Okafor left"): a proper noun equal to the surname of exactly one full name."""
     owners: dict[str, set[str]] = {}
@@ -306,6 +327,7 @@ def names(text: str) -> Names:
     _link_people(mentions)
     mentions = _untagged_surnames(text, mentions)
     _link_acronyms(text, mentions)
+    _link_aliases(text, mentions)
     supported = {m.ckey for m in mentions if not m.metonym}
     clusters: dict[str, Cluster] = {}
     votes: dict[str, dict[str, int]] = {}

@@ -35,6 +35,13 @@ ANONYMOUS = re.compile(
     r"advisers?|advisors?|staffers?|witnesses?|residents?|reports?|studies|polls?|someone|one)\b",
     re.IGNORECASE,
 )
+# Gender as the text itself shows it: a title before a name, or the first singular pronoun after a mention in
+# the same sentence ("Lena Okafor said she …"). Votes over all mentions of a name; no name list is consulted.
+_MASCULINE = frozenset("he him his himself".split())
+_FEMININE = frozenset("she her hers herself".split())
+_TITLE_GENDER = {"mr": "m", "sir": "m", "mrs": "f", "ms": "f", "miss": "f", "madam": "f", "lady": "f"}
+_PRONOUN_AFTER = re.compile(r"[^.!?\n]{0,80}?\b(he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
+_TITLE_BEFORE = re.compile(r"\b(mr|mrs|ms|miss|sir|madam|lady)\.?\s*$", re.IGNORECASE)
 _PERSONISH = ("PERSON",)
 _GROUPISH = ("ORG", "GPE", "NORP")
 _POSSESSIVE = re.compile(r"[’']s$")
@@ -72,6 +79,31 @@ class EntityIndex:
                 last = words[-1].lower()
                 if len(words) > len(self.full_names.get(last, "").split()):
                     self.full_names[last] = ent.text
+        self._gender_votes: dict[str, list[int]] = {}
+        for ent in ents:
+            if ent.label == "PERSON":
+                votes = self._gender_votes.setdefault(self.canonical(ent.text, ent.label), [0, 0])
+                title = _TITLE_BEFORE.search(text, max(0, ent.start - 8), ent.start)
+                if title:
+                    votes[0 if _TITLE_GENDER[title.group(1).lower()] == "m" else 1] += 2
+                after = _PRONOUN_AFTER.match(text, ent.end)
+                if after:
+                    votes[0 if after.group(1).lower() in _MASCULINE else 1] += 1
+
+    def gender(self, name: str) -> str | None:
+        """"m", "f" or None for a canonical person name, by the text's own evidence (see _PRONOUN_AFTER); None when
+        the evidence is absent or split evenly."""
+        votes = self._gender_votes.get(name)
+        if not votes or votes[0] == votes[1]:
+            return None
+        return "m" if votes[0] > votes[1] else "f"
+
+    def agrees(self, name: str, pronoun: str) -> bool:
+        """Whether a person name can be what a he/she pronoun refers to: no evidence counts as agreement."""
+        word = pronoun.lower()
+        want = "m" if word in _MASCULINE else "f" if word in _FEMININE else None
+        known = self.gender(name)
+        return want is None or known is None or known == want
 
     def canonical(self, ent_text: str, label: str) -> str:
         text = _POSSESSIVE.sub("", ent_text.strip())
@@ -93,13 +125,17 @@ class EntityIndex:
                 out.append(ent)
         return out
 
-    def before(self, pos: int, labels: tuple[str, ...], window: int = 1500) -> Entity | None:
-        """The nearest entity with one of `labels` that ends before `pos`, within `window` characters."""
+    def before(self, pos: int, labels: tuple[str, ...], window: int = 1500, pronoun: str | None = None) -> Entity | None:
+        """The nearest entity with one of `labels` that ends before `pos`, within `window` characters (and, for a
+        person pronoun, whose known gender agrees with it)."""
         i = bisect_right(self.starts, pos) - 1
         while i >= 0:
             ent = self.entities[i]
             if ent.end <= pos and ent.label in labels:
-                return ent if pos - ent.end <= window else None
+                if pos - ent.end > window:
+                    return None
+                if pronoun is None or ent.label != "PERSON" or self.agrees(self.canonical(ent.text, ent.label), pronoun):
+                    return ent
             i -= 1
         return None
 
@@ -133,6 +169,14 @@ def resolve(text: str, start: int, end: int, index: EntityIndex, *, recent_perso
         person = [e for e in index.inside(head_end, end) if e.label == "PERSON"]
         if person:
             inside = person
+    region = next((e for e in index.inside(head_end, end) if e.label == "GPE"), None)
+    city_region = region is not None and not text[head_end + 1 : region.start].strip()  # "Redmond, Washington,"
+    if inside and (city_region or all(e.label == "GPE" for e in inside)) and head_end < end:
+        # "Redmond, Washington, Chief Executive Satya Nadella": a dateline or a place before the name; a place is
+        # never a speaker when the mention goes on to name a person or a body
+        later = [e for e in index.inside(head_end, end) if e.label in ("PERSON", "ORG")]
+        if later:
+            inside = later
     if not inside and apposition:
         inside = [e for e in index.inside(head_end, end) if e.label == "PERSON"]
     if inside:
@@ -143,9 +187,9 @@ def resolve(text: str, start: int, end: int, index: EntityIndex, *, recent_perso
     words = mention.lower().replace("’", "'").split()
     head = words[-1] if words else ""
     if len(words) == 1 and head in PERSON_PRONOUNS:
-        if recent_person:  # the person quoted just before is the usual antecedent in news prose
+        if recent_person and index.agrees(recent_person, head):  # the person quoted just before, in news prose
             return Resolution(recent_person, "pronoun")
-        ent = index.before(start, _PERSONISH)
+        ent = index.before(start, _PERSONISH, pronoun=head)
         return Resolution(index.canonical(ent.text, ent.label) if ent else mention, "pronoun")
     if len(words) == 1 and head in GROUP_PRONOUNS:
         ent = index.before(start, _GROUPISH)

@@ -105,10 +105,12 @@ def gold_items(article) -> list[Item]:
     return items
 
 
-def pred_items(doc) -> list[Item]:
-    """A Document's quotes as scoring items (the speaker mention, pronoun included)."""
+def pred_items(doc, views: bool = True) -> list[Item]:
+    """A Document's quotes, then its views, as scoring items (the speaker mention, pronoun included). PolNeAR
+    annotates attribution of words and of thoughts alike, so its figures score both lists (`views=False`: quotes
+    alone, what a reader sees as quotes)."""
     items = []
-    for q in doc.quotes:
+    for q in [*doc.quotes, *doc.views] if views else doc.quotes:
         spk = (q.speaker_start, q.speaker_end) if q.speaker_start is not None else None
         kind = "direct" if q.kind in ("direct", "mixed", "block") and q.text.lstrip()[:1] in QUOTE_MARKS else "indirect"
         items.append(Item([tuple(p) for p in q.parts] or [(q.start, q.end)], spk, kind))
@@ -148,12 +150,16 @@ def evaluate_stage(articles, progress: bool = True) -> dict:
     from unspun.document import Document
     from unspun.stages import quotes as stage
 
-    docs = []
+    docs, quotes_only = [], []
     for a in articles:
         doc = Document(text=a.text)
         stage.run(doc)
-        docs.append((pred_items(doc), gold_items(a)))
-    return score(docs)
+        gold = gold_items(a)
+        docs.append((pred_items(doc), gold))
+        quotes_only.append((pred_items(doc, views=False), gold))
+    out = score(docs)
+    out["quotes_only"] = score(quotes_only)["content"]
+    return out
 
 
 ADMISSION_GRID = (0.0, 0.3, 0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
@@ -197,7 +203,7 @@ class CachedTagger:
 def fit_speaker_calibration(model, articles, min_score: float) -> dict:
     """P(speaker mention right) per cell, from the quotes stage on tuning articles: over quotes whose content matches
     a gold attribution, the share whose speaker mention overlaps the gold source, as (right + 1) / (n + 2).
-    A cell with fewer than 20 quotes falls back to its `resolved_from` alone. PolNeAR marks mentions, so a
+    A cell with fewer than 20 quotes falls back to the next coarser one (see `speaker_cells`). PolNeAR marks mentions, so a
     pronoun counts as right when it is the right pronoun, whatever name it was resolved to."""
     from unspun.document import Document
     from unspun.stages import quotes as stage
@@ -207,12 +213,13 @@ def fit_speaker_calibration(model, articles, min_score: float) -> dict:
         doc = Document(text=a.text)
         stage.add_quotes(doc, model, min_score)
         pred, gold = pred_items(doc), gold_items(a)
+        both = [*doc.quotes, *doc.views]
         for i, j in match(pred, gold):
-            q = doc.quotes[i]
+            q = both[i]
             if q.speaker is None:
                 continue
             right = _spans_overlap(pred[i].speaker, gold[j].speaker)
-            for key in (stage.speaker_cell(q.speaker_resolved_from, q.kind, q.score), q.speaker_resolved_from or "none"):
+            for key in stage.speaker_cells(q.speaker_resolved_from, q.kind, q.score, q.cue):
                 k, n = counts.get(key, [0, 0])
                 counts[key] = [k + right, n + 1]
     return {key: {"p": round((k + 1) / (n + 2), 3), "n": n} for key, (k, n) in sorted(counts.items())}

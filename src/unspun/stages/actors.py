@@ -14,13 +14,14 @@ two places, both read off the one cached parse:
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 
 from unspun import names as names_mod
 from unspun.document import Actor, ActorLabel, Document
 from unspun.runtime import item_scores, nlp, offsets
 
-LABEL_TECHNIQUES = frozenset(("Name_Calling,Labeling", "Loaded_Language"))
+LABEL_TECHNIQUES = frozenset(("Name_Calling,Labeling", "Name_Calling-Labeling", "Loaded_Language"))  # ptc14 and semeval23 names
 _TYPES = {"person": "person", "state": "state", "organisation": "organisation", "group": "group", "outlet": "organisation"}
 # Adjectives that describe without judging; any other lower-case adjective on an actor counts as a label.
 NEUTRAL_ADJECTIVES = frozenset(
@@ -40,8 +41,19 @@ LOADED_NOUNS = frozenset(
     butchers warmonger warmongers terrorist terrorists criminal criminals gangster gangsters mafia cabal clique
     propagandist propagandists mob occupier occupiers invader invaders aggressor aggressors oppressor oppressors stooge
     stooges lackey lackeys cronies despot despots autocrat autocrats strongman henchmen traitor traitors liar liars
-    crook crooks fraud fanatics zealots radicals extremists""".split()
+    crook crooks fraud fanatics zealots radicals extremists illegal illegals nut nutjob lunatic lunatics maniac
+    maniacs scum loser losers coward cowards hypocrite hypocrites idiot idiots moron morons shill shills
+    presstitutes""".split()
 )
+# Nouns for a person that an evaluative word can turn into a label ("the infamous security guard").
+PERSON_HEADS = frozenset(
+    """guard hero man woman officer agent official leader president senator journalist reporter activist attorney
+    lawyer suspect defendant gunman shooter immigrant migrant politician candidate judge prosecutor
+    congressman congresswoman minister spokesman spokeswoman""".split()
+)
+_DEFINITE = frozenset(("the", "this", "that"))
+# Loaded nouns for a body or a system, not a person ("the regime"): never a description of someone named before.
+_NOT_PEOPLE = frozenset("regime regimes junta dictatorship tyranny mafia cabal clique mob cronies henchmen".split())
 # People and bodies that stand for their owner ("its criminal leadership", "his corrupt allies").
 ROLE_NOUNS = frozenset(
     """leader leaders leadership president minister government administration army forces troops soldiers allies
@@ -209,6 +221,59 @@ class _Labeller:
                     out.append((offsets.start_of(offset, pred), offsets.end_of(offset, pred), actor))
         return out
 
+    def described_person(self, at: int, noun: str, window: int = 1500) -> int | None:
+        """Who a description before `at` refers back to: among the people mentioned in the `window` characters before
+        it, the one the text has called by that noun ("security guard Jesus Campos" → "the infamous security
+        guard"), else the one mentioned most often in the whole article (the story's protagonist)."""
+        i = bisect_left(self.starts, at) - 1
+        seen: set[int] = set()
+        while i >= 0 and at - self.spans[i][0] < window:
+            c = self.spans[i][2]
+            if self.names.clusters[c].type == "person":
+                seen.add(c)
+            i -= 1
+        if not seen:
+            return None
+        low = self.text.lower()
+
+        def rank(c: int) -> tuple[int, int]:
+            mentions = self.names.clusters[c].mentions
+            called = any(noun in low[max(0, s - 40):s] or noun in low[e:e + 40] for s, e in mentions)
+            return int(called), len(mentions)
+
+        best = max(seen, key=rank)
+        ranks = sorted((rank(c) for c in seen), reverse=True)
+        if len(ranks) > 1 and ranks[0] == ranks[1]:
+            return None  # two people fit as well: no label beats a label on the wrong one
+        return best
+
+    def descriptions(self) -> list[tuple[int, int, int]]:
+        """ "the criminal illegal", "this alleged hero", "The infamous security guard": a definite singular description
+        that judges (a loaded noun for a person, or an evaluative word on a noun for a person) and names no one
+        refers back to a person named before it (see `described_person`); its judging words label that person."""
+        out = []
+        for offset, tok in nlp.tokens(self.text):
+            if tok.pos_ != "NOUN" or tok.tag_ != "NN" or tok.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj", "attr"):
+                continue
+            det = next((c for c in tok.lefts if c.dep_ == "det"), None)
+            if det is None or det.lower_ not in _DEFINITE:
+                continue
+            mods = [c for c in tok.lefts if _evaluative(c)]
+            if not ((tok.lower_ in LOADED_NOUNS and tok.lower_ not in _NOT_PEOPLE)
+                    or (mods and tok.lower_ in PERSON_HEADS)):
+                continue
+            sub = list(tok.subtree)
+            start, end = offsets.start_of(offset, sub[0]), offsets.end_of(offset, sub[-1])
+            if any(s < end and start < e for s, e, _ in self.spans[max(0, bisect_left(self.starts, start) - 1):
+                                                                     bisect_left(self.starts, end)]):
+                continue  # "the fascist president of the Philippines" names its actor
+            actor = self.described_person(offsets.start_of(offset, det), tok.lower_)
+            if actor is None:
+                continue
+            first = min((t for m in mods for t in m.subtree), key=lambda t: t.i, default=tok)
+            out.append((offsets.start_of(offset, first), offsets.end_of(offset, tok), actor))
+        return out
+
     def possessive_phrases(self) -> list[tuple[int, int, int]]:
         """ "its criminal Prime Minister": an evaluative phrase owned by a pronoun, labelling the pronoun's referent."""
         out = []
@@ -265,6 +330,38 @@ def _roles(text: str, mentions: list[tuple[int, int]]) -> tuple[bool, bool]:
     return acts, place_only
 
 
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”]\s+|\n\s*)$")
+
+
+def _heading_line(text: str, start: int) -> bool:
+    """The line holding `start` is a heading: short, no full stop at its end, most of its words capitalised."""
+    a = text.rfind("\n", 0, start) + 1
+    b = text.find("\n", start)
+    line = text[a : b if b >= 0 else len(text)].strip()
+    words = _LETTERS.findall(line)
+    return (bool(words) and len(line) <= 150 and not line.endswith((".", "?", "!", "”", '"'))
+            and sum(w[0].isupper() for w in words) >= 0.6 * len(words))
+
+
+def _implausible(text: str, name: str, mentions: list[tuple[int, int]]) -> bool:
+    """A cluster NER made out of something that is no actor (known outlets and group nouns are never checked): a name with no word of two letters ("n’t", "W]e"),
+    a capitalised common word ("Hate", "Challenge") seen only where every word is capitalised (a sentence's first
+    word, a heading) while the text also uses it in lower case, or a name found only in headings ("Jesus Campos
+    Shot" from a Title Case headline)."""
+    words = _LETTERS.findall(name)
+    if not words or any(c in name for c in "[]{}<>|=_"):
+        return True
+    if all(_heading_line(text, s) for s, _ in mentions):
+        return len(words) > 1 or len(mentions) == 1
+    if len(words) == 1 and len(name.split()) == 1:
+        low = name.lower()
+        starts_only = all(_SENTENCE_START.search(text, max(0, s - 3), s) or _heading_line(text, s) for s, _ in mentions)
+        if starts_only and re.search(r"(?<![\w-])" + re.escape(low) + r"(?![\w-])", text):
+            return True
+    return False
+
+
 def run(doc: Document) -> None:
     """Add `doc.actors`: one item per referent, with its mentions, labels and whether it is quoted."""
     doc.models["actors"] = nlp.model_info()
@@ -297,6 +394,8 @@ def run(doc: Document) -> None:
                 add(actor, ls, le, None)
     for ls, le, actor in labeller.possessive_phrases():
         add(actor, ls, le, None)
+    for ls, le, actor in labeller.descriptions():
+        add(actor, ls, le, None)
 
     quoted = _speaker_actors(doc, names)
     for i, cluster in enumerate(names.clusters):
@@ -304,6 +403,9 @@ def run(doc: Document) -> None:
         if not mentions:
             continue
         own = sorted(labels.get(i, {}).values(), key=lambda lab: (lab.start, lab.end))
+        if (cluster.type in ("person", "state", "organisation") and id(cluster) not in quoted
+                and _implausible(doc.text, cluster.name, [(m.start, m.end) for m in mentions])):
+            continue
         acts, place_only = _roles(doc.text, [(m.start, m.end) for m in mentions])
         if place_only and _TYPES[cluster.type] in ("state", "person") and not own and id(cluster) not in quoted:
             continue  # a town named only as where something happened is scenery (a "person" so placed, a NER slip)

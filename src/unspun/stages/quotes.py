@@ -12,7 +12,8 @@ import json
 import re
 from functools import lru_cache
 
-from unspun.document import Document, Quote
+from unspun import lexicon
+from unspun.document import Document, Quote, View
 from unspun.errors import ModelError
 from unspun.ingest import text as text_ingest
 from unspun.runtime import nlp
@@ -72,7 +73,6 @@ ROLE_NOUNS = PERSON_NOUNS | frozenset(
     "veteran survivor victim customer passenger driver officer soldier priest pastor nun manager founder "
     "economist scientist researcher professor analyst engineer".split()
 )
-# speech verbs as written (the shared parse runs without a lemmatiser)
 _SPEECH_VERBS = frozenset(
     "say says said tell tells told add adds added warn warns warned claim claims claimed explain explains explained "
     "insist insists insisted argue argues argued note notes noted write writes wrote complain complains complained "
@@ -93,7 +93,7 @@ def _described_speaker(text: str, start: int, end: int) -> str | None:
     for tok in toks:
         noun = tok.text.lower()
         if (tok.dep_ == "nsubj" and tok.pos_ == "NOUN" and (noun in ROLE_NOUNS or noun.rstrip("s") in ROLE_NOUNS)
-                and tok.head.text.lower() in _SPEECH_VERBS and tok.ent_type_ == ""):
+                and tok.head.text.lower() in lexicon.STATEMENT_FORMS and tok.ent_type_ == ""):
             left = min([tok.i] + [c.left_edge.i for c in tok.lefts])
             a, b = offset + tok.doc[left].idx, offset + tok.idx + len(tok.text)
             if start <= a and b <= end:
@@ -209,6 +209,25 @@ def _last_sentence_end(text: str, pos: int) -> int:
     return last
 
 
+_PARAGRAPH_END = re.compile(r"[.!?][\"”’']?[ \t]*\r?\n(?=\s*[^\W\d_a-z])")  # and the next line starts a sentence
+
+
+def _within_paragraph(text: str, parts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Indirect speech cut where a sentence ends at a line break: with no quotation marks to close it, what follows is
+    the author's next paragraph ("… few logical possibilities.\nLike …"), not more of the report. A break inside a
+    sentence (scrapes wrap lines anywhere) is no end."""
+    out: list[tuple[int, int]] = []
+    for s, e in parts:
+        brk = _PARAGRAPH_END.search(text, s, e)
+        if brk is not None:
+            cut = _tidy(text, s, brk.start() + 1)
+            if cut:
+                out.append(cut)
+            break
+        out.append((s, e))
+    return out or parts[:1]
+
+
 def _tidy(text: str, start: int, end: int) -> tuple[int, int] | None:
     while start < end and text[start] in _EDGE_PUNCT:
         start += 1
@@ -223,7 +242,7 @@ def _not_speech(text: str, att: Attribution, index: EntityIndex) -> bool:
     if not att.source:
         return False
     mention = " ".join(text[att.source[0] : att.source[1]].lower().split())
-    if mention in NEGATED_SPEAKERS or mention.startswith(_NEGATED_HEADS):  # "Nobody in Millbrook asked for …"
+    if mention in NEGATED_SPEAKERS or (mention + " ").startswith(_NEGATED_HEADS):  # "Nobody in Millbrook asked …"
         return True
     if att.extra.get("kind") == "block" or not att.cue or text[att.cue[0] : att.cue[1]].strip() != ":":
         return False
@@ -284,19 +303,27 @@ def _a_place(index: EntityIndex, span: tuple[int, int]) -> bool:
     return any(e.label in ("FAC", "LOC") for e in ents) and not any(e.label in ("PERSON", "ORG", "NORP") for e in ents)
 
 
-def speaker_cell(resolved_from: str | None, kind: str, score: float) -> str:
-    """The calibration cell of a quote's speaker: how it was found, quotation marks or not, the tagger's confidence."""
+def speaker_cells(resolved_from: str | None, kind: str, score: float, cue: str | None) -> tuple[str, ...]:
+    """The calibration cells of a quote's speaker, finest first: how it was found, quotation marks or not, the
+    tagger's confidence, and whether the cue reports words ("said") or not (a headline word, "regarding", none):
+    the speaker of a quote hung on a word that reports no speech is a guess. Each coarser cell is the fallback."""
     marks = "marks" if kind in ("direct", "mixed", "block") else "nomarks"
-    return f"{resolved_from or 'none'}|{marks}|{'high' if score >= 0.9 else 'low'}"
+    found = resolved_from or "none"
+    said = "speech" if lexicon.reports_speech(cue) else "other"
+    return f"{found}|{marks}|{'high' if score >= 0.9 else 'low'}|{said}", f"{found}|{said}", found
 
 
-def speaker_probability(calibration: dict, resolved_from: str | None, kind: str, score: float) -> float | None:
+def speaker_probability(calibration: dict, resolved_from: str | None, kind: str, score: float,
+                        cue: str | None = None) -> float | None:
     """The calibrated P(speaker right) for a quote, from the table that
-    `unspun.evaluation.quotes.fit_speaker_calibration` fits (None when the table has no row for it)."""
-    cell = calibration.get(speaker_cell(resolved_from, kind, score))
-    if cell is None or cell["n"] < 20:
-        cell = calibration.get(resolved_from or "none")
-    return None if cell is None else cell["p"]
+    `unspun.evaluation.quotes.fit_speaker_calibration` fits: the finest cell with at least 20 quotes behind it
+    (None when the table has no row for it)."""
+    cells = speaker_cells(resolved_from, kind, score, cue)
+    for key in cells:
+        cell = calibration.get(key)
+        if cell is not None and (cell["n"] >= 20 or key == cells[-1]):
+            return cell["p"]
+    return None
 
 
 # "SALEM, Oregon — ", "DUNMORE — ", "LANDRY, March 14 - ": a wire story's dateline names where it was filed
@@ -383,20 +410,25 @@ def add_quotes(doc: Document, model: QuoteModel, min_score: float, calibration: 
         if att.cue and cue is None and text[att.cue[0]:att.cue[1]].strip():
             cue_span, cue = att.cue, text[att.cue[0] : att.cue[1]]  # a bare ":" cue
         kind = att.extra.get("kind") or kind_of(text, parts, cue)
+        if kind == "indirect":
+            parts = _within_paragraph(text, parts)  # reported speech ends where its paragraph does
         if speaker is not None and not _names_someone(speaker):
             speaker = speaker_from = speaker_span = None  # "of", "is", "s": a tagger slip, not a speaker
         mention = text[speaker_span[0] : speaker_span[1]] if speaker_span else None
         explicit = bool(att.extra.get("rule")) or bool(cue and _ACCORDING_TO.fullmatch(cue.strip()))
         if not admitted(kind, mention, speaker, att.score, min_score, by_rule=explicit):
             continue
+        # "Trump knew that …", "officials believe …": an attribution whose cue reports no words is a view, not a
+        # quote. Direct quotes keep their marks' evidence that someone's words are given.
+        is_view = kind in ("indirect", "mixed") and not explicit and lexicon.reports_speech(cue) is False
         doc.add(
-            Quote, parts[0][0], parts[-1][1],
+            View if is_view else Quote, parts[0][0], parts[-1][1],
             kind=kind,
             speaker=speaker,
             speaker_start=speaker_span[0] if speaker_span else None,
             speaker_end=speaker_span[1] if speaker_span else None,
             speaker_resolved_from=speaker_from,
-            speaker_score=speaker_probability(calibration or {}, speaker_from, kind, att.score) if speaker else None,
+            speaker_score=speaker_probability(calibration or {}, speaker_from, kind, att.score, cue) if speaker else None,
             cue=cue,
             cue_start=cue_span[0] if cue_span else None,
             cue_end=cue_span[1] if cue_span else None,

@@ -10,7 +10,9 @@ Where sources come from (all read from the one cached spaCy parse and `unspun.na
   a sourcing role ("according to the department's inventory", "the letter says");
 - social posts: the ingest's `embedded_posts`, plus "tweeted", "in a Facebook post", "wrote on Telegram";
 - hyperlinks (HTML input): one source per target URL, named by its domain, except links into the page's own site
-  (navigation) and share or follow buttons.
+  (navigation), share or follow buttons, home pages (a link on a university's name says who it is, not where a
+  fact comes from; "via X" or "h/t X" on a home page is kept), licence statements and post images (t.co, pic.twitter.com); a link to one post
+  (twitter.com/<handle>/status/<n>) is that post, the same source as the embedded post it shows.
 A source is `named: false` when the text never names it: "officials said", "a senior official", "sources say",
 "experts", "court documents".
 
@@ -361,6 +363,17 @@ class _Builder:
             if _SHARE_PATH.match(parts.path) or (domain in _SOCIAL_DOMAINS and not parts.query
                                                  and parts.path.strip("/").count("/") == 0):
                 continue
+            if not parts.path.strip("/") and not parts.query and not _CREDIT_BEFORE.search(
+                    self.text, max(0, link.start - 16), link.start):
+                continue  # a home page ("Manchester Metropolitan University" → mmu.ac.uk/) names, it informs not
+            if _LICENCE.search(link.url) or domain in _IMAGE_HOSTS:
+                continue  # a licence statement, or the image of a post embedded below (pic.twitter.com, t.co)
+            status = _STATUS.match(f"{domain}{parts.path}")
+            if status:  # one post: the same source as the embedded post and any "@handle on Twitter" caption
+                handle = "@" + status.group("h")
+                self.out.add("post:" + names_mod.key("Twitter") + ":" + names_mod.key(handle).replace(" ", ""),
+                             f"{handle} on Twitter", "social_post", True, (link.start, link.end), url=link.url)
+                continue
             self.out.add("link:" + link.url, domain, "link", True, (link.start, link.end), url=link.url)
 
 
@@ -373,6 +386,11 @@ def _domain(host: str) -> str:
 _SOCIAL_DOMAINS = frozenset(
     "twitter.com x.com facebook.com instagram.com linkedin.com tiktok.com pinterest.com threads.net bsky.app".split()
 )
+# "via Example Blog", "(h/t Example)", "Source: Example": a home page given as where the story came from.
+_CREDIT_BEFORE = re.compile(r"(?:\bvia|\bh/t|\bhat tip(?: to)?|\bsource:|\bcredit:|\bfrom)\s*$", re.IGNORECASE)
+_LICENCE = re.compile(r"creativecommons\.org/(?:licenses|publicdomain)/|/licen[cs]es?/?(?:$|[?#])", re.IGNORECASE)
+_IMAGE_HOSTS = frozenset(("t.co", "pic.twitter.com", "pbs.twimg.com"))
+_STATUS = re.compile(r"(?:twitter|x)\.com/(?P<h>[A-Za-z0-9_]{1,15})/status(?:es)?/\d+")
 _SHARE_PATH = re.compile(r"/(?:intent/|share|sharer|sharing/|submit\b|dialog/share|pin/create)", re.IGNORECASE)
 
 

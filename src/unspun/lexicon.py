@@ -1,0 +1,124 @@
+"""The verbs that report speech, in one place: which cue makes a quote, and which verb makes a source or a claim's
+attribution.
+
+Why one module: the quotes, claims and sources stages each need "is this a reporting verb?", and separate lists
+drift apart. The shared spaCy pipeline runs without a lemmatiser, so the lists hold lemmas and `forms` spells out
+the inflections the stages match against.
+
+The groups follow the communication frames of FrameNet (Statement, Telling, Questioning, Reporting, Judgment
+communication): a verb is a *statement* verb when its subject says or writes something to someone. Verbs of
+thinking, wanting, knowing and deciding are not: "Trump knew that …" or "the CIA decided to …" attribute a state
+of mind or an act, not words, and a fact-checker cannot check them against anything the person said.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Saying, telling, writing, asking, answering, and speech acts that carry content (warn, promise, accuse, deny …).
+STATEMENT = frozenset("""
+say tell state add explain warn claim argue insist note write complain admit acknowledge confirm deny announce
+declare assert contend maintain allege accuse testify comment remark observe reply respond answer ask question
+retort counter rebut dispute reject concede disagree recall repeat reiterate stress emphasise emphasize
+underline caution urge demand plead appeal promise pledge vow threaten predict recommend advise suggest
+propose describe call label brand dub term characterise characterize praise criticise criticize condemn denounce
+decry blast slam attack lament boast brag joke quip mention cite quote post tweet retweet blog report reveal
+disclose inform notify proclaim pronounce whisper shout yell scream cry exclaim mutter murmur sigh conclude
+estimate find show indicate point_out speculate theorise theorize posit hypothesise hypothesize clarify elaborate
+detail outline summarise summarize charge lash_out hit_back speak
+""".split())
+# Verbs of mind and will: not quotes (see the module docstring).
+MIND = frozenset("""
+believe think know feel want wish hope expect fear worry wonder doubt suspect assume guess imagine understand
+realise realize recognise recognize decide plan intend try seek aim hope mean consider regard see view
+""".split())
+
+_IRREGULAR = {
+    "say": ("said",), "tell": ("told",), "write": ("wrote", "written"), "find": ("found",), "think": ("thought",),
+    "know": ("knew", "known"), "feel": ("felt",), "mean": ("meant",), "see": ("saw", "seen"), "hit": ("hit",),
+    "seek": ("sought",), "understand": ("understood",), "cry": ("cried", "cries"), "speak": ("spoke", "spoken"),
+}
+_VOWELS = "aeiou"
+
+
+def forms(lemmas: frozenset[str] | set[str]) -> frozenset[str]:
+    """Every inflection of the lemmas (base, -s, -ed, -ing and the irregular forms) in lower case."""
+    out: set[str] = set()
+    for lemma in lemmas:
+        word = lemma.split("_")[0]
+        out.update(_inflect(word))
+        out.update(_IRREGULAR.get(word, ()))
+    return frozenset(out)
+
+
+def _inflect(word: str) -> tuple[str, ...]:
+    if word.endswith("e"):
+        return word, word + "s", word + "d", word[:-1] + "ing"
+    if word.endswith("y") and word[-2:-1] not in _VOWELS:
+        return word, word[:-1] + "ies", word[:-1] + "ied", word + "ing"
+    if word.endswith(("s", "sh", "ch", "x", "z")):
+        return word, word + "es", word + "ed", word + "ing"
+    if (len(word) >= 3 and word[-1] not in _VOWELS + "wxy" and word[-2] in _VOWELS and word[-3] not in _VOWELS
+            and word in _DOUBLING):
+        return word, word + "s", word + word[-1] + "ed", word + word[-1] + "ing"
+    return word, word + "s", word + "ed", word + "ing"
+
+
+# Short verbs that double their last consonant (commit → committed); the rest of the lexicon does not.
+_DOUBLING = frozenset("admit quip blog plan stop regret".split())
+
+# Nouns that name words said or written ("Corker's announcement that …", "in a statement, …").
+STATEMENT_NOUNS = frozenset("""
+statement statements announcement announcements remark remarks comment comments testimony claim claims assertion
+assertions allegation allegations accusation accusations warning warnings interview interviews tweet tweets post
+posts letter letters speech speeches address message messages editorial column op-ed reply response answer
+question questions words quote quotes declaration pledge promise promises threat threats argument arguments
+""".split())
+
+STATEMENT_FORMS = forms(STATEMENT)
+MIND_FORMS = forms(MIND)
+
+# Words that may come before the verb in a cue and say nothing about it ("has also said", "would later tell").
+_CUE_FILLER = frozenset("""
+has have had having was were is are be been being also repeatedly would could will may might must shall should
+not never n't t s ’s 's just then later already previously further again once recently publicly privately
+quickly often still on in at the a an he she they it who which that himself herself themselves even and to did
+does do first last earlier yesterday today
+""".split())
+_CUE_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|:")
+
+
+_BE = frozenset("is was are were been being be 's ’s".split())
+
+
+def _filler(word: str) -> bool:
+    return (word in _CUE_FILLER or word.endswith(("n't", "n’t"))
+            or (word.endswith("ly") and word not in STATEMENT_FORMS))  # "clearly", "hadn't"; not "reply"
+
+
+def cue_verb(cue: str | None) -> str | None:
+    """The first word of a cue that is not an auxiliary, adverb or pronoun, in lower case (":" for a colon)."""
+    for word in _CUE_WORD.findall((cue or "").lower()):
+        if not _filler(word):
+            return word
+    return None
+
+
+def _passive(cue: str) -> bool:
+    """"is said", "was reported", "were suspected": the subject is what was said, not who said it."""
+    words = [w for w in _CUE_WORD.findall(cue.lower()) if not (w.endswith("ly") and w not in STATEMENT_FORMS)]
+    return any(a in _BE and b.endswith(("ed", "id", "ld", "wn", "en")) for a, b in zip(words, words[1:]))
+
+
+def reports_speech(cue: str | None) -> bool | None:
+    """Whether a quote cue reports its subject's words: True for a statement verb or noun, "according to" or a
+    colon; False for a verb of mind or will, a passive ("is said to"), or any other word; None when the cue holds
+    no word to judge."""
+    word = cue_verb(cue)
+    if word is None:
+        return None
+    if word == ":" or word == "according":
+        return True
+    if _passive(cue or "") and "quoted as" not in (cue or "").lower():
+        return False
+    return word in STATEMENT_FORMS or word in STATEMENT_NOUNS

@@ -1,0 +1,33 @@
+"""The one lexicon of reporting verbs: which cue reports words, and the inflections the stages match."""
+
+from __future__ import annotations
+
+import pytest
+
+from unspun import lexicon
+
+
+@pytest.mark.parametrize("cue", ["said", "has also said", "told", "wrote", "according to", ":", "explained more",
+                                 "pointed out", "warning", "announcement", "replied", "tweeted", "was quoted as saying",
+                                 "said on Tuesday", "has been saying", "testified"])
+def test_cues_that_report_words(cue: str) -> None:
+    assert lexicon.reports_speech(cue) is True
+
+
+@pytest.mark.parametrize("cue", ["knew", "believes", "decided", "wants", "is clearly worried about", "opened up the "
+                                 "possibility", "is said", "was reported", "were suspected", "hoped", "sought",
+                                 "idea", "turned his attention to", "hadn’t agreed to cast"])
+def test_cues_that_report_no_words(cue: str) -> None:
+    assert lexicon.reports_speech(cue) is False
+
+
+def test_no_cue_is_no_judgement() -> None:
+    assert lexicon.reports_speech(None) is None and lexicon.reports_speech("  ") is None
+
+
+def test_forms_spell_out_inflections() -> None:
+    forms = lexicon.forms(frozenset({"say", "deny", "admit", "note", "push"}))
+    assert {"say", "says", "said", "saying", "deny", "denies", "denied", "admitted", "admitting", "noted",
+            "noting", "pushes"} <= forms
+    assert "says" in lexicon.STATEMENT_FORMS and "knew" in lexicon.MIND_FORMS
+    assert not lexicon.STATEMENT_FORMS & {"knew", "believes", "decided"}
