@@ -322,3 +322,30 @@ def test_reported_speech_ends_with_its_paragraph():
     wrapped = "Reyes told the crowd at Harbour Now!\nthat the ferry would run all winter.\n"
     start = wrapped.index("the crowd")
     assert _within_paragraph(wrapped, [(start, len(wrapped) - 1)]) == [(start, len(wrapped) - 1)]
+
+
+def test_a_quote_split_across_paragraphs_is_one_quote_per_paragraph():
+    from unspun.stages.quotes import _paragraph_groups
+
+    text = ('“The ferries will run,” said Lena Okafor, the harbour master.\n“We have the crews,” she added. '
+            '“And the fuel.”')
+    a = (0, text.index(",” said") + 1)
+    b = (text.index("“We have"), text.index(",” she") + 2)
+    c = (text.index("“And"), len(text))
+    assert _paragraph_groups(text, [a, b, c]) == [[a], [b, c]]
+    doc = _run(text)
+    first = _find(doc, "The ferries will run")
+    assert "said Lena Okafor" not in first.text and first.speaker == "Lena Okafor"
+
+
+def test_a_heading_above_a_quote_is_not_its_speaker():
+    from unspun.ingest.text import heading_line
+    from unspun.stages.quotes import _heading_elsewhere
+
+    text = ("The study was published on Monday.\nPolicy Shortcomings\n“We found that most plans ignore local rights,” "
+            "the lead author said.")
+    assert heading_line(text, text.index("Policy")) and not heading_line(text, text.index("The study"))
+    assert _heading_elsewhere(text, text.index("Policy"), text.index("“We found"))
+    assert not _heading_elsewhere(text, text.index("the lead author"), text.index("“We found"))
+    doc = _run(text)
+    assert all(q.speaker != "Policy" for q in doc.quotes), [(q.speaker, q.text) for q in doc.quotes]

@@ -7,6 +7,7 @@ offset in every output must index the original input.
 from __future__ import annotations
 
 import os
+import re
 
 from unspun.document import Document
 from unspun.errors import InputDataError
@@ -92,3 +93,18 @@ def guess_title(doc: Document) -> str | None:
     if len(stripped) <= 200 and not stripped.endswith((".", ",", ";", ":")):
         return stripped
     return None
+
+
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
+
+
+def heading_line(text: str, pos: int) -> bool:
+    """Whether the line holding `pos` reads as a heading: at most 150 characters, no full stop, question or
+    exclamation mark (or closing quote) at its end, and at least 60% of its words capitalised ("Policy
+    Shortcomings", "Ferry Chief Quits Over Harbour Row"). NER and the quote tagger misread such lines as names."""
+    a = text.rfind("\n", 0, pos) + 1
+    b = text.find("\n", pos)
+    line = text[a : b if b >= 0 else len(text)].strip()
+    words = _LETTERS.findall(line)
+    return (bool(words) and len(line) <= 150 and not line.endswith((".", "?", "!", "”", '"', "’", "'"))
+            and sum(w[0].isupper() for w in words) >= 0.6 * len(words))

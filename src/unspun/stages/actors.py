@@ -19,6 +19,7 @@ from bisect import bisect_left
 
 from unspun import names as names_mod
 from unspun.document import Actor, ActorLabel, Document
+from unspun.ingest.text import heading_line
 from unspun.runtime import item_scores, nlp, offsets
 
 LABEL_TECHNIQUES = frozenset(("Name_Calling,Labeling", "Name_Calling-Labeling", "Loaded_Language"))  # ptc14 and semeval23 names
@@ -334,16 +335,6 @@ _LETTERS = re.compile(r"[^\W\d_]{2,}")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”]\s+|\n\s*)$")
 
 
-def _heading_line(text: str, start: int) -> bool:
-    """The line holding `start` is a heading: short, no full stop at its end, most of its words capitalised."""
-    a = text.rfind("\n", 0, start) + 1
-    b = text.find("\n", start)
-    line = text[a : b if b >= 0 else len(text)].strip()
-    words = _LETTERS.findall(line)
-    return (bool(words) and len(line) <= 150 and not line.endswith((".", "?", "!", "”", '"'))
-            and sum(w[0].isupper() for w in words) >= 0.6 * len(words))
-
-
 def _implausible(text: str, name: str, mentions: list[tuple[int, int]]) -> bool:
     """A cluster NER made out of something that is no actor (known outlets and group nouns are never checked): a name with no word of two letters ("n’t", "W]e"),
     a capitalised common word ("Hate", "Challenge") seen only where every word is capitalised (a sentence's first
@@ -352,11 +343,11 @@ def _implausible(text: str, name: str, mentions: list[tuple[int, int]]) -> bool:
     words = _LETTERS.findall(name)
     if not words or any(c in name for c in "[]{}<>|=_"):
         return True
-    if all(_heading_line(text, s) for s, _ in mentions):
+    if all(heading_line(text, s) for s, _ in mentions):
         return len(words) > 1 or len(mentions) == 1
     if len(words) == 1 and len(name.split()) == 1:
         low = name.lower()
-        starts_only = all(_SENTENCE_START.search(text, max(0, s - 3), s) or _heading_line(text, s) for s, _ in mentions)
+        starts_only = all(_SENTENCE_START.search(text, max(0, s - 3), s) or heading_line(text, s) for s, _ in mentions)
         if starts_only and re.search(r"(?<![\w-])" + re.escape(low) + r"(?![\w-])", text):
             return True
     return False

@@ -228,6 +228,25 @@ def _within_paragraph(text: str, parts: list[tuple[int, int]]) -> list[tuple[int
     return out or parts[:1]
 
 
+def _heading_elsewhere(text: str, at: int, quote_start: int) -> bool:
+    """The mention at `at` sits in a heading line other than the quote's own line."""
+    same_line = "\n" not in text[min(at, quote_start) : max(at, quote_start)]
+    return not same_line and text_ingest.heading_line(text, at)
+
+
+def _paragraph_groups(text: str, parts: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """The parts of a split quote, one group per paragraph: '"…," said Ricardo Wong, director.\n"As part of …"' is
+    two quotes by one speaker (as a reader and the annotation guides count them), and its span never swallows the
+    attribution between them. Parts within one paragraph stay one quote ('"…," said X. "…"')."""
+    groups = [[parts[0]]]
+    for prev, part in zip(parts, parts[1:]):
+        if "\n" in text[prev[1] : part[0]]:
+            groups.append([part])
+        else:
+            groups[-1].append(part)
+    return groups
+
+
 def _tidy(text: str, start: int, end: int) -> tuple[int, int] | None:
     while start < end and text[start] in _EDGE_PUNCT:
         start += 1
@@ -384,6 +403,8 @@ def add_quotes(doc: Document, model: QuoteModel, min_score: float, calibration: 
             continue
         speaker = speaker_from = None
         speaker_span = _tidy(text, *att.source) if att.source else None
+        if speaker_span and _heading_elsewhere(text, speaker_span[0], parts[0][0]):
+            speaker_span = None  # "Policy Shortcomings" over a section: a heading names no one speaking below it
         if speaker_span and _a_place(index, speaker_span):
             speaker_span = None  # "Everyone I spoke to on Quay Street said …" tagged as "Street": no name beats a wrong one
         if speaker_span and text[speaker_span[0] : speaker_span[1]].lower() in RELATIVE_PRONOUNS:
@@ -421,17 +442,20 @@ def add_quotes(doc: Document, model: QuoteModel, min_score: float, calibration: 
         # "Trump knew that …", "officials believe …": an attribution whose cue reports no words is a view, not a
         # quote. Direct quotes keep their marks' evidence that someone's words are given.
         is_view = kind in ("indirect", "mixed") and not explicit and lexicon.reports_speech(cue) is False
-        doc.add(
-            View if is_view else Quote, parts[0][0], parts[-1][1],
-            kind=kind,
-            speaker=speaker,
-            speaker_start=speaker_span[0] if speaker_span else None,
-            speaker_end=speaker_span[1] if speaker_span else None,
-            speaker_resolved_from=speaker_from,
-            speaker_score=speaker_probability(calibration or {}, speaker_from, kind, att.score, cue) if speaker else None,
-            cue=cue,
-            cue_start=cue_span[0] if cue_span else None,
-            cue_end=cue_span[1] if cue_span else None,
-            score=round(att.score, 4),
-            parts=[list(p) for p in parts],
-        )
+        for group in _paragraph_groups(text, parts) if kind in ("direct", "mixed") else [parts]:
+            group_kind = kind if len(group) == len(parts) else kind_of(text, group, cue)
+            doc.add(
+                View if is_view else Quote, group[0][0], group[-1][1],
+                kind=group_kind,
+                speaker=speaker,
+                speaker_start=speaker_span[0] if speaker_span else None,
+                speaker_end=speaker_span[1] if speaker_span else None,
+                speaker_resolved_from=speaker_from,
+                speaker_score=(speaker_probability(calibration or {}, speaker_from, group_kind, att.score, cue)
+                               if speaker else None),
+                cue=cue,
+                cue_start=cue_span[0] if cue_span else None,
+                cue_end=cue_span[1] if cue_span else None,
+                score=round(att.score, 4),
+                parts=[list(p) for p in group],
+            )
