@@ -349,3 +349,21 @@ def test_a_heading_above_a_quote_is_not_its_speaker():
     assert not _heading_elsewhere(text, text.index("the lead author"), text.index("“We found"))
     doc = _run(text)
     assert all(q.speaker != "Policy" for q in doc.quotes), [(q.speaker, q.text) for q in doc.quotes]
+
+
+@pytest.mark.parametrize("quoted, title", [
+    ('"9 Steps to Successfully Counter Jihad"', True), ("“Countering Violent Extremism.”", True),
+    ("“Make Harbour Towns Great Again”", True), ('"We will rebuild every school that was lost,"', False),
+    ("“The ferry will run,”", False), ("“NO WAY,”", False), ("“Yes.”", False),
+])
+def test_titles_in_quotation_marks_are_not_quotes(quoted: str, title: bool) -> None:
+    from unspun.stages.quotes import _title_of_a_work
+
+    assert _title_of_a_work(quoted) is title
+
+
+def test_a_quoted_book_title_is_not_a_quote():
+    doc = _run('Her new book, "Nine Steps to Fixing the Harbour", is out on Monday. "We will rebuild every school," '
+               "Jane Roe said.")
+    assert not any("Nine Steps" in q.text for q in doc.quotes), [q.text for q in doc.quotes]
+    assert any("rebuild every school" in q.text for q in doc.quotes)

@@ -228,6 +228,20 @@ def _within_paragraph(text: str, parts: list[tuple[int, int]]) -> list[tuple[int
     return out or parts[:1]
 
 
+_MINOR_WORDS = frozenset("a an the of to in on at by for and or but nor with from as vs via into over is are be".split())
+
+
+def _title_of_a_work(quoted: str) -> bool:
+    """Text in quotation marks that reads as a title (a book, a film, a programme, a headline in Title Case): two to
+    fifteen words, every word but the minor ones capitalised, no sentence inside."""
+    inner = quoted.strip(" \t\r\n" + "".join(OPEN_MARKS) + "".join(CLOSE_MARKS)).rstrip(".,;:")
+    words = re.findall(r"[^\W_][\w'’&-]*", inner)
+    if not 2 <= len(words) <= 15 or re.search(r"[.!?]\s", inner):
+        return False
+    major = [w for w in words if w.lower() not in _MINOR_WORDS]
+    return bool(major) and all(w[0].isupper() or w[0].isdigit() for w in major) and not inner.isupper()
+
+
 def _heading_elsewhere(text: str, at: int, quote_start: int) -> bool:
     """The mention at `at` sits in a heading line other than the quote's own line."""
     same_line = "\n" not in text[min(at, quote_start) : max(at, quote_start)]
@@ -441,6 +455,8 @@ def add_quotes(doc: Document, model: QuoteModel, min_score: float, calibration: 
             continue
         # "Trump knew that …", "officials believe …": an attribution whose cue reports no words is a view, not a
         # quote. Direct quotes keep their marks' evidence that someone's words are given.
+        if kind == "direct" and _title_of_a_work(text[parts[0][0] : parts[-1][1]]):
+            continue  # '"9 Steps to Successfully Counter Jihad"', '“Countering Violent Extremism”': a title, not words said
         is_view = kind in ("indirect", "mixed") and not explicit and lexicon.reports_speech(cue) is False
         for group in _paragraph_groups(text, parts) if kind in ("direct", "mixed") else [parts]:
             group_kind = kind if len(group) == len(parts) else kind_of(text, group, cue)
