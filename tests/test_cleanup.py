@@ -398,3 +398,26 @@ def test_article_sentences_like_credits_stay(sentence: str) -> None:
 def test_a_bare_pic_twitter_line_is_still_a_post() -> None:
     doc = clean("The senator posted a photo.\n\npic.twitter.com/Ab3dE5fG7h\n\nHer office declined to comment.\n")
     assert [p.platform for p in doc.embedded_posts] == ["twitter"]
+
+
+def test_a_block_of_teasers_at_the_end_is_related_posts():
+    text = ("The council met on Monday and approved the ferry plan.\n\nThe vote was close.\n\n"
+            "Harbour Radio (previously) is back with a new series on the town's fishing families, and the first "
+            "episode looks at the winter of 1963 when the port froze over and […]\n\t\t\n"
+            "The latest podcast from the Coastal Network looks at the families who have run the port for a century.\n"
+            "Want to learn to sail? These online classes can teach anyone to handle a dinghy in a week, with methods "
+            "that make the […]\n")
+    doc = clean(text)
+    check_invariants(doc)
+    reasons = removed(doc)
+    assert [r for _, r in reasons] == ["related-posts"] * 3
+    assert all("council" not in t and "vote was close" not in t for t, _ in reasons)
+
+
+def test_an_article_paragraph_that_elides_a_quotation_stays():
+    text = ("The report said the plan \"was flawed from the start and […]\"\n\nThe minister disagreed. "
+            "She said the plan was sound.\n\nThe ferry will run from June, the council said.\n")
+    doc = clean(text)
+    assert removed(doc) == []
+    one = "The council met.\n\nAn excerpt of another story that ends as excerpts do […]\n"
+    assert removed(clean(one)) == []  # one teaser alone is no block

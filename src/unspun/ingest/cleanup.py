@@ -13,7 +13,9 @@ Removed reasons (`Removed.reason`):
 - `layout-widget`: page-builder residue: `3 columns`, `2 columns`, `1 column`.
 - `share-buttons`: "Share this:", "Click to share on Twitter (Opens in new window)", "Share on Facebook",
   "Like this:", "Like Loading...", and lines made only of button words ("Facebook Twitter Email").
-- `related-posts`: "Related posts", "Related", "You may also like", "Read more:" (alone or followed by a headline).
+- `related-posts`: "Related posts", "Related", "You may also like", "Read more:" (alone or followed by a headline),
+  and a block of teasers at the end of the text: excerpts of other posts cut off with "[…]" (two at least, and at
+  least half the lines from the first of them to the end), as blogs list them under an article.
 - `cookie-banner`: "We use cookies to ...", "This website uses cookies ...", "Accept all cookies", "Cookie settings".
 - `advertisement`: "Advertisement", "Sponsored content", "Story continues below advertisement".
 - `newsletter`: "Subscribe to our newsletter", "Sign up for our newsletter", "Subscribe", "Enter your email address".
@@ -294,7 +296,7 @@ def _mark(doc: Document) -> None:
     prev: _Line | None = None
     cur: _Line | None = None
     merged_into_prev = False  # the current line's post was already emitted as part of the previous line's post
-    for nxt in _classified_lines(doc.text):
+    for nxt in _classified_lines(doc.text, _teaser_tail(doc.text)):
         if cur is not None and (cur.reason is not None or cur.post is not None):
             merged_into_prev = _emit(doc, prev, cur, nxt, merged_into_prev)
         prev, cur = cur, nxt
@@ -319,7 +321,35 @@ def _emit(doc: Document, prev: _Line | None, cur: _Line, nxt: _Line | None, skip
     return False
 
 
-def _classified_lines(text: str) -> Iterator[_Line]:
+_TEASER_END = re.compile(r"(?:\[\s?(?:…|\.\.\.)\s?\]|\(\s?(?:…|\.\.\.)\s?\))\Z")
+TAIL_LINES = 40
+"""How many non-blank lines at the end of a text are read for a block of teasers."""
+
+
+def _teaser_tail(text: str) -> set[int]:
+    """Starts of the lines in a block of teasers at the end of the text: excerpts of other posts, cut off with
+    "[…]", as blogs list them under an article. The block runs from the first of its teasers to the end; it needs
+    two teasers at least, and at least half its lines must be teasers, so an article paragraph that ends by eliding
+    a quotation ("… the plan was flawed […]") followed by more article text is never taken."""
+    lines: list[tuple[int, bool]] = []  # (content start, is a teaser), last line first
+    end = len(text)
+    while end > 0 and len(lines) < TAIL_LINES:
+        start = text.rfind("\n", 0, end) + 1
+        raw = text[start:end]
+        content = raw.strip(_TRIM) if len(raw) <= _MAX_RAW else "x"
+        if content:
+            lines.append((start + len(raw) - len(raw.lstrip(_TRIM)), bool(_TEASER_END.search(content))))
+        end = start - 1
+    best = None
+    teasers = 0
+    for i, (_, teaser) in enumerate(lines):
+        teasers += teaser
+        if teaser and teasers >= 2 and 2 * teasers >= i + 1:
+            best = i
+    return {start for start, _ in lines[: best + 1]} if best is not None else set()
+
+
+def _classified_lines(text: str, tail: frozenset[int] | set[int] = frozenset()) -> Iterator[_Line]:
     """Every non-blank line, trimmed, with what it is.
 
     `_LINE` finds each line from its first non-space character to its terminator in one C-level pass (blank runs
@@ -335,6 +365,11 @@ def _classified_lines(text: str) -> Iterator[_Line]:
         content = raw.strip(_TRIM)
         if not content:
             continue
+        if raw[0] in _INVISIBLE or raw[0] in _TRIM:
+            start += len(raw) - len(raw.lstrip(_TRIM))
+        if start in tail:
+            yield _Line(start, start + len(content), "related-posts")
+            continue
         if len(content) > MAX_LONG_LINE:
             yield _PLAIN
             continue
@@ -342,8 +377,6 @@ def _classified_lines(text: str) -> Iterator[_Line]:
         if reason is None and post is None:
             yield _PLAIN
             continue
-        if raw[0] in _INVISIBLE:
-            start += len(raw) - len(raw.lstrip(_TRIM))
         yield _Line(start, start + len(content), reason, weak, post)
 
 
