@@ -150,3 +150,17 @@ def test_example_article():
     assert_offsets(doc.to_plain())
     assert doc.claims, "a wire report has check-worthy claims"
     assert [c.id for c in doc.claims] == [f"c{i}" for i in range(len(doc.claims))]
+
+
+def test_a_sentence_with_a_junk_credit_at_its_end_is_still_a_claim():
+    from unspun.ingest import cleanup
+    from unspun.stages import claims
+
+    text = ("The ministry said on Monday that 1,200 homes had lost power after the storm [Jane Doe/ Example Wire]\n"
+            "Repairs will cost 4 million pounds, the ministry said.\n")
+    doc = Document(text=text)
+    cleanup.run(doc)
+    assert [r.text for r in doc.removed] == ["[Jane Doe/ Example Wire]"]
+    claims.run(doc)
+    first = [c for c in doc.claims if "1,200 homes" in c.text]
+    assert first and "Example Wire" not in first[0].text

@@ -421,3 +421,26 @@ def test_an_article_paragraph_that_elides_a_quotation_stays():
     assert removed(doc) == []
     one = "The council met.\n\nAn excerpt of another story that ends as excerpts do […]\n"
     assert removed(clean(one)) == []  # one teaser alone is no block
+
+
+@pytest.mark.parametrize("line, tail, reason", [
+    ("They carved it in Napo province. Credit: Ana Ruiz/Harbour Press (CC BY-NC-ND 2.0)",
+     "Credit: Ana Ruiz/Harbour Press (CC BY-NC-ND 2.0)", "image-credit"),
+    ("The minister said the teams were on their way [Jane Doe/ Example Wire]", "[Jane Doe/ Example Wire]",
+     "image-credit"),
+    ("That is the whole “security” story. Harbour Secrets: A Hist... Jane Doe Check Amazon for Pricing.",
+     "Harbour Secrets: A Hist... Jane Doe Check Amazon for Pricing.", "promotion"),
+])
+def test_junk_at_the_end_of_an_article_line_is_marked_alone(line: str, tail: str, reason: str) -> None:
+    doc = clean(f"The council met on Monday.\n\n{line}\n\nThe vote was close.\n")
+    check_invariants(doc)
+    assert removed(doc) == [(tail, reason)]
+
+
+@pytest.mark.parametrize("line", [
+    "He said so. Credit card debt rose 5% last year.",
+    "The card has a credit: limit of 500 dollars, the bank said.",
+    "The scores were level [1/2] at half time, the referee said.",
+])
+def test_article_lines_with_credit_words_stay_whole(line: str) -> None:
+    assert removed(clean(f"The council met on Monday.\n\n{line}\n\nThe vote was close.\n")) == []

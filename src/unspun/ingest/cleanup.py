@@ -54,7 +54,9 @@ These lines stay unremoved: a tweet's text is what the article quotes.
 
 Span extents:
 - every `Removed` covers one line's content: no line terminator, no leading or trailing whitespace (nor a BOM or
-  zero-width character at its edges). Lines never overlap, so removed ranges never overlap.
+  zero-width character at its edges). Lines never overlap, so removed ranges never overlap. The one exception is a
+  junk tail after an article line's last sentence (a photo credit, "Credit: …", "[Jane Doe/ Example Wire]", or a
+  bookshop widget "… Check Amazon for Pricing."): only the tail is marked, and the line's own text stays.
 - an `EmbeddedPost` covers the whole caption or residue line the same way; the account is a field, not a span.
   A `pic.twitter.com` or post-URL line directly followed (blank lines aside) by the tweet's signature line gives ONE
   post that spans from the first line's content start to the signature's end, with the signature's account.
@@ -207,7 +209,7 @@ _SEPARATOR = re.compile(r"(?:[_=*~•·#.\-–—]\s?){3,}\Z")
 _PROMOTION = re.compile(
     r"(?:article |this article |story |this story )?(?:was )?(?:re)?(?:posted|published|printed) with permission\b"
     r"|this (?:article|story|piece) (?:was )?originally (?:appeared|published|ran)\b"
-    r"|.{0,120}\bcheck amazon for pricing\b"
+    r"|(?:[^.!?]|\.\.\.|…){0,160}\bcheck amazon for pricing\b"  # a title with an ellipsis, never a sentence
     r"|follow (?:him|her|them|us|me) on (?:twitter|x|facebook|instagram|telegram)\b"
     r"|\[?pre-?order\b"
     r"|(?:take|answer) our poll\b|completing this poll\b"
@@ -375,9 +377,43 @@ def _classified_lines(text: str, tail: frozenset[int] | set[int] = frozenset()) 
             continue
         reason, weak, post = _classify(content)
         if reason is None and post is None:
+            junk_end = _junk_tail(content)
+            if junk_end is not None:
+                yield _Line(start + junk_end[0], start + len(content), junk_end[1])
+                continue
             yield _PLAIN
             continue
         yield _Line(start, start + len(content), reason, weak, post)
+
+
+# The end of an article line that is junk of its own, after the line's last sentence: a photo credit ("… in Napo
+# province. Credit: Ana Ruiz/Harbour Press (CC BY 2.0)", "… over the attack [Jane Doe/ Example Wire]") or a
+# bookshop widget ("… security.” Harbour Secrets: A Hist... Jane Doe Check Amazon for Pricing.").
+_TAIL_CREDIT = re.compile(
+    r"(?:(?:photo |image |picture )?credits?\s?:\s?\S.{0,100}|\[[^\[\]/]{2,50}/\s?[^\[\]/]{2,40}\])\Z", re.IGNORECASE)
+_TAIL_BRACKET = re.compile(r"\s(\[[^\[\]/]{2,50}/\s?[^\[\]/]{2,40}\])\Z")
+_TAIL_AMAZON = re.compile(r"check amazon for pricing\.?\Z", re.IGNORECASE)
+_SENTENCE_GAP = re.compile(r"(?<![.\s])[.!?][\"”’']?\s+(?=[\[\w“\"])")
+
+
+def _junk_tail(content: str) -> tuple[int, str] | None:
+    """(offset in `content`, reason) of a junk tail after the line's last sentence end, or None. The line's own
+    text stays: only the tail is marked."""
+    if len(content) > MAX_LONG_LINE or not content.rstrip().endswith(("]", ")", ".", "0")):
+        return None
+    bracket = _TAIL_BRACKET.search(content)
+    if bracket is not None:  # "[Jane Doe/ Example Wire]" needs no sentence end before it
+        return bracket.start(1), "image-credit"
+    ends = [m.end() for m in _SENTENCE_GAP.finditer(content)]
+    for at in reversed(ends[-3:]):
+        tail = content[at:]
+        if len(tail) > 200:
+            break
+        if _TAIL_CREDIT.match(tail):
+            return at, "image-credit"
+        if _TAIL_AMAZON.search(tail) and ("..." in tail or "…" in tail):
+            return at, "promotion"
+    return None
 
 
 def _key(low: str) -> str:
