@@ -444,3 +444,10 @@ def test_junk_at_the_end_of_an_article_line_is_marked_alone(line: str, tail: str
 ])
 def test_article_lines_with_credit_words_stay_whole(line: str) -> None:
     assert removed(clean(f"The council met on Monday.\n\n{line}\n\nThe vote was close.\n")) == []
+
+
+def test_a_bookshop_widget_glued_to_an_article_line_is_marked_alone():
+    line = ("the harbour board, engaged in actions Harbour Secrets: A Hist... Jane Doe Check Amazon for Pricing.")
+    doc = clean(f"The council met on Monday and\n{line}\nThe vote was close.\n")
+    check_invariants(doc)
+    assert removed(doc) == [("Harbour Secrets: A Hist... Jane Doe Check Amazon for Pricing.", "promotion")]

@@ -209,7 +209,7 @@ _SEPARATOR = re.compile(r"(?:[_=*~•·#.\-–—]\s?){3,}\Z")
 _PROMOTION = re.compile(
     r"(?:article |this article |story |this story )?(?:was )?(?:re)?(?:posted|published|printed) with permission\b"
     r"|this (?:article|story|piece) (?:was )?originally (?:appeared|published|ran)\b"
-    r"|(?:[^.!?]|\.\.\.|…){0,160}\bcheck amazon for pricing\b"  # a title with an ellipsis, never a sentence
+
     r"|follow (?:him|her|them|us|me) on (?:twitter|x|facebook|instagram|telegram)\b"
     r"|\[?pre-?order\b"
     r"|(?:take|answer) our poll\b|completing this poll\b"
@@ -392,7 +392,11 @@ def _classified_lines(text: str, tail: frozenset[int] | set[int] = frozenset()) 
 _TAIL_CREDIT = re.compile(
     r"(?:(?:photo |image |picture )?credits?\s?:\s?\S.{0,100}|\[[^\[\]/]{2,50}/\s?[^\[\]/]{2,40}\])\Z", re.IGNORECASE)
 _TAIL_BRACKET = re.compile(r"\s(\[[^\[\]/]{2,50}/\s?[^\[\]/]{2,40}\])\Z")
-_TAIL_AMAZON = re.compile(r"check amazon for pricing\.?\Z", re.IGNORECASE)
+# A bookshop widget: "<title, cut at about 25 characters with an ellipsis> <author> Check Amazon for Pricing.";
+# scrapes often glue it to a wrapped article line ("… engaged in actions The CIA, Terrorism, an... Jane Doe Check
+# Amazon for Pricing."), so only the widget is marked.
+_AMAZON_WIDGET = re.compile(r"[A-Z0-9][^.!?\n]{0,30}?(?:\.\.\.|…)\s?[^.!?\n]{2,40}?(?i:check amazon for pricing)\.?\Z"
+                            r"|(?<![^\s])[^.!?\n]{2,80}?(?i:check amazon for pricing)\.?\Z")
 _SENTENCE_GAP = re.compile(r"(?<![.\s])[.!?][\"”’']?\s+(?=[\[\w“\"])")
 
 
@@ -404,6 +408,10 @@ def _junk_tail(content: str) -> tuple[int, str] | None:
     bracket = _TAIL_BRACKET.search(content)
     if bracket is not None:  # "[Jane Doe/ Example Wire]" needs no sentence end before it
         return bracket.start(1), "image-credit"
+    if "mazon" in content:
+        widget = _AMAZON_WIDGET.search(content)
+        if widget is not None and ("..." in widget.group() or "…" in widget.group()):
+            return widget.start(), "promotion"  # a title cut with an ellipsis marks where the widget begins
     ends = [m.end() for m in _SENTENCE_GAP.finditer(content)]
     for at in reversed(ends[-3:]):
         tail = content[at:]
@@ -411,8 +419,7 @@ def _junk_tail(content: str) -> tuple[int, str] | None:
             break
         if _TAIL_CREDIT.match(tail):
             return at, "image-credit"
-        if _TAIL_AMAZON.search(tail) and ("..." in tail or "…" in tail):
-            return at, "promotion"
+
     return None
 
 
@@ -441,6 +448,11 @@ def _classify(content: str) -> tuple[str | None, bool, _Post | None]:
         return "image-credit", False, post
     if _PROMOTION.match(content):
         return "promotion", False, post
+    if "mazon" in content:
+        widget = _AMAZON_WIDGET.search(content)
+        if widget is not None and (widget.start() == 0 or (len(content) <= 90 and "..." not in content
+                                                            and "…" not in content and not _SENTENCE_GAP.search(content))):
+            return "promotion", False, post  # the whole line is the widget
     if _COMMENT_PROMPT.match(content):
         return "comment-form", False, post
     if _NEWSLETTER_BOX.match(content):
