@@ -164,3 +164,18 @@ def test_a_sentence_with_a_junk_credit_at_its_end_is_still_a_claim():
     claims.run(doc)
     first = [c for c in doc.claims if "1,200 homes" in c.text]
     assert first and "Example Wire" not in first[0].text
+
+
+def test_junk_edges_trim_only_junk_at_the_edges():
+    text = "© Provided by Example News The minister left. Teams went on [Jane Doe/ Example Wire] and more text."
+    doc = Document(text=text)
+    lead = text.index(" The minister")
+    tail = text.index("[Jane")
+    doc.add(Removed, 0, lead, reason="image-credit")
+    doc.add(Removed, tail, tail + len("[Jane Doe/ Example Wire]"), reason="image-credit")
+    edges = doc.junk_edges()
+    assert edges.trim(0, text.index(" Teams")) == (lead + 1, text.index(" Teams"))       # credit at the start
+    first = text.index("Teams")
+    assert edges.trim(first, tail + len("[Jane Doe/ Example Wire]")) == (first, tail - 1)  # credit at the end
+    assert edges.trim(first, len(text)) is None                                           # junk inside
+    assert edges.trim(tail, tail + 5) is None                                             # all junk

@@ -451,3 +451,19 @@ def test_a_bookshop_widget_glued_to_an_article_line_is_marked_alone():
     doc = clean(f"The council met on Monday and\n{line}\nThe vote was close.\n")
     check_invariants(doc)
     assert removed(doc) == [("Harbour Secrets: A Hist... Jane Doe Check Amazon for Pricing.", "promotion")]
+
+
+def test_a_credit_glued_to_the_start_of_an_article_line_is_marked_alone():
+    line = "© Provided by Al Jazeera The minister said the teams were on their way."
+    doc = clean(f"The council met on Monday.\n\n{line}\n\nThe vote was close.\n")
+    check_invariants(doc)
+    assert removed(doc) == [("© Provided by Al Jazeera", "image-credit")]
+    unknown = "© Provided by Harbour Gazette The minister said the teams were on their way."
+    assert removed(clean(f"The council met.\n\n{unknown}\n")) == []  # an outlet it cannot name: no cut at all
+
+
+def test_a_line_with_a_credit_at_both_ends_keeps_its_middle():
+    line = "© Provided by Al Jazeera The minister said the teams were on their way [Jane Doe/ Example Wire]"
+    doc = clean(f"The council met on Monday.\n\n{line}\n")
+    check_invariants(doc)
+    assert removed(doc) == [("© Provided by Al Jazeera", "image-credit"), ("[Jane Doe/ Example Wire]", "image-credit")]

@@ -9,12 +9,13 @@ can emit a span whose text disagrees with its offsets.
 from __future__ import annotations
 
 import dataclasses
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import orjson
 
-from unspun import __version__
+from unspun.version import __version__
 
 SCHEMA = "unspun/1"
 
@@ -247,6 +248,33 @@ _NESTED: dict[tuple[str, str], type] = {
 }
 
 
+class JunkEdges:
+    """Spans without removed junk at their edges: "… over the attack [Jane Doe/ Example Wire]" keeps "… over the
+    attack", and "© Provided by Example News The minister said …" keeps what follows the credit. A span with junk
+    inside it, or covered by junk, has no trimmed form (None): stages skip it as before."""
+
+    def __init__(self, text: str, junk: list[tuple[int, int]]) -> None:
+        self.text, self.junk, self.starts = text, junk, [a for a, _ in junk]
+
+    def trim(self, start: int, end: int) -> tuple[int, int] | None:
+        i = max(0, bisect_left(self.starts, start) - 1)
+        while i < len(self.junk) and self.junk[i][0] < end:
+            a, b = self.junk[i]
+            if a < end and start < b:
+                if a > start and b >= end:
+                    end = a
+                elif a <= start and b < end:
+                    start = b
+                else:
+                    return None
+            i += 1
+        while start < end and self.text[start].isspace():
+            start += 1
+        while end > start and self.text[end - 1].isspace():
+            end -= 1
+        return (start, end) if end - start >= 2 else None
+
+
 @dataclass(slots=True)
 class Document:
     """The analysed text plus everything unspun found in it. All offsets index `text`."""
@@ -295,6 +323,10 @@ class Document:
     def is_removed(self, start: int, end: int) -> bool:
         """True when [start, end) overlaps a removed range; stages skip such text."""
         return any(r.start < end and start < r.end for r in self.removed)
+
+    def junk_edges(self) -> JunkEdges:
+        """A trimmer for spans with removed junk at an edge (see `JunkEdges`), built once per stage run."""
+        return JunkEdges(self.text, sorted((r.start, r.end) for r in self.removed))
 
     def items(self):
         """Every item of every list, as (kind, item), in JSON order."""

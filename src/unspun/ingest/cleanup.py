@@ -189,7 +189,7 @@ _CREDIT = re.compile(
     r"(?:photo|image|picture|video|illustration|graphic|photograph)s?\s?(?:credits?)?\s?[:|]\s?\S.{0,70}\Z"
     r"|(?:photo |image |picture )?credits?\s?:\s?\S.{0,150}\Z|courtesy of\s\S.{0,80}\Z"
     r"|[\[(][^\[\]()/]{2,50}/\s?[^\[\]()/]{2,40}[\])]\Z"
-    r"|(?:©|(?:\(c\)|copyright)\s?©?\s?(?:\d{4}|by\b)).{0,120}\Z",
+    r"|(?:©|(?:\(c\)|copyright)\s?©?\s?(?:\d{4}|by\b))(?:.{0,60}|.{0,120}rights reserved.{0,60})\Z",
     re.IGNORECASE,
 )
 # Invitations to comment: "What do you think? … Let us know down below in the comments", "Sound off below".
@@ -372,8 +372,20 @@ def _classified_lines(text: str, tail: frozenset[int] | set[int] = frozenset()) 
         if start in tail:
             yield _Line(start, start + len(content), "related-posts")
             continue
-        if len(content) > MAX_LONG_LINE:
-            yield _PLAIN
+        lead = _credit_lead(content) if content[:1] in "©(" else 0
+        if lead:
+            yield _Line(start, start + lead, "image-credit")
+            rest = content[-MAX_LONG_LINE:] if len(content) - lead > MAX_LONG_LINE else content[lead:]
+            junk_end = _junk_tail(rest) if rest[-1:] in ("]", ")", ".", "0") else None
+            if junk_end is not None:
+                at = start + len(content) - len(rest) + junk_end[0]
+                if at > start + lead:
+                    yield _Line(at, start + len(content), junk_end[1])
+            continue
+        if len(content) > MAX_LONG_LINE:  # a paragraph: only a junk tail can be marked, read from its last characters
+            cut = len(content) - MAX_LONG_LINE
+            junk_end = _junk_tail(content[cut:]) if content[-1] in "]).0" else None
+            yield _Line(start + cut + junk_end[0], start + len(content), junk_end[1]) if junk_end else _PLAIN
             continue
         reason, weak, post = _classify(content)
         if reason is None and post is None:
@@ -398,6 +410,28 @@ _TAIL_BRACKET = re.compile(r"\s(\[[^\[\]/]{2,50}/\s?[^\[\]/]{2,40}\])\Z")
 _AMAZON_WIDGET = re.compile(r"[A-Z0-9][^.!?\n]{0,30}?(?:\.\.\.|…)\s?[^.!?\n]{2,40}?(?i:check amazon for pricing)\.?\Z"
                             r"|(?<![^\s])[^.!?\n]{2,80}?(?i:check amazon for pricing)\.?\Z")
 _SENTENCE_GAP = re.compile(r"(?<![.\s])[.!?][\"”’']?\s+(?=[\[\w“\"])")
+
+
+_PROVIDED_BY = re.compile(r"(?:©|\(c\))\s?(?:provided by|courtesy of|photo:?)\s", re.IGNORECASE)
+
+
+def _credit_lead(content: str) -> int:
+    """Length of a credit glued to the start of an article line ("© Provided by Al Jazeera Secretary of State Mike
+    Pompeo said …"): the credit runs to the end of the longest known outlet name after it (the gazetteer), so the
+    article text after it stays. 0 when there is none."""
+    m = _PROVIDED_BY.match(content)
+    if m is None:
+        return 0
+    from unspun import gazetteer
+
+    words = list(re.finditer(r"\S+", content[m.end() : m.end() + 80]))
+    best = 0
+    for i in range(min(5, len(words))):
+        name = content[m.end() : m.end() + words[i].end()].rstrip(".,;:")
+        hit = gazetteer.lookup(name)
+        if hit is not None and hit[0].kind == "outlet":
+            best = m.end() + len(name)
+    return best
 
 
 def _junk_tail(content: str) -> tuple[int, str] | None:

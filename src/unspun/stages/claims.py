@@ -136,28 +136,6 @@ def speech_attribution(tokens) -> bool:
     return False
 
 
-def _without_junk_edge(text: str, junk: list[tuple[int, int]], junk_starts: list[int], start: int,
-                       end: int) -> tuple[int, int] | None:
-    """The sentence without removed junk (`junk`: sorted, non-overlapping ranges) at its end or start ("… over the
-    attack [Jane Doe/ Example Wire]" keeps "… over the attack"); None when junk sits inside it or covers it."""
-    i = max(0, bisect.bisect_left(junk_starts, start) - 1)
-    while i < len(junk) and junk[i][0] < end:
-        a, b = junk[i]
-        if a < end and start < b:
-            if a > start and b >= end:
-                end = a
-            elif a <= start and b < end:
-                start = b
-            else:
-                return None
-        i += 1
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return (start, end) if end - start >= 2 else None
-
-
 def sourcing_of(doc: Document, start: int, end: int, tokens: _Tokens) -> tuple[str, str | None]:
     """(sourcing, quote_id) for the sentence at [start, end)."""
     quote = best_quote(doc, start, end)
@@ -179,10 +157,8 @@ def run(doc: Document) -> None:
     """Add a Claim for each check-worthy sentence and each assertion about evidence; skip removed junk."""
     model = claims_model.load()
     doc.models["claims"] = model.info()
-    junk = sorted((r.start, r.end) for r in doc.removed)
-    junk_starts = [a for a, _ in junk]
-    spans = [span for s, e in nlp.sentences(doc.text)
-             if (span := _without_junk_edge(doc.text, junk, junk_starts, s, e)) is not None]
+    edges = doc.junk_edges()  # a sentence with junk at its edge ("… [Jane Doe/ Example Wire]") is kept without it
+    spans = [span for s, e in nlp.sentences(doc.text) if (span := edges.trim(s, e)) is not None]
     if not spans:
         return
     scores = model.scores([doc.text[s:e] for s, e in spans], progress=lambda _: check_time())  # a 2 MB text: minutes

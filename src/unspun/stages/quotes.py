@@ -391,6 +391,10 @@ def _headline(doc: Document) -> tuple[int, int] | None:
     return None
 
 
+NAME = "quotes"  # the stage contract (unspun.pipeline): its name, the stages it needs first, and run(doc)
+REQUIRES: tuple[str, ...] = ()
+
+
 def run(doc: Document) -> None:
     """Add a Quote for each attribution the tagger finds outside removed ranges."""
     model, info = load()
@@ -411,8 +415,12 @@ def add_quotes(doc: Document, model: QuoteModel, min_score: float, calibration: 
     datelines = _datelines(text)
     index = EntityIndex(text, [e for e in nlp.entities(text) if not _inside_any(datelines, e[0], e[1])])
     recent: tuple[int, str] | None = None  # (where, name) of the last person quoted
+    edges = doc.junk_edges()
     for att in atts:
         parts = [p for p in (_tidy(text, s, e) for s, e in att.parts) if p]
+        if parts:  # junk at a quote's edge ("… the 'sonic attack' [Jane Doe/ Example Wire]") is cut off, not fatal
+            parts[0] = edges.trim(*parts[0]) or parts[0]
+            parts[-1] = edges.trim(*parts[-1]) or parts[-1]
         if not parts or doc.is_removed(parts[0][0], parts[-1][1]) or _not_speech(text, att, index):
             continue
         speaker = speaker_from = None
