@@ -367,3 +367,15 @@ def test_a_quoted_book_title_is_not_a_quote():
                "Jane Roe said.")
     assert not any("Nine Steps" in q.text for q in doc.quotes), [q.text for q in doc.quotes]
     assert any("rebuild every school" in q.text for q in doc.quotes)
+
+
+def test_quote_spans_never_cut_a_number_or_a_word():
+    from unspun.stages.quotes import _tidy
+
+    text = "He said that 5,000 US troops from the base would stay, and prices rose 3.5 percent."
+    start = text.index("000")
+    assert text[slice(*_tidy(text, start, start + 10))].startswith("5,000")
+    start = text.index("5 percent")
+    assert text[slice(*_tidy(text, start, start + 9))] == "3.5 percent"
+    start = text.index("aid that")
+    assert text[slice(*_tidy(text, start, start + 8))] == "said that"

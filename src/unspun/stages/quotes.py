@@ -261,7 +261,27 @@ def _paragraph_groups(text: str, parts: list[tuple[int, int]]) -> list[list[tupl
     return groups
 
 
+def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) widened to whole words and numbers: a span never starts or ends inside "5,000" or a word."""
+    def inside(i: int) -> bool:
+        if i <= 0 or i >= len(text):
+            return False
+        a, b = text[i - 1], text[i]
+        return (a.isalnum() and b.isalnum()) or (
+            a in ",." and b.isdigit() and i >= 2 and text[i - 2].isdigit()) or (
+            b in ",." and a.isdigit() and i + 1 < len(text) and text[i + 1].isdigit())
+
+    steps = 0
+    while inside(start) and steps < 40:
+        start, steps = start - 1, steps + 1
+    steps = 0
+    while inside(end) and steps < 40:
+        end, steps = end + 1, steps + 1
+    return start, end
+
+
 def _tidy(text: str, start: int, end: int) -> tuple[int, int] | None:
+    start, end = _whole_words(text, start, end)
     while start < end and text[start] in _EDGE_PUNCT:
         start += 1
     while end > start and text[end - 1] in _EDGE_PUNCT:
