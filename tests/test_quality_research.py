@@ -11,7 +11,7 @@ skips with a message when it is absent. Sets and sizes, chosen so that the whole
 on an idle 2-core machine:
 
 - PTC: all 74 articles of unspun's fixed validation split (`unspun eval ptc --split val`,
-  `unspun.training.techniques_split`), never used for training or tuning, with `fast` and `accurate`;
+  `unspun.datasets.ptc_split`), never used for training or tuning, with `fast` and `accurate`;
 - PolNeAR dev: every second one of the 84 articles (42), through the shipped quote stage (`unspun eval quotes`);
 - check-worthiness: the held-out ClaimBuster split and the held-out CheckThat! 2019 debates (`unspun eval claims`);
 - realworld-dev: the 18 hand-annotated articles through the whole pipeline with `accurate`, scored by the shared
@@ -43,8 +43,8 @@ def _check(figures: dict, floors: dict) -> None:
 # --- PTC techniques: SI, TC and full-task F1 on the validation split -------------------------------------------------
 @pytest.fixture(scope="module")
 def ptc_val():
-    from unspun.training import ptc
-    from unspun.training.techniques_split import split
+    from unspun.datasets import ptc
+    from unspun.datasets.ptc_split import split
 
     articles_dir, si_file, tc_file = ptc.locate(require_shared("ptc"))
     articles = ptc.load_articles(articles_dir)
@@ -57,11 +57,13 @@ def ptc_val():
     return texts, gold_si, gold_tc
 
 
-# measured on the 74 validation articles: fast SI 0.3464, TC 0.6064, full 0.1902 (model card, on another CPU:
-# 0.3407, 0.6112, 0.1886); accurate SI 0.3698, TC 0.6215, full 0.2214 (card 0.3642, 0.6223, 0.2175)
+# measured on the 74 validation articles with the decisions chosen on dev + val (issue 17; the honest figures are
+# the cross-validated ones in the model card, `benchmarks/technique_decisions.py`): fast SI 0.3262, TC 0.6120,
+# full 0.1915; accurate SI 0.3418, TC 0.6398, full 0.2199 (before, decisions chosen on dev alone: fast 0.3464,
+# 0.6064, 0.1902; accurate 0.3698, 0.6215, 0.2214). SI fell because the min score is now chosen for full-task F1.
 PTC_FLOORS = {
-    "fast": {"si": 0.3464 - MARGIN, "tc": 0.6064 - MARGIN, "full": 0.1902 - MARGIN},
-    "accurate": {"si": 0.3698 - MARGIN, "tc": 0.6215 - MARGIN, "full": 0.2214 - MARGIN},
+    "fast": {"si": 0.3262 - MARGIN, "tc": 0.6120 - MARGIN, "full": 0.1915 - MARGIN},
+    "accurate": {"si": 0.3418 - MARGIN, "tc": 0.6398 - MARGIN, "full": 0.2199 - MARGIN},
 }
 
 
@@ -80,7 +82,7 @@ def test_ptc_validation_f1(ptc_val, model: str) -> None:
 # --- PolNeAR dev: quote contents and speakers ----------------------------------------------------------------------
 def test_polnear_dev_quotes() -> None:
     from unspun.evaluation.quotes import evaluate_stage
-    from unspun.training.polnear import load_split
+    from unspun.datasets.polnear import load_split
 
     articles = load_split(require_shared("polnear"), "dev")
     assert len(articles) == 84
@@ -108,7 +110,7 @@ def test_polnear_dev_quotes() -> None:
 def test_checkworthy_held_out() -> None:
     from unspun.evaluation.checkworthy_scorer import average_precision, mean_average_precision, prf
     from unspun.runtime.claims_model import load
-    from unspun.training.checkworthy import split
+    from unspun.datasets.checkworthy import split
 
     splits = split(require_shared("checkworthy"))  # the splits `unspun eval claims` scores (held out from training)
     model = load()
@@ -155,12 +157,15 @@ def test_realworld_dev() -> None:
         "claim_R": 0.8125 - 0.04,       # measured 0.8125 (156 of 192)
         "sourcing_acc": 0.7692 - 0.04,  # measured 0.7692 (120 of 156 found claims)
         "asserted_R": 0.6174 - 0.05,    # measured 0.6174 (71 of 115)
-        "tech_P": 0.4298 - 0.05,        # measured 0.4298 (150 of 349; optimistic: PTC scrapes are training data)
-        "tech_R": 0.5268 - 0.05,        # measured 0.5268 (118 of 224)
+        # techniques: decisions cross-validated over the 111 unseen PTC articles, no function-word spans, Repetition
+        # found as a relation (issue 17): precision 0.4298 -> 0.494, recall 0.5268 -> 0.513
+        "tech_P": 0.494 - 0.05,         # measured 0.494 (optimistic: PTC scrapes are training data; web pages 0.167)
+        "tech_R": 0.513 - 0.05,         # measured 0.513
     })
-    # Lower is better for these two. Neutral pieces: measured 5.89 techniques per 1,000 words (29 in 4,923 words);
-    # a ceiling 1.5 higher allows about 7 more false alarms. No gold quote or claim was cut as junk (measured 0).
-    assert r["neutral_tech_per_1k_words"] <= 5.89 + 1.5, r
+    # Lower is better for these two. Neutral pieces: measured 4.67 techniques per 1,000 words (23 in 4,923 words;
+    # it was 5.89); a ceiling 1.5 higher allows about 7 more false alarms. No gold quote or claim was cut as junk
+    # (measured 0).
+    assert r["neutral_tech_per_1k_words"] <= 4.67 + 1.5, r
     assert r["content_removed"] == 0, r
     # junk recall: 0.48 (16 of 33 gold junk lines: credits, rules, promotions, comment prompts, newsletter boxes;
     # it was 0.0, then 0.27)

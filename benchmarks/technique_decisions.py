@@ -1,0 +1,187 @@
+"""Honest tuning of the technique models' decisions: cross-validated over the 111 PTC articles the encoders never saw.
+
+    python benchmarks/technique_decisions.py --model fast|accurate [--folds 5] [--rounds 1000] [--write] [--json]
+
+The encoders were trained on 260 PTC articles; the other 111 (unspun's fixed dev 37 + validation 74,
+`unspun.datasets.ptc_split`) are unseen. Every decision parameter (temperature, class-prior weight,
+Repetition bonus, token threshold, span calibration with its document-level prior, min score, second label) is
+chosen by `unspun.training.techniques.tune_decisions` on the 111 articles. To say what those choices are worth on
+articles they were not chosen on, the choosing itself is cross-validated: the 111 articles are cut into
+`--folds` folds by article (seeded); for each fold the decisions are chosen on the other folds and applied to it.
+The pooled out-of-fold predictions give SI, TC and full-task F1 (the official-style scorers in
+`unspun.evaluation.ptc_scorer`) with 95% percentile-bootstrap intervals over articles
+(`unspun.evaluation.bootstrap`), and TC precision/recall per technique.
+
+Beside them: reported techniques per 1,000 words on PolNeAR dev's 84 news texts (2016 mainstream and partisan
+outlets) and on the 111 PTC articles, at the decisions chosen on all 111 (what ships). realworld-dev is never
+read here: it is only for measuring (`benchmarks/realworld.py`).
+
+`--write` stores the decisions chosen on all 111 articles in the model's config.json, with the out-of-fold figures
+under `scores.cross_validated` and this command under `training.decisions`.
+
+Encoder output is cached in `build/technique-decisions/<model>.pkl` (the ONNX encoder is nearly all the cost);
+delete it after changing a model's weights.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+CACHE = REPO / "build" / "technique-decisions"
+
+
+def shared_data() -> Path:
+    return Path(os.environ.get("UNSPUN_SHARED_DATA", REPO.parent / "shared" / "data")).resolve()
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def load_ptc():
+    """(texts of the 111 unseen articles, SI gold, TC gold, the 260 training ids)."""
+    from unspun.datasets import ptc
+    from unspun.datasets.ptc_split import split
+
+    articles_dir, si_file, tc_file = ptc.locate(shared_data() / "ptc")
+    articles = ptc.load_articles(articles_dir)
+    train_ids, dev, val = split(sorted(articles))
+    held = sorted(dev + val)
+    return {i: articles[i] for i in held}, ptc.load_spans(si_file), ptc.load_techniques(tc_file), train_ids
+
+
+def load_polnear() -> dict[str, str]:
+    from unspun.datasets.polnear import load_split
+
+    return {a.stem: a.text for a in load_split(shared_data() / "polnear", "dev")}
+
+
+def _compact(pieces):
+    return [(a, offsets, [s.astype(np.float16) for s in states]) for a, offsets, states in pieces]
+
+
+def _expand(pieces):
+    return [(a, offsets, [s.astype(np.float32) for s in states]) for a, offsets, states in pieces]
+
+
+def encoded(model_name: str, model, texts: dict[str, str]) -> dict[str, tuple[str, list]]:
+    """{id: (text, pieces)} with the model's encoder output, cached on disk (float16)."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"{model_name}.pkl"
+    cache: dict = {}
+    if path.exists():
+        with path.open("rb") as f:
+            cache = pickle.load(f)
+    missing = [i for i in texts if i not in cache or cache[i][0] != texts[i]]
+    if missing:
+        t0 = time.time()
+        for k, i in enumerate(missing):
+            cache[i] = (texts[i], _compact(list(model.encode_segments(texts[i]))))
+            if k % 20 == 19:
+                log(f"encoded {k + 1}/{len(missing)}")
+        log(f"encoded {len(missing)} texts with {model_name} in {time.time() - t0:.0f}s")
+        with path.open("wb") as f:
+            pickle.dump(cache, f, protocol=pickle.HIGHEST_PROTOCOL)
+    return {i: (cache[i][0], _expand(cache[i][1])) for i in texts}
+
+
+def rates(rows, texts: dict[str, str]) -> float:
+    from unspun.training.technique_decisions import words
+
+    n_words = sum(words(t) for t in texts.values())
+    return round(1000 * sum(1 for r in rows if r[0] in texts) / max(n_words, 1), 3)
+
+
+def evaluate(name: str, k: int, rounds: int, kinds: tuple[str, ...]) -> dict:
+    from unspun.stages.techniques import load
+    from unspun.training import technique_decisions as td
+    from unspun.training.techniques import training_log_prior
+
+    model = load(name)[0]
+    texts, si, tc, train_ids = load_ptc()
+    polnear = {f"polnear:{k}": v for k, v in load_polnear().items()}
+    cache = encoded(name, model, {**texts, **polnear})
+    held = sorted(texts)
+    # the class prior is counted on the 260 training articles (what the encoder saw), never on the 111
+    model.log_prior = np.asarray(training_log_prior(tc, set(held), model.techniques), dtype=np.float32)
+    t0 = time.time()
+    cv = td.cross_validate(model, cache, held, si, tc, k=k, rounds=rounds, kinds=kinds, extra=sorted(polnear))
+    log(f"{name}: cross-validated in {time.time() - t0:.0f}s")
+    result = {"model": name, **cv["figures"]}
+    result["per_1000_words"] = {
+        "ptc_unseen_out_of_fold": rates(cv["pred"], texts),
+        "ptc_unseen": rates(cv["shipped_rows"], texts),
+        "polnear_dev": rates(cv["extra_rows"], polnear),
+    }
+    result["log_prior"] = [round(float(x), 4) for x in model.log_prior]
+    return result
+
+
+def write(name: str, result: dict, command: str) -> None:
+    from unspun.stages.techniques import model_dir
+
+    path = model_dir(name) / "config.json"
+    config = json.loads(path.read_text(encoding="utf-8"))
+    settings = dict(result["decisions"])
+    settings.pop("calibration")
+    config.update(settings)
+    config["log_prior"] = result["log_prior"]
+    config.setdefault("training", {})["decisions"] = command
+    config.setdefault("scores", {})["cross_validated"] = {
+        k: result[k] for k in ("articles", "folds", "out_of_fold", "out_of_fold_tc_per_technique", "per_1000_words")}
+    config["scores"]["cross_validated"]["calibration"] = result["decisions"]["calibration"]
+    path.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", default="fast", choices=["fast", "accurate"])
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=1000, help="bootstrap resamples")
+    parser.add_argument("--calibration", default="density+name",
+                        help="comma-separated span calibrations to choose among: plain, density, density+name")
+    parser.add_argument("--encode-only", action="store_true", help="fill the encoder cache and stop")
+    parser.add_argument("--write", action="store_true", help="store the decisions chosen on all 111 in the config")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    if args.encode_only:
+        from unspun.stages.techniques import load
+
+        texts, *_ = load_ptc()
+        encoded(args.model, load(args.model)[0], {**texts, **{f"polnear:{k}": v for k, v in load_polnear().items()}})
+        return 0
+    kinds = tuple(args.calibration.split(","))
+    result = evaluate(args.model, args.folds, args.rounds, kinds)
+    if args.json:
+        print(json.dumps(result, indent=1))
+    else:
+        o = result["out_of_fold"]
+        print(f"{args.model}: decisions cross-validated over {result['articles']} unseen PTC articles, {args.folds} folds")
+        for task in ("si", "tc", "full"):
+            x = o[task]
+            print(f"  {task:<5} P {x['precision']:.4f} R {x['recall']:.4f} F1 {x['f1']:.4f} "
+                  f"(95% {x['f1_95'][0]:.4f}-{x['f1_95'][1]:.4f})")
+        print("  TC per technique (out of fold):")
+        for t, x in result["out_of_fold_tc_per_technique"].items():
+            print(f"    {t:<40} gold {x['gold']:>4}  P {x['precision']:.3f}  R {x['recall']:.3f}")
+        print(f"  per 1,000 words: {json.dumps(result['per_1000_words'])}")
+        print(f"  decisions (all {result['articles']}): {json.dumps(result['decisions'])}")
+    if args.write:
+        command = f"python benchmarks/technique_decisions.py --model {args.model} --calibration {args.calibration} --write"
+        write(args.model, result, command)
+        log(f"wrote the decisions and figures into the {args.model} config")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

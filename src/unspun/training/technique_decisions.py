@@ -1,0 +1,418 @@
+"""Choosing a technique model's decision parameters from its encoder output (numpy only; no torch).
+
+The trained encoder and heads stay fixed. What is chosen here, for a set of tuning articles:
+- the technique decision on gold spans: softmax temperature (NLL), then class-prior weight and the two Repetition
+  bonuses (the span's words occur earlier / only later: `repetition_cue`), for the best TC micro-F1 with PTC's rule
+  for repeated spans (distinct labels, best first);
+- span finding: token threshold, the span calibration (a logistic fit of "the span overlaps a gold span" on its mean
+  token probability, optionally with the piece's mean token probability, a document-level prior, and `name_like`),
+  and the min score, for the best full-task F1 (span and technique: what a reported item is; then SI F1);
+- the second-label probability, for the best full-task F1.
+
+`Tables` holds, per token threshold, every candidate span of every article with what the decisions read (mean token
+probability, document density, name flag, technique logits, Repetition cue), so a whole grid search and a k-fold
+cross-validation cost numpy time, not encoder time. `apply` turns decisions into `ptc predict` rows exactly as the
+run-time code (`TechniqueModel.detect_in_piece`) does; a test checks that they agree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from unspun.evaluation.ptc_scorer import merge_spans, score_full, score_si, score_tc
+from unspun.runtime.technique_model import (
+    TechniqueModel,
+    WordRuns,
+    _normalise,
+    distinct_labels,
+    function_only,
+    name_like,
+    softmax,
+    span_features,
+)
+
+THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
+MIN_SCORES = tuple(round(float(x), 3) for x in np.arange(0.05, 0.61, 0.025))
+PRIOR_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5)
+REPEAT_BONUSES = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0)
+LATER_BONUSES = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0)
+SECOND_LABELS = (0.2, 0.3, 0.4, 0.5, 1.01)
+# which inputs the span calibration reads, besides the span's mean token probability
+CALIBRATIONS = {"plain": (), "name": ("name",), "density": ("density",), "density+name": ("density", "name")}
+
+
+@dataclass
+class Decisions:
+    temperature: float = 1.0
+    prior_weight: float = 0.0
+    repeat_bonus: float = 0.0
+    repeat_bonus_later: float = 0.0
+    token_threshold: float = 0.3
+    span_calibration: tuple = (1.0, 0.0)
+    min_score: float = 0.3
+    second_label_prob: float = 0.35
+    calibration: str = "plain"
+
+    def settings(self) -> dict:
+        return {"token_threshold": self.token_threshold, "span_calibration": [round(float(x), 4) for x in self.span_calibration],
+                "temperature": self.temperature, "min_score": self.min_score, "second_label_prob": self.second_label_prob,
+                "prior_weight": self.prior_weight, "repeat_bonus": self.repeat_bonus,
+                "repeat_bonus_later": self.repeat_bonus_later}
+
+    def set_on(self, model: TechniqueModel) -> None:
+        model.temperature, model.prior_weight = self.temperature, self.prior_weight
+        model.repeat_bonus, model.repeat_bonus_later = self.repeat_bonus, self.repeat_bonus_later
+        model.token_threshold, model.span_calibration = self.token_threshold, tuple(self.span_calibration)
+        model.min_score, model.second_label = self.min_score, self.second_label_prob
+
+
+@dataclass
+class Candidates:
+    """Every candidate span at one token threshold: parallel arrays, one entry per span."""
+
+    article: list = field(default_factory=list)
+    start: list = field(default_factory=list)
+    end: list = field(default_factory=list)
+    raw: list = field(default_factory=list)
+    density: list = field(default_factory=list)
+    name: list = field(default_factory=list)
+    logits: list = field(default_factory=list)
+    cue: list = field(default_factory=list)
+
+    def freeze(self) -> Candidates:
+        n = len(self.article)
+        self.article = np.array(self.article, dtype=object)
+        self.start, self.end = np.array(self.start, dtype=np.int64), np.array(self.end, dtype=np.int64)
+        self.raw, self.density = np.array(self.raw), np.array(self.density)
+        self.name = np.array(self.name)
+        self.logits = np.stack(self.logits) if n else np.zeros((0, 1, 1), np.float32)
+        self.cue = np.array(self.cue, dtype=np.float32).reshape(-1, 2)
+        return self
+
+    def subset(self, ids: set[str]) -> np.ndarray:
+        return np.array([a in ids for a in self.article], dtype=bool)
+
+
+def candidates(model: TechniqueModel, cache: dict, ids, threshold: float) -> Candidates:
+    """The run-time span finding at `threshold` over cached encoder output ({id: (text, pieces)})."""
+    out = Candidates()
+    for i in ids:
+        text, pieces = cache[i]
+        lower, words = text.lower(), WordRuns(text)
+        for _, offsets, states in pieces:
+            if len(offsets) == 0:
+                continue
+            probs = model.si_probs(states)
+            found = model.candidate_spans(text, offsets, probs, threshold, words)
+            if model.drop_function_only:
+                found = [f for f in found if not function_only(text[f[0] : f[1]])]
+            if not found:
+                continue
+            hay = model.haystack(lower, offsets)
+            feats = np.stack([span_features(hay, "", j - k + 1, needle=_normalise(text[s:e])) for s, e, k, j, _ in found])
+            logits = model.technique_logits_many(states, [(k, j) for _, _, k, j, _ in found], feats)
+            cue = model.cues(text, [(s, e) for s, e, *_ in found])
+            density = float(probs.mean())
+            for (s, e, _, _, raw), lg, c in zip(found, logits, cue):
+                out.article.append(i)
+                out.start.append(s)
+                out.end.append(e)
+                out.raw.append(raw)
+                out.density.append(density)
+                out.name.append(name_like(text, s, e))
+                out.logits.append(lg)
+                out.cue.append(c)
+    return out.freeze()
+
+
+def _features(c: Candidates, kind: str, mask=slice(None)) -> np.ndarray:
+    cols = [c.raw[mask]] + [getattr(c, f)[mask] for f in CALIBRATIONS[kind]]
+    return np.stack(cols, axis=1)
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-3) -> np.ndarray:
+    """Weights [features..., bias] of p = sigmoid(x·w + b) by Newton's method (a small ridge keeps it finite)."""
+    xb = np.concatenate([x, np.ones((len(x), 1))], axis=1)
+    w = np.zeros(xb.shape[1])
+    w[0] = 1.0
+    for _ in range(100):
+        p = 1 / (1 + np.exp(-np.clip(xb @ w, -30, 30)))
+        g = xb.T @ (p - y) + l2 * np.r_[w[:-1], 0]
+        h = (xb * (p * (1 - p) + 1e-9)[:, None]).T @ xb + l2 * np.eye(len(w))
+        step = np.linalg.solve(h, g)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w
+
+
+def calibration_tuple(w: np.ndarray, kind: str) -> tuple:
+    """The config's span_calibration: (a, b) or (a, b, c_density, d_name)."""
+    a, b = float(w[0]), float(w[-1])
+    extra = dict(zip(CALIBRATIONS[kind], (float(v) for v in w[1:-1])))
+    if not extra:
+        return (round(a, 4), round(b, 4))
+    return (round(a, 4), round(b, 4), round(extra.get("density", 0.0), 4), round(extra.get("name", 0.0), 4))
+
+
+def span_probs(c: Candidates, calibration: tuple, mask=slice(None)) -> np.ndarray:
+    a, b, *rest = calibration
+    cd, dn = (list(rest) + [0.0, 0.0])[:2]
+    z = a * c.raw[mask] + b + cd * c.density[mask] + dn * c.name[mask]
+    return 1 / (1 + np.exp(-np.clip(z, -40, 40)))
+
+
+def tech_probs(model: TechniqueModel, d: Decisions, logits: np.ndarray, cue: np.ndarray) -> np.ndarray:
+    d.set_on(model)
+    if len(logits) == 0:
+        return np.zeros((0, len(model.techniques)))
+    return softmax(model.adjusted(logits, cue[:, 0], cue[:, 1])).mean(axis=1)
+
+
+def apply(model: TechniqueModel, d: Decisions, c: Candidates, mask=None, floor: float | None = None) -> list[tuple]:
+    """`ptc predict` rows (article, technique, start, end) for the candidates under `mask`, as the run time gives."""
+    mask = np.ones(len(c.article), dtype=bool) if mask is None else mask
+    idx = np.flatnonzero(mask)
+    floor = d.min_score if floor is None else floor
+    p_span = span_probs(c, d.span_calibration, idx)
+    probs = tech_probs(model, d, c.logits[idx], c.cue[idx])
+    rows, seen = [], set()
+    for n, k in enumerate(idx):
+        order = np.argsort(-probs[n])
+        for rank, t in enumerate(order[:3]):
+            p = float(probs[n, t])
+            if rank > 0 and p < d.second_label_prob:
+                break
+            if round(float(p_span[n]) * p, 4) >= floor:
+                key = (c.article[k], model.techniques[t], int(c.start[k]), int(c.end[k]))
+                if key not in seen:
+                    seen.add(key)
+                    rows.append(key)
+    return rows
+
+
+def scored_rows(model: TechniqueModel, d: Decisions, c: Candidates, mask) -> tuple[np.ndarray, list]:
+    """(score of every (candidate, technique) option, its row) for a min-score sweep."""
+    idx = np.flatnonzero(mask)
+    p_span = span_probs(c, d.span_calibration, idx)
+    probs = tech_probs(model, d, c.logits[idx], c.cue[idx])
+    scores, rows = [], []
+    for n, k in enumerate(idx):
+        order = np.argsort(-probs[n])
+        for rank, t in enumerate(order[:3]):
+            p = float(probs[n, t])
+            if rank > 0 and p < d.second_label_prob:
+                break
+            scores.append(round(float(p_span[n]) * p, 4))
+            rows.append((c.article[k], model.techniques[t], int(c.start[k]), int(c.end[k])))
+    return np.array(scores), rows
+
+
+# --- the technique decision on gold spans ------------------------------------------------------------------------
+@dataclass
+class Gold:
+    """Gold TC rows with their logits [n, members, T], label index, Repetition cue [n, 2]."""
+
+    rows: list
+    logits: np.ndarray
+    labels: np.ndarray
+    cue: np.ndarray
+    keys: list  # (article, start, end) per row
+
+
+def gold_table(model: TechniqueModel, cache: dict, rows) -> Gold:
+    logits, labels, cue, kept = [], [], [], []
+    memo: dict = {}
+    for row in rows:
+        i, t, s, e = row
+        if (i, s, e) not in memo:
+            text, pieces = cache[i]
+            memo[(i, s, e)] = model.span_technique_logits(text, pieces, s, e)
+        lg, c = memo[(i, s, e)]
+        if lg is None:
+            lg = np.zeros((len(model.members), len(model.techniques)), np.float32)
+        logits.append(lg)
+        labels.append(model.techniques.index(t))
+        cue.append(c)
+        kept.append(row)
+    return Gold(kept, np.stack(logits), np.array(labels), np.array(cue, dtype=np.float32).reshape(-1, 2),
+                [(i, s, e) for i, _, s, e in kept])
+
+
+def classify(model: TechniqueModel, d: Decisions, g: Gold, mask=None) -> list[tuple]:
+    """`ptc classify` rows for the gold rows under `mask`: repeated spans get distinct labels, best first."""
+    idx = np.flatnonzero(np.ones(len(g.rows), bool) if mask is None else mask)
+    probs = tech_probs(model, d, g.logits[idx], g.cue[idx])
+    ranked = {g.keys[k]: [model.techniques[t] for t in np.argsort(-probs[n])] for n, k in enumerate(idx)}
+    keys = [g.keys[k] for k in idx]
+    return [(i, label, s, e) for (i, s, e), label in zip(keys, distinct_labels(keys, ranked.__getitem__))]
+
+
+def _fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
+    best, best_nll = 1.0, float("inf")
+    for t in np.arange(0.5, 3.01, 0.05):
+        p = softmax(logits, t).mean(axis=1)
+        nll = -np.log(p[np.arange(len(labels)), labels] + 1e-12).mean()
+        if nll < best_nll:
+            best, best_nll = float(t), nll
+    return round(best, 2)
+
+
+def tune_technique(model: TechniqueModel, d: Decisions, g: Gold, mask) -> None:
+    """Temperature (NLL), then prior weight and Repetition bonuses (TC micro-F1, ties to the smaller values)."""
+    d.temperature = _fit_temperature(g.logits[mask], g.labels[mask])
+    gold_rows = [g.rows[k] for k in np.flatnonzero(mask)]
+    best = None
+    for weight in PRIOR_WEIGHTS:
+        for bonus in REPEAT_BONUSES:
+            for later in LATER_BONUSES:
+                d.prior_weight, d.repeat_bonus, d.repeat_bonus_later = weight, bonus, later
+                f1 = score_tc(classify(model, d, g, mask), gold_rows).f1
+                if best is None or f1 > best[0] + 1e-9:
+                    best = (f1, weight, bonus, later)
+    _, d.prior_weight, d.repeat_bonus, d.repeat_bonus_later = best
+
+
+# --- span finding -------------------------------------------------------------------------------------------------
+def overlaps_gold(c: Candidates, si: dict) -> np.ndarray:
+    merged: dict = {}
+    out = np.zeros(len(c.article))
+    for n, (i, s, e) in enumerate(zip(c.article, c.start, c.end)):
+        if i not in merged:
+            merged[i] = merge_spans(si.get(i, []))
+        out[n] = any(a < e and s < b for a, b in merged[i])
+    return out
+
+
+def tune_spans(model: TechniqueModel, d: Decisions, tables: dict, ys: dict, ids: set[str], si: dict, tc: dict,
+               kinds=("plain",)) -> None:
+    """Token threshold, calibration kind and fit, min score (best full-task F1, then SI F1); then the second label."""
+    gold_si = [(i, s, e) for i in sorted(ids) for s, e in si.get(i, [])]
+    gold_tc = [(i, t, s, e) for i in sorted(ids) for t, s, e in tc.get(i, [])]
+    best = None
+    d.second_label_prob = 1.01
+    for thr, c in tables.items():
+        mask = c.subset(ids)
+        if mask.sum() < 5:
+            continue
+        for kind in kinds:
+            w = fit_logistic(_features(c, kind, mask), ys[thr][mask])
+            d.span_calibration = calibration_tuple(w, kind)
+            scores, rows = scored_rows(model, d, c, mask)
+            for min_score in MIN_SCORES:
+                pred = [r for r, sc in zip(rows, scores) if sc >= min_score]
+                key = (score_full(pred, gold_tc).f1, score_si(pred, gold_si).f1)
+                if best is None or key > best[0]:
+                    best = (key, thr, d.span_calibration, min_score, kind)
+    _, d.token_threshold, d.span_calibration, d.min_score, d.calibration = best
+    c = tables[d.token_threshold]
+    mask = c.subset(ids)
+    best2 = None
+    for second in SECOND_LABELS:
+        d.second_label_prob = second
+        f1 = score_full(apply(model, d, c, mask), gold_tc).f1
+        if best2 is None or f1 > best2[0]:
+            best2 = (f1, second)
+    d.second_label_prob = best2[1]
+
+
+def tune(model: TechniqueModel, tables: dict, ys: dict, gold: Gold, ids, si: dict, tc: dict, kinds=("plain",)) -> Decisions:
+    """All decisions, chosen on the articles `ids` only."""
+    ids = set(ids)
+    d = Decisions()
+    tune_technique(model, d, gold, np.array([k[0] in ids for k in gold.keys], dtype=bool))
+    tune_spans(model, d, tables, ys, ids, si, tc, kinds)
+    return d
+
+
+def build_tables(model: TechniqueModel, cache: dict, ids, si: dict, thresholds=THRESHOLDS) -> tuple[dict, dict]:
+    tables = {thr: candidates(model, cache, ids, thr) for thr in thresholds}
+    return tables, {thr: overlaps_gold(c, si) for thr, c in tables.items()}
+
+
+_WORDS = re.compile(r"\w+")
+
+
+def words(text: str) -> int:
+    return len(_WORDS.findall(text))
+
+
+def folds(ids, k: int, seed: int = 17) -> list[list[str]]:
+    """`k` folds by article, seeded."""
+    import random
+
+    order = sorted(ids)
+    random.Random(seed).shuffle(order)
+    return [sorted(order[f::k]) for f in range(k)]
+
+
+def per_technique(classified, gold_tc, techniques) -> dict:
+    """TC precision and recall per technique on gold spans (a right label: the span carries that gold label)."""
+    out = {}
+    for t in techniques:
+        pred = [r for r in classified if r[1] == t]
+        left: dict = {}
+        n_gold = 0
+        for r in gold_tc:
+            if r[1] == t:
+                left[(r[0], r[2], r[3])] = left.get((r[0], r[2], r[3]), 0) + 1
+                n_gold += 1
+        right = 0
+        for r in pred:
+            if left.get((r[0], r[2], r[3]), 0) > 0:
+                left[(r[0], r[2], r[3])] -= 1
+                right += 1
+        out[t] = {"gold": n_gold, "predicted": len(pred), "precision": round(right / len(pred), 4) if pred else 0.0,
+                  "recall": round(right / n_gold, 4) if n_gold else 0.0}
+    return out
+
+
+def cross_validate(model: TechniqueModel, cache: dict, held, si: dict, tc: dict, *, k: int = 5, rounds: int = 1000,
+                   kinds=("plain", "name"), extra=()) -> dict:
+    """Decisions chosen on k-1 folds and applied to the k-th, pooled: out-of-fold SI/TC/full with 95% bootstrap
+    intervals over articles, TC per technique; and the decisions chosen on all of `held` (`final`, what ships).
+    `extra`: more cached texts (no gold) to run the final decisions over (their rows come back in `extra_rows`)."""
+    from unspun.evaluation.bootstrap import f1_interval
+
+    held = sorted(held)
+    tables, ys = build_tables(model, cache, held + sorted(extra), si)
+    gold_rows = [(i, t, s, e) for i in held for t, s, e in tc.get(i, [])]
+    gold = gold_table(model, cache, gold_rows)
+    gold_si = [(i, s, e) for i in held for s, e in si.get(i, [])]
+    pred, classified, chosen = [], [], []
+    for test in folds(held, k):
+        test_set = set(test)
+        d = tune(model, tables, ys, gold, sorted(set(held) - test_set), si, tc, kinds)
+        chosen.append(d.settings() | {"calibration": d.calibration})
+        c = tables[d.token_threshold]
+        pred += apply(model, d, c, c.subset(test_set))
+        classified += classify(model, d, gold, np.array([key[0] in test_set for key in gold.keys], dtype=bool))
+
+    def figure(scorer, p, g):
+        s = scorer(p, g)
+        lo, hi = f1_interval(scorer, p, g, held, rounds=rounds)
+        return {"precision": round(s.precision, 4), "recall": round(s.recall, 4), "f1": round(s.f1, 4),
+                "f1_95": [round(lo, 4), round(hi, 4)]}
+
+    final = tune(model, tables, ys, gold, held, si, tc, kinds)
+    c = tables[final.token_threshold]
+    final.set_on(model)
+    return {
+        "final": final,
+        "pred": pred,
+        "shipped_rows": apply(model, final, c, c.subset(set(held))),
+        "extra_rows": apply(model, final, c, c.subset(set(extra))) if extra else [],
+        "figures": {
+            "articles": len(held),
+            "folds": k,
+            "calibrations_tried": list(kinds),
+            "out_of_fold": {"si": figure(score_si, pred, gold_si), "tc": figure(score_tc, classified, gold_rows),
+                            "full": figure(score_full, pred, gold_rows)},
+            "out_of_fold_tc_per_technique": per_technique(classified, gold_rows, model.techniques),
+            "fold_decisions": chosen,
+            "decisions": final.settings() | {"calibration": final.calibration},
+        },
+    }

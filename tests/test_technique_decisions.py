@@ -1,0 +1,127 @@
+"""Issue 17: the span filters, the name feature of the span calibration, the Repetition finder, and the decision
+tuning (`unspun.training.technique_decisions`) reproducing the run-time decoding. All texts are invented."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from unspun.runtime.technique_model import SEGMENT_CHARS, TechniqueModel, function_only, name_like, repetition_cue
+from unspun.taxonomy import NAMES
+from unspun.training import technique_decisions as td
+
+from test_technique_model import FakeEncoder, random_heads  # noqa: E402  (the fake encoder and random heads)
+
+
+def make_model(bias: float = 0.0, **config) -> TechniqueModel:
+    cfg = {"techniques": list(NAMES), "token_threshold": 0.5, "temperature": 1.0, "min_score": 0.3,
+           "second_label_prob": 0.2, "span_calibration": [4.0, -2.0], **config}
+    return TechniqueModel(FakeEncoder(), random_heads(bias), cfg)
+
+
+@pytest.mark.parametrize("span", ["a", "The", "it is", "We must", "of the", "they’re", "...", ""])
+def test_function_words_alone_are_no_span(span):
+    assert function_only(span)
+
+
+@pytest.mark.parametrize("span", ["so-called experts", "disgraceful", "our glorious nation", "a traitor", "Why?! Lies"])
+def test_a_span_with_a_content_word_stays(span):
+    assert not function_only(span)
+
+
+def _name(text: str, span: str, nth: int = 0) -> float:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(span, start + 1)
+    return name_like(text, start, start + len(span))
+
+
+def test_titles_and_names_read_as_names():
+    text = "Last night we watched Gloomwater, then read a review of My Lonely Harbour by Tessaly Brandt."
+    assert _name(text, "Gloomwater") == 1.0  # a (made-up) series title mid-sentence
+    assert _name(text, "My Lonely Harbour") == 1.0  # a book title
+    assert _name(text, "Lonely") == 1.0  # a word inside a title
+    assert _name(text, "Tessaly") == 1.0  # a first name
+    state = "Officials of the Federal Republic of Norland met on Tuesday."
+    assert _name(state, "Republic of") == 1.0
+
+
+def test_words_chosen_for_effect_are_not_names():
+    text = "These corrupt bureaucrats betrayed us. Shameful! They are TRAITORS and Frauds, said a reader."
+    assert _name(text, "corrupt bureaucrats") == 0.0  # lower case
+    assert _name(text, "Shameful") == 0.0  # a single word opening a sentence
+    assert _name(text, "TRAITORS") == 0.0  # capitals throughout: shouting, not a name
+    headline = "Globalist Elites Plot The Great Swindle\nThe plan was unveiled on Monday."
+    assert _name(headline, "Great Swindle") == 0.0  # a Title Case headline: capitals say nothing there
+
+
+def test_repetition_cue_finds_other_occurrences_ignoring_case_and_punctuation():
+    text = "Drain the swamp! They promised to drain, the SWAMP. Nobody did it."
+    first = text.index("Drain the swamp")
+    assert repetition_cue(text, first, first + len("Drain the swamp")) == (False, True)
+    second = text.index("drain, the SWAMP")
+    assert repetition_cue(text, second, second + len("drain, the SWAMP")) == (True, False)
+    lone = text.index("Nobody")
+    assert repetition_cue(text, lone, lone + 6) == (False, False)
+
+
+def test_repetition_cue_matches_whole_words_and_looks_a_bounded_distance():
+    text = "The traitorous plan. A traitor spoke."
+    start = text.index("traitor ")
+    assert repetition_cue(text, start, start + len("traitor")) == (False, False)  # "traitorous" is another word
+    far = "witch hunt " + "x " * SEGMENT_CHARS + "witch hunt"
+    assert repetition_cue(far, len(far) - 10, len(far)) == (False, False)
+    near = "witch hunt and again a witch hunt"
+    assert repetition_cue(near, len(near) - 10, len(near)) == (True, False)
+
+
+def test_later_occurrence_bonus_lifts_the_first_occurrence():
+    text = "It is a witch hunt. They said it again: a witch hunt."
+    first = text.index("witch hunt")
+    second = text.index("witch hunt", first + 1)
+    spans = [(first, first + 10), (second, second + 10)]
+    got = make_model(repeat_bonus_later=50.0).classify(text, spans)
+    assert got[0][0][0] == "Repetition"
+    plain = make_model()
+    assert got[1] == plain.classify(text, spans)[1]  # the later bonus leaves a repeated occurrence alone
+
+
+def test_the_run_time_drops_function_word_spans():
+    text = "The a of the in. " * 30 + "A shameful betrayal of the nation by corrupt elites."
+    for bias in (-1.0, 0.0, 2.0):
+        model = make_model(bias=bias, token_threshold=0.05, min_score=0.0)
+        for d in model.predict(text, floor=0.0):
+            assert not function_only(text[d.start : d.end]), d
+        keep = make_model(bias=bias, token_threshold=0.05, min_score=0.0, drop_function_only=False)
+        if any(function_only(text[d.start : d.end]) for d in keep.predict(text, floor=0.0)):
+            return
+    pytest.fail("the fake model never proposed a function-word span, so the filter was not exercised")
+
+
+@pytest.mark.parametrize("calibration", [(6.0, -3.0), (6.0, -3.0, 1.5, -2.0)])
+def test_tuning_tables_reproduce_the_run_time(calibration):
+    """`apply` over the candidate tables gives exactly the rows that `TechniqueModel.predict` gives."""
+    texts = {"1": "They lie and lie again. Our glorious nation, betrayed by Gloomwater elites!\nIt is a disgrace.",
+             "2": "A calm report: the council met on Tuesday and approved the budget. Drain the swamp, drain the swamp."}
+    model = make_model(bias=0.5, repeat_bonus=1.0, repeat_bonus_later=0.5, prior_weight=0.5,
+                       log_prior=np.linspace(-3, -1, len(NAMES)).tolist())
+    d = td.Decisions(temperature=1.2, prior_weight=0.5, repeat_bonus=1.0, repeat_bonus_later=0.5, token_threshold=0.4,
+                     span_calibration=calibration, min_score=0.1, second_label_prob=0.2)
+    d.set_on(model)
+    cache = {i: (t, list(model.encode_segments(t))) for i, t in texts.items()}
+    table = td.candidates(model, cache, sorted(texts), d.token_threshold)
+    assert len(table.article) > 0
+    got = sorted(td.apply(model, d, table))
+    want = sorted((i, x.technique, x.start, x.end) for i, t in texts.items() for x in model.predict(t, floor=d.min_score))
+    assert got == want
+
+
+def test_fit_logistic_recovers_a_known_rule():
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(4000, 2))
+    p = 1 / (1 + np.exp(-(2.0 * x[:, 0] - 1.0 * x[:, 1] + 0.5)))
+    y = (rng.random(4000) < p).astype(float)
+    w = td.fit_logistic(x, y)
+    np.testing.assert_allclose(w, [2.0, -1.0, 0.5], atol=0.2)
+    assert td.calibration_tuple(np.array([2.0, -1.0, 0.5]), "name") == (2.0, 0.5, 0.0, -1.0)
+    assert td.calibration_tuple(np.array([2.0, 0.5]), "plain") == (2.0, 0.5)
