@@ -30,7 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 def sentences(n: int) -> tuple[list[str], str]:
     data = Path(os.environ.get("UNSPUN_SHARED_DATA", REPO.parent / "shared" / "data")) / "checkworthy"
     if data.exists():
-        from unspun.training.checkworthy import split
+        from unspun.datasets.checkworthy import split
 
         s = split(data)
         texts = [r.text for r in s.test + s.val]

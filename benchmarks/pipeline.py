@@ -18,7 +18,6 @@ the load average is printed with the figures. Articles default to `$UNSPUN_SHARE
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import time
@@ -44,7 +43,7 @@ def main() -> None:
 
     texts = articles.load(args.articles, args.limit)
     stages = pipeline.resolve_stages(None)
-    modules = {s: importlib.import_module(pipeline.STAGES[s]) for s in stages}
+    modules = {stage.NAME: stage for stage in pipeline.STAGES}
     # warm up: load every model once (not counted; a server or corpus worker pays it once per process)
     warm = pipeline.analyze_text(texts[0], model=args.model)
     del warm
@@ -56,7 +55,7 @@ def main() -> None:
     for text in texts:
         t0 = time.perf_counter()
         doc = text_ingest.from_text(text, max_bytes=10_000_000)
-        doc.options = pipeline._options(None, args.model, None)
+        doc.options = pipeline.options(None, args.model, None)
         ingest_s += time.perf_counter() - t0
         t0 = time.perf_counter()
         nlp.parse(doc.text)

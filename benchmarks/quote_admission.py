@@ -31,8 +31,8 @@ def main() -> None:
 
     from unspun.evaluation.quotes import CachedTagger, fit_speaker_calibration, tune_admission
     from unspun.stages import quotes
-    from unspun.training.polnear import load_split
-    from unspun.training.quotes import split_train
+    from unspun.datasets.polnear import load_split
+    from unspun.datasets.polnear import split_train
 
     model, _ = quotes.load()
     tagger = CachedTagger(model)  # tuning and calibration run the stage on the same articles

@@ -25,7 +25,7 @@ OUT = REPO / "src" / "unspun" / "render" / "static" / "reference.json"
 
 def compute(data: Path) -> dict:
     sys.path.insert(0, str(REPO / "src"))
-    from unspun.training import ptc
+    from unspun.datasets import ptc
 
     articles = ptc.load_articles(data / "ptc" / "train" / "train-articles")
     labels = ptc.load_techniques(data / "ptc" / "train-v2-labels" / "train-task-flc-tc.labels")

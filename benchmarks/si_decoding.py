@@ -143,8 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     from unspun.errors import ModelError
     from unspun.evaluation.ptc_scorer import merge_spans, score_si
     from unspun.stages.techniques import load, load_folder
-    from unspun.training import ptc
-    from unspun.training.techniques_split import split
+    from unspun.datasets import ptc
+    from unspun.datasets.ptc_split import split
 
     data = args.data or _shared_data() / "ptc"
     try:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from conftest import require_shared
-from unspun.training import checkworthy
-from unspun.training.checkworthy import CT19_TEST_DEBATES, bucket, normalise, split
+from unspun.datasets import checkworthy
+from unspun.datasets.checkworthy import CT19_TEST_DEBATES, bucket, normalise, split
 
 
 def test_bucket_is_stable_and_spread():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from unspun.claims_commands import parse_lines
+from unspun.cli.claims import parse_lines
 from unspun.errors import InputDataError
 
 GOOD = (

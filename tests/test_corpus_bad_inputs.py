@@ -231,7 +231,7 @@ def test_csv_export_escapes_formula_cells(tmp_path: Path):
     assert {d["site"] for d in exact} == {"=HYPERLINK(\"http://evil.example\",\"x\")", "\rcr.org"}
     store.close()
 
-    from unspun.corpus.commands import stats_csv
+    from unspun.cli.corpus import stats_csv
 
     data = {"by": "site", "rows": [{"group": "=1+1", "documents": 1, "words": 10, "rate_per_1000_words": -1.5,
                                     "quotes": 0, "claims": 0, "asserted_claims": 0, "techniques": {}}]}

@@ -13,7 +13,7 @@ from unspun.corpus import exports
 from unspun.corpus.store import Store
 from unspun.document import Technique
 from unspun.errors import InputDataError
-from unspun.training import ptc
+from unspun.datasets import ptc
 
 
 @pytest.fixture

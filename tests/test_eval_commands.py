@@ -1,4 +1,4 @@
-"""`unspun eval ptc` (the typer sub-app in unspun.evaluation.commands).
+"""`unspun eval ptc` (the typer sub-app in unspun.cli.eval).
 
 The corpus test reads the research-licensed PTC data at run time from `$UNSPUN_SHARED_DATA` (default
 `../shared/data`, relative to the repository root) and skips when it is absent. Other tests use invented files.
@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from unspun.errors import InputDataError, InputMissingError, ModelError
-from unspun.evaluation.commands import app
+from unspun.cli.eval import app
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()

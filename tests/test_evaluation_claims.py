@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 
-from unspun.training.checkworthy import CT19_TEST_DEBATES, split
+from unspun.datasets.checkworthy import CT19_TEST_DEBATES, split
 
 FACTUAL = "Unemployment rose to {} percent in March, the highest level since 19{}."
 CHATTY = "Thank you, {}, it is great to be here tonight, number {}."

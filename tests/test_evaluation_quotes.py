@@ -80,7 +80,7 @@ def test_per_kind_scores_by_hand():
 
 def test_gold_source_is_the_union_of_its_parts():
     from unspun.evaluation.quotes import gold_items
-    from unspun.training.polnear import Article, Attribution
+    from unspun.datasets.polnear import Article, Attribution
 
     text = "The mayor, Jane Roe, and her deputy said that the budget was fixed."
     assert text[11:19] == "Jane Roe" and text[25:35] == "her deputy"

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from unspun.training.polnear import load_split, read_ann
+from unspun.datasets.polnear import load_split, read_ann
 
 TEXT = ('Mayor Jane Roe spoke on Monday.\n\n“We will rebuild,” said Roe. “Every school.”\n\n'
         'She said that the budget\nwas fixed.\n')

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from unspun.taxonomy import NAMES
-from unspun.training.ptc import kfold, load_articles, load_spans, load_techniques, split_articles
+from unspun.datasets.ptc import kfold, load_articles, load_spans, load_techniques, split_articles
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 

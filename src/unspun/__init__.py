@@ -4,9 +4,8 @@ The public API: `analyze` (dispatches on its argument), the explicit `analyze_te
 `analyze_file`, `analyze_url`, and the `Document` they return.
 """
 
-__version__ = "0.1.0"
-
-from unspun.document import Document  # noqa: E402
-from unspun.pipeline import analyze, analyze_file, analyze_html, analyze_text, analyze_url  # noqa: E402
+from unspun.document import Document
+from unspun.pipeline import analyze, analyze_file, analyze_html, analyze_text, analyze_url
+from unspun.version import __version__
 
 __all__ = ["Document", "analyze", "analyze_file", "analyze_html", "analyze_text", "analyze_url", "__version__"]

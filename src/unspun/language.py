@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-_SAMPLE = 20_000
+SAMPLE = 20_000
 _WORD = re.compile(r"[^\W\d_]+")
 _ENGLISH = frozenset(
     "the of and to a in is that for it on was with as be by at this are from have not or but his her they he she "
@@ -27,7 +27,7 @@ def _identifier():
 
 def detect(text: str) -> tuple[str | None, float]:
     """Return (ISO 639-1 code or None when there are too few letters to tell, confidence)."""
-    sample = text[:_SAMPLE]
+    sample = text[:SAMPLE]
     words = _WORD.findall(sample.lower())
     if len(words) < 3:
         return None, 0.0

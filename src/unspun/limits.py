@@ -29,7 +29,8 @@ def max_bytes(explicit: int | None = None) -> int:
 # Why cooperative: a hard kill (signals, threads) does not work inside server worker threads and would leave
 # models half-used. Instead the pipeline sets a deadline for the current document (a ContextVar, so threads and
 # tasks each have their own) and the long loops call `check_time()` between pieces of work: between stages, per
-# encoder segment, per spaCy chunk. Ingest itself is bounded by the size and nesting limits.
+# encoder segment, per spaCy chunk. `pipeline.run` sets it around the stages; ingest itself (`ingest.load`) is
+# bounded by the size and nesting limits, and a URL's fetch by its own timeout.
 DEFAULT_TIME_LIMIT = 600.0
 
 _deadline: ContextVar[tuple[float, float] | None] = ContextVar("unspun_deadline", default=None)

@@ -7,7 +7,6 @@ one transaction each. Results travel as pickled `Analysed`/`Failure` objects; th
 
 from __future__ import annotations
 
-import json
 import os
 import pickle
 import time
@@ -17,9 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from unspun.corpus.readers import Record, site_of
+from unspun.corpus.readers import Record
 from unspun.corpus.store import Analysed, Failure, Store, content_hash, document_id, options_key
 from unspun.errors import ModelError, UnspunError, UsageError
+from unspun.ingest.site import site_of
 from unspun.orphans import exit_with_parent
 
 Item = tuple[str | None, Record]  # (id of the failed row this retries, or None; the record)
@@ -55,23 +55,15 @@ def resolve_options(model: str | None = None, min_score: float | None = None, st
     """The options as requested, with stages resolved; validated before any worker starts."""
     from unspun import pipeline
 
-    return pipeline._options(stages, model, min_score, taxonomy)
+    return pipeline.options(stages, model, min_score, taxonomy)
 
 
 def model_version(model: str, taxonomy: str | None = None) -> str | None:
-    """The technique model's version from its config (the 23-technique heads' config under semeval23), read without
-    loading the model (for the skip check): the version a stored Document records in `models.techniques`."""
-    from unspun.stages import techniques
+    """The technique model's version, read from its config without loading it (for the skip check): the version a
+    stored Document records in `models.techniques` (see `unspun.runtime.models.version`)."""
+    from unspun.runtime import models
 
-    folder = techniques.model_dir(model)
-    if taxonomy == "semeval23":
-        folder = folder / techniques.SEMEVAL23_DIR
-    try:
-        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    version = config.get("version")
-    return str(version) if version is not None else None
+    return models.version(model, taxonomy)
 
 
 def run_key(options: dict[str, Any]) -> tuple[str, str | None, str]:
@@ -108,32 +100,29 @@ class Analyzer:
         return [(replaces, self.one(record, force=replaces is not None)) for replaces, record in items]
 
     def one(self, record: Record, *, force: bool = False) -> Analysed | Failure | Skipped:
-        from unspun import pipeline
-        from unspun.ingest import text as text_ingest
+        """Read the record once (`ingest.load`: the HTML is extracted once), skip it when the store holds its text
+        and site with these options, else run the stages on that same Document."""
+        from unspun import ingest, pipeline
 
-        source_type = record.source_type or record.input_format
         extracted = None
         site = record.site or site_of(record.url)
         if record.error is not None:  # the reader could not read it: stored as failed, with the reader's reason
             return self._failure(record, record.error, None, site)
         try:
-            if record.input_format == "html":
-                from unspun.ingest import html as html_ingest
-
-                pre = html_ingest.from_html(record.content, max_bytes=self.max_bytes, url=record.url)
-                extracted = pre.text
-                site = record.site or pre.metadata.site or site
-            else:
-                content = record.content
-                extracted = text_ingest.decode(content, self.max_bytes) if isinstance(content, bytes) else content
+            is_html = record.input_format == "html"
+            try:
+                # a page's own site name beats its URL's host; a row's `site` beats both
+                doc = ingest.load(record.content, max_bytes=self.max_bytes, kind="html" if is_html else "text",
+                                  url=record.url if is_html else None, site=record.site if is_html else site,
+                                  source_type=record.source_type or record.input_format, source_value=record.source)
+            except UnspunError:
+                extracted = None if is_html else _decoded(record.content, self.max_bytes)  # as far as it was read
+                raise
+            extracted, site = doc.text, doc.metadata.site
             doc_id = document_id(content_hash(extracted), site)
             if not force and doc_id in self.done:
                 return Skipped(doc_id)
-            if record.input_format == "html":
-                doc = pipeline.analyze_html(record.content, url=record.url, source_type=source_type,
-                                            source_value=record.source, **self._kwargs())
-            else:
-                doc = pipeline.analyze_text(extracted, source_type=source_type, source_value=record.source, **self._kwargs())
+            doc = pipeline.run(doc, self.options)
         except ModelError:
             raise  # every document would fail the same way: stop the run
         except UnspunError as exc:
@@ -153,6 +142,18 @@ class Analyzer:
                        site=site, url=record.url, title=record.title, date=record.date,
                        external_id=record.external_id, source_value=record.source, options=dict(self.options),
                        text=extracted)
+
+
+def _decoded(content: str | bytes, max_bytes: int) -> str | None:
+    """A failed text record's text, when its bytes are within the limit and decode (the failed record keeps it)."""
+    if isinstance(content, str):
+        return content
+    if len(content) > max_bytes:
+        return None
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 _ANALYZER: Analyzer | None = None

@@ -21,13 +21,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import orjson
 
 from unspun.corpus.store import UNREAD
 from unspun.errors import InputDataError, InputMissingError, UnspunError
 from unspun.ingest.reader import is_html_path
+from unspun.ingest.site import site_of
 
 TEXT_SUFFIXES = (".txt", ".text")
 HTML_SUFFIXES = (".html", ".htm")
@@ -74,16 +74,6 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, UnspunError):
         return _one_line(str(exc))
     return f"cannot read ({type(exc).__name__}: {_one_line(str(exc))})"
-
-
-def site_of(url: str | None) -> str | None:
-    """The host of a URL without a leading `www.`, used as the site when the input names none."""
-    if not url:
-        return None
-    host = urlsplit(url).hostname
-    if not host:
-        return None
-    return host[4:] if host.startswith("www.") else host
 
 
 def _str(value: Any) -> str | None:

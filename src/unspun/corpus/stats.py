@@ -30,7 +30,7 @@ def taxonomies(store: Store) -> list[str]:
         with store.connect() as conn:
             return [r[0] for r in conn.execute(q)]
 
-    return store._guard(run)
+    return store.guard(run)
 
 
 def resolve_taxonomy(store: Store, taxonomy: str | None = None) -> tuple[str, bool]:
@@ -115,7 +115,7 @@ def compute(store: Store, by: str = "site", sites: list[str] | None = None, sinc
         with store.connect() as conn:
             return conn.execute(doc_q).all(), conn.execute(tech_q).all()
 
-    doc_rows, tech_rows = store._guard(run)
+    doc_rows, tech_rows = store.guard(run)
     per_group: dict[str, dict[str, int]] = {}
     for g, label, n in tech_rows:
         per_group.setdefault(g if g is not None else UNKNOWN, {})[label] = int(n)
@@ -174,7 +174,7 @@ def _top(store: Store, kind: str, cols, site: str | None, limit: int, extra_wher
         with store.connect() as conn:
             return conn.execute(q).all()
 
-    return store._guard(run)
+    return store.guard(run)
 
 
 def overall(store: Store, taxonomy: str | None = None) -> dict[str, int]:
@@ -189,7 +189,7 @@ def overall(store: Store, taxonomy: str | None = None) -> dict[str, int]:
         with store.connect() as conn:
             return conn.execute(q).one()
 
-    n, words, techniques = store._guard(run)
+    n, words, techniques = store.guard(run)
     return {"documents": int(n or 0), "words": int(words or 0), "techniques": int(techniques or 0)}
 
 
@@ -243,4 +243,4 @@ def documents(store: Store, *, by: str | None = None, group: str | None = None, 
             rows = conn.execute(base.order_by(D.c.date.desc(), D.c.pk.desc()).limit(limit).offset(offset)).mappings().all()
             return [dict(r) for r in rows], total
 
-    return store._guard(run)
+    return store.guard(run)

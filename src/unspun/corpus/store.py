@@ -20,10 +20,10 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 
-from unspun import __version__
 from unspun.corpus.schema import documents, spans, technique_counts
 from unspun.document import KINDS, Document
 from unspun.errors import DatabaseError, UsageError
+from unspun.version import __version__
 
 ENV_DB = "UNSPUN_DB"
 # the input format of a failure whose input could not even be read (a bad file, JSONL line, CSV row): its `raw` is
@@ -173,7 +173,7 @@ class Store:
         except ImportError as exc:
             raise DatabaseError(f"{redact(self.url)}: database driver missing ({exc}); for Postgres: pip install 'unspun[postgres]'") from None
         if upgrade:
-            self._guard(self._upgrade)
+            self.guard(self._upgrade)
 
     # --- opening ----------------------------------------------------------------------------------
     @property
@@ -190,7 +190,7 @@ class Store:
             except OSError as exc:
                 raise DatabaseError(f"{redact(self.url)}: cannot create the database folder ({exc.strerror})") from None
 
-    def _guard(self, fn, *args, **kwargs):
+    def guard(self, fn, *args, **kwargs):
         """Run `fn`, turning driver errors into one-line DatabaseErrors (exit 75)."""
         try:
             return fn(*args, **kwargs)
@@ -259,7 +259,7 @@ class Store:
             if old and old != row["id"]:
                 replaces.append(old)
         if rows:
-            self._guard(self._write, rows, span_rows, replaces=replaces)
+            self.guard(self._write, rows, span_rows, replaces=replaces)
         return ids
 
     def _write(self, rows: dict[str, dict[str, Any]], span_rows: dict[str, list[dict[str, Any]]], *, replaces: Iterable[str] = ()) -> None:
@@ -333,7 +333,7 @@ class Store:
             with self.engine.begin() as conn:
                 return conn.execute(documents.delete().where(documents.c.id == doc_id)).rowcount > 0
 
-        return self._guard(run)
+        return self.guard(run)
 
     def delete_site(self, site: str) -> int:
         """Remove every document of a site; returns how many."""
@@ -341,7 +341,7 @@ class Store:
             with self.engine.begin() as conn:
                 return conn.execute(documents.delete().where(documents.c.site == site)).rowcount
 
-        return self._guard(run)
+        return self.guard(run)
 
     # --- reading ----------------------------------------------------------------------------------
     def get(self, doc_id: str) -> Document | None:
@@ -350,7 +350,7 @@ class Store:
             with self.engine.connect() as conn:
                 return conn.execute(sa.select(documents.c.document).where(documents.c.id == doc_id)).scalar_one_or_none()
 
-        data = self._guard(run)
+        data = self.guard(run)
         return Document.from_json(data) if data else None
 
     def info(self, doc_id: str) -> dict[str, Any] | None:
@@ -361,7 +361,7 @@ class Store:
             with self.engine.connect() as conn:
                 return conn.execute(sa.select(*cols).where(documents.c.id == doc_id)).mappings().first()
 
-        row = self._guard(run)
+        row = self.guard(run)
         if row is None:
             return None
         out = dict(row)
@@ -380,7 +380,7 @@ class Store:
                 ).all()
                 return total, rows, self._counts(conn, [r.pk for r in rows])
 
-        total, rows, counts = self._guard(run)
+        total, rows, counts = self.guard(run)
         items = [
             {"id": r.id, "title": r.title, "site": r.site, "created_at": _iso(r.created_at),
              "counts": counts.get(r.pk, {}), "status": r.status}
@@ -405,7 +405,7 @@ class Store:
             with self.engine.connect() as conn:
                 return conn.execute(q).scalar_one()
 
-        return self._guard(run)
+        return self.guard(run)
 
     def done_ids(self, model_name: str, model_version: str | None, opts_key: str) -> set[str]:
         """Ids already analysed OK with this model name, model version and options: a re-run skips them."""
@@ -416,7 +416,7 @@ class Store:
             with self.engine.connect() as conn:
                 return {r[0] for r in conn.execute(q)}
 
-        return self._guard(run)
+        return self.guard(run)
 
     def failures(self) -> list[tuple[str, Failure]]:
         """Every failed document as (id, Failure), to run again."""
@@ -432,7 +432,7 @@ class Store:
             (r.id, Failure(error=r.error or "", raw=r.raw or "", input_format=r.input_format or "text", site=r.site, url=r.url,
                            title=r.title, date=r.date, external_id=r.external_id, source_value=r.source_value,
                            options=dict(r.options or {})))
-            for r in self._guard(run)
+            for r in self.guard(run)
         ]
 
     def connect(self):

@@ -1,5 +1,6 @@
-"""Evaluation of unspun against labelled corpora.
+"""Evaluation of unspun against labelled corpora: the scorers, in plain Python.
 
-`ptc_scorer` re-implements the SemEval-2020 Task 11 (PTC) metrics and label-file readers in plain Python;
-`commands` is the `unspun eval` sub-command group that the main CLI mounts.
+`ptc_scorer` re-implements the SemEval-2020 Task 11 (PTC) metrics, `semeval23_scorer` SemEval-2023 Task 3's,
+`checkworthy_scorer` and `claims` score check-worthiness, `quotes` the quote stage. The corpora are read by
+`unspun.datasets`; the `unspun eval` commands that print these scores are `unspun.cli.eval`.
 """

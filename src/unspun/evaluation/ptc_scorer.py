@@ -1,4 +1,5 @@
-"""Scorers and label-file readers for SemEval-2020 Task 11 (the Propaganda Techniques Corpus, PTC).
+"""Scorers for SemEval-2020 Task 11 (the Propaganda Techniques Corpus, PTC); the label-file readers, which live in
+`unspun.datasets.ptc`, are re-exported here.
 
 Written from the task definition, in plain Python, so that unspun can be scored without the organisers' scripts.
 
@@ -53,16 +54,17 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from os import PathLike
-from pathlib import Path
 
-SpanRow = tuple[str, int, int]
-"""An SI row: (article_id, start, end)."""
-
-TechniqueRow = tuple[str, str, int, int]
-"""A TC / full-task row: (article_id, technique, start, end)."""
-
-UNKNOWN_TECHNIQUE = "?"
+# The label files' rows and readers live with the corpus (unspun.datasets.ptc); they are part of this module's API too.
+from unspun.datasets.ptc import (  # noqa: E402
+    UNKNOWN_TECHNIQUE,
+    SpanRow,
+    TechniqueRow,
+    format_tc_rows,
+    read_si,
+    read_tc,
+    read_template,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,92 +210,6 @@ def score_tc(pred: Iterable[TechniqueRow], gold: Iterable[TechniqueRow]) -> Scor
     precision = correct / n_pred if n_pred else 0.0
     recall = correct / n_gold if n_gold else 0.0
     return Score(precision, recall, _f1(precision, recall), n_pred, n_gold, correct)
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# readers
-
-
-def _label_files(path: str | PathLike[str]) -> list[Path]:
-    p = Path(path)
-    if p.is_dir():
-        return sorted(f for f in p.iterdir() if f.is_file() and f.name.endswith(".labels"))
-    if not p.exists():
-        raise FileNotFoundError(f"label file not found: {p}")
-    return [p]
-
-
-def _rows(path: str | PathLike[str]) -> Iterable[tuple[Path, int, list[str]]]:
-    for file in _label_files(path):
-        with open(file, encoding="utf-8", newline="") as handle:
-            for lineno, line in enumerate(handle, 1):
-                line = line.rstrip("\r\n")
-                if not line.strip():
-                    continue
-                fields = [f.strip() for f in line.split("\t")] if "\t" in line else line.split()
-                yield file, lineno, fields
-
-
-def _int(value: str, file: Path, lineno: int, what: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise ValueError(f"{file}:{lineno}: {what} {value!r} is not an integer") from None
-    if number < 0:
-        raise ValueError(f"{file}:{lineno}: {what} {number} is negative")
-    return number
-
-
-def _span(fields: list[str], file: Path, lineno: int) -> tuple[int, int]:
-    start = _int(fields[-2], file, lineno, "start")
-    end = _int(fields[-1], file, lineno, "end")
-    if end < start:
-        raise ValueError(f"{file}:{lineno}: end {end} is before start {start}")
-    return start, end
-
-
-def read_si(path: str | PathLike[str]) -> list[SpanRow]:
-    """Rows `(article_id, start, end)` of an SI label file (`ID<TAB>START<TAB>END`) or folder of them."""
-    rows: list[SpanRow] = []
-    for file, lineno, fields in _rows(path):
-        if len(fields) != 3:
-            raise ValueError(f"{file}:{lineno}: expected 3 tab-separated fields (ID, START, END), got {len(fields)}")
-        rows.append((fields[0], *_span(fields, file, lineno)))
-    return rows
-
-
-def read_tc(path: str | PathLike[str], *, allow_unknown: bool = False) -> list[TechniqueRow]:
-    """Rows `(article_id, technique, start, end)` of a TC label / prediction file or folder of them.
-
-    A `?` technique (a template row) is an error unless `allow_unknown`, in which case it is kept as `"?"`.
-    """
-    rows: list[TechniqueRow] = []
-    for file, lineno, fields in _rows(path):
-        if len(fields) != 4:
-            raise ValueError(
-                f"{file}:{lineno}: expected 4 tab-separated fields (ID, TECHNIQUE, START, END), got {len(fields)}"
-            )
-        technique = fields[1]
-        if not technique:
-            raise ValueError(f"{file}:{lineno}: empty technique")
-        if technique == UNKNOWN_TECHNIQUE and not allow_unknown:
-            raise ValueError(f"{file}:{lineno}: technique is '?' (a template row, not a prediction)")
-        rows.append((fields[0], technique, *_span(fields, file, lineno)))
-    return rows
-
-
-def read_template(path: str | PathLike[str]) -> list[SpanRow]:
-    """The spans of a TC template (`ID<TAB>?<TAB>START<TAB>END`), in file order, as `(article_id, start, end)`.
-
-    Any technique column is accepted (a gold TC file works as a template); repeated spans are kept, since a span
-    listed twice asks for two distinct techniques.
-    """
-    return [(article_id, start, end) for article_id, _, start, end in read_tc(path, allow_unknown=True)]
-
-
-def format_tc_rows(rows: Iterable[TechniqueRow]) -> str:
-    """Rows as `ID<TAB>TECHNIQUE<TAB>START<TAB>END` lines (the `ptc predict` / `classify` format)."""
-    return "".join(f"{a}\t{t}\t{s}\t{e}\n" for a, t, s, e in rows)
 
 
 __all__ = [

@@ -1,5 +1,5 @@
-"""Scorer and file readers for SemEval-2023 Task 3, subtask 3 (persuasion techniques per paragraph), from the task
-definition, in plain Python.
+"""Scorer for SemEval-2023 Task 3, subtask 3 (persuasion techniques per paragraph), from the task definition, in
+plain Python. The file readers live in `unspun.datasets.semeval23` and are re-exported here.
 
 **Files.** Tab-separated, no header, one row per paragraph: gold labels and predictions are
 `ARTICLE_ID<TAB>PARAGRAPH<TAB>T1,T2,...` (the third column empty, or missing, when the paragraph has no technique);
@@ -25,10 +25,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from os import PathLike
-from pathlib import Path
 
-Key = tuple[str, int]  # (article id, paragraph number)
+# The files' readers live with the corpus (unspun.datasets.semeval23); they are part of this module's API too.
+from unspun.datasets.semeval23 import Key, format_rows, read_labels, read_template  # noqa: E402
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,57 +122,6 @@ class _Macro:
 def score_rows_macro(pred: Iterable[Sequence], gold: Iterable[Sequence]) -> _Macro:
     """Macro-F1 of `score_rows_micro`, as `.f1` (for `evaluation.bootstrap.f1_interval`)."""
     return _Macro(score_rows_micro(pred, gold).macro_f1)
-
-
-# --- files ----------------------------------------------------------------------------------------------------
-def _files(path: str | PathLike[str]) -> list[Path]:
-    p = Path(path)
-    if p.is_dir():
-        return sorted(f for f in p.iterdir() if f.is_file() and not f.name.endswith(".template"))
-    if not p.exists():
-        raise FileNotFoundError(f"label file not found: {p}")
-    return [p]
-
-
-def _rows(path: str | PathLike[str]):
-    for file in _files(path):
-        with open(file, encoding="utf-8", newline="") as handle:
-            for lineno, line in enumerate(handle, 1):
-                line = line.rstrip("\r\n")
-                if not line.strip():
-                    continue
-                fields = line.split("\t", 2)
-                if len(fields) < 2 or not fields[0].strip():
-                    raise ValueError(f"{file}:{lineno}: expected ID<TAB>PARAGRAPH<TAB>..., got {line[:80]!r}")
-                try:
-                    number = int(fields[1])
-                except ValueError:
-                    raise ValueError(f"{file}:{lineno}: paragraph number {fields[1]!r} is not an integer") from None
-                if number < 1:
-                    raise ValueError(f"{file}:{lineno}: paragraph numbers start at 1, got {number}")
-                yield file, lineno, fields[0].strip(), number, fields[2] if len(fields) > 2 else ""
-
-
-def read_labels(path: str | PathLike[str]) -> dict[Key, tuple[str, ...]]:
-    """`{(article_id, paragraph): techniques}` from a gold or prediction file (or folder), in file order."""
-    out: dict[Key, list[str]] = {}
-    for _, _, article_id, number, third in _rows(path):
-        labels = out.setdefault((article_id, number), [])
-        for t in third.split(","):
-            t = t.strip()
-            if t and t not in labels:
-                labels.append(t)
-    return {k: tuple(v) for k, v in out.items()}
-
-
-def read_template(path: str | PathLike[str]) -> list[tuple[str, int, str]]:
-    """`(article_id, paragraph, text)` rows of a `.template` file (or of every file in a folder), in file order."""
-    return [(article_id, number, text) for _, _, article_id, number, text in _rows(path)]
-
-
-def format_rows(rows: Iterable[tuple[str, int, Sequence[str]]]) -> str:
-    """The subtask-3 file: `ID<TAB>PARAGRAPH<TAB>T1,T2,...` per row, the third column empty when there is none."""
-    return "".join(f"{a}\t{n}\t{','.join(ts)}\n" for a, n, ts in rows)
 
 
 __all__ = ["ParagraphScore", "format_rows", "read_labels", "read_template", "rows_of", "score", "score_rows_macro",

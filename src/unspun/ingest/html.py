@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import copy
 import logging
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from unspun.document import Document, Link, Metadata
 from unspun.errors import InputDataError
 from unspun.ingest import nesting
+from unspun.ingest.site import site_of
 
 # Fewer extracted words than this is navigation residue ("Home"), not an article.
 MIN_ARTICLE_WORDS = 10
@@ -109,10 +110,10 @@ def _trim(text: str, links: list[tuple[int, int, str]]) -> list[tuple[int, int, 
 
 
 def _site(meta, url: str | None) -> str | None:
+    """The page's own name for its site, else its host without `www.` (see `unspun.ingest.site`)."""
     if meta.sitename:
         return meta.sitename
-    host = meta.hostname or (urlsplit(url).hostname if url else None)
-    return host
+    return meta.hostname or site_of(url)  # trafilatura's hostname is the URL's domain, already without `www.`
 
 
 def from_html(

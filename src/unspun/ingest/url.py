@@ -30,8 +30,8 @@ from dataclasses import dataclass
 import httpcore
 import httpx
 
-from unspun import __version__
 from unspun.errors import InputDataError, UnspunError, UrlRefusedError, UrlUnreachableError
+from unspun.version import __version__
 
 __all__ = ["Fetched", "fetch", "is_public_address"]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from unspun.render.html import _tech_scale, chart_legend, svg
+from unspun.render.html import chart_legend, svg, technique_scale
 
 SITE_COLOURS = ("#1f78b4", "#e66101")  # site A and site B; `.sw-site-a` / `.sw-site-b` in report.css
 
@@ -45,7 +45,7 @@ def charts(*, by_group: dict, over_time: dict, compare: dict | None, speakers: l
         if data:
             chart = (alt.Chart(alt.Data(values=data)).mark_bar()
                      .encode(x=alt.X("sum(rate):Q", title="per 1,000 words"), y=alt.Y("group:N", title=None),
-                             color=alt.Color("technique:N", scale=_tech_scale(names), legend=None),
+                             color=alt.Color("technique:N", scale=technique_scale(names), legend=None),
                              href="href:N", tooltip=["group:N", "technique:N", "rate:Q"]).properties(width=420))
             out.append({"id": "chart-mix", "title": f"Which techniques, by {by_group['by']}", "svg": svg(chart),
                         "table": [(f"{d['group']} · {d['technique']}", d["rate"]) for d in data],

@@ -33,11 +33,12 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from unspun import __version__, taxonomy
+from unspun import taxonomy
 from unspun.document import KINDS, Document
 from unspun.render import columns, layers
 from unspun.render import summary as summaries
 from unspun.render.columns import COLUMNS, TITLES, shorten
+from unspun.version import __version__
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -336,7 +337,7 @@ def sentence_shares(doc: Document) -> dict[str, int]:
     return dict(counts)
 
 
-def _tech_scale(names: Sequence[str], labels: Sequence[str] | None = None, taxonomy_name: str | None = None):
+def technique_scale(names: Sequence[str], labels: Sequence[str] | None = None, taxonomy_name: str | None = None):
     """The technique colour scale (on `labels`, the names as shown, when given), in the given taxonomy."""
     import altair as alt
 
@@ -384,7 +385,7 @@ def report_charts(doc: Document, prefix: str) -> list[dict]:
             .encode(
                 x=alt.X("count:Q", title="detections", axis=alt.Axis(tickMinStep=1)),
                 y=alt.Y("technique:N", sort=labels, title=None),
-                color=alt.Color("technique:N", scale=_tech_scale(names, labels, doc.taxonomy), legend=None),
+                color=alt.Color("technique:N", scale=technique_scale(names, labels, doc.taxonomy), legend=None),
                 href="href:N",
                 tooltip=["technique:N", "count:Q"],
             )
@@ -410,7 +411,7 @@ def report_charts(doc: Document, prefix: str) -> list[dict]:
                 x=alt.X("position:O", sort=order, scale=alt.Scale(domain=order), title="position in the text",
                         axis=alt.Axis(labelAngle=0, values=order[::4])),
                 y=alt.Y("sum(count):Q", title="detections", axis=alt.Axis(tickMinStep=1)),
-                color=alt.Color("technique:N", scale=_tech_scale(names, labels, doc.taxonomy), legend=None),
+                color=alt.Color("technique:N", scale=technique_scale(names, labels, doc.taxonomy), legend=None),
                 href="href:N",
                 tooltip=["position:O", "technique:N", "count:Q"],
             )

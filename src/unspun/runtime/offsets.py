@@ -19,11 +19,6 @@ def end_of(offset: int, tok) -> int:
     return offset + tok.idx + len(tok.text)
 
 
-def span_end(offset: int, toks) -> int:
-    """The document end offset of a run of tokens (a spaCy Span or a list of tokens)."""
-    return end_of(offset, toks[-1])
-
-
 def chunk_at(text: str, char: int):
     """The parsed chunk that holds document offset `char`, or None for an empty text."""
     chunks = nlp.parse(text)

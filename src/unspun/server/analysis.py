@@ -6,14 +6,14 @@ Both front ends call `analyze_and_store`, so the API and the web UI cannot drift
 from __future__ import annotations
 
 from typing import Literal
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.concurrency import run_in_threadpool
 
-from unspun import pipeline
+from unspun import ingest, pipeline
 from unspun.document import Document
 from unspun.errors import InputDataError, TimeLimitError
+from unspun.runtime.models import MODELS
 from unspun.server.config import TIME_LIMIT_ENV
 from unspun.server.work import HardTimeout, WorkerLost
 
@@ -28,7 +28,7 @@ class AnalysisCrashed(Exception):
 
 class Options(BaseModel):
     model_config = ConfigDict(extra="forbid", protected_namespaces=())
-    model: Literal["fast", "accurate"] | None = Field(None, description="Technique model (default: the server's --model).")
+    model: Literal[MODELS] | None = Field(None, description="Technique model (default: the server's --model).")
     min_score: float | None = Field(None, ge=0.0, le=1.0, description="Drop detections scored below this.")
     stages: list[str] | str | None = Field(None, description="Stages to run (a list or 'a,b'); default: all available.")
     taxonomy: Literal["ptc14", "semeval23"] | None = Field(
@@ -83,31 +83,21 @@ def check_size(job: Job, max_bytes: int) -> None:
 
 
 def run(job: Job, *, default_model: str, max_bytes: int, url_timeout: float, time_limit: float) -> Document:
-    """Analyse a job with `unspun.pipeline` (in a worker process), under the server's per-document time limit."""
-    opts = dict(model=job.options.model or default_model, min_score=job.options.min_score,
-                stages=stage_list(job.options.stages), max_bytes=max_bytes, time_limit=time_limit,
-                taxonomy=job.options.taxonomy)
+    """Analyse a job (in a worker process): `ingest.load`, then `pipeline.run` under the server's per-document time
+    limit. A job's kind is ingest's: text, html, url, or bytes (an upload, read by its content)."""
+    options = pipeline.options(stage_list(job.options.stages), job.options.model or default_model, job.options.min_score,
+                               job.options.taxonomy)
+    value = str(job.value).strip() if job.kind == "url" else job.value
     try:
-        if job.kind == "text":
-            return pipeline.analyze_text(job.value, **opts)
-        if job.kind == "html":
-            return pipeline.analyze_html(job.value, **opts)
-        if job.kind == "url":
-            return pipeline.analyze_url(str(job.value).strip(), timeout=url_timeout, **opts)
-        return pipeline.analyze_bytes(job.value, input_format="auto", source_value=job.name, **opts)
+        doc = ingest.load(value, "auto", max_bytes, kind=job.kind, timeout=url_timeout,
+                          source_value=job.name if job.kind == "bytes" else None)
+        return pipeline.run(doc, options, time_limit=time_limit)
     except TimeLimitError:  # the pipeline's message names the CLI's settings; the server has its own
         raise TimeLimitError(time_limit_message(time_limit)) from None
 
 
 def time_limit_message(limit: float) -> str:
     return f"analysis took longer than the server's limit of {limit:g} s per document (set by {TIME_LIMIT_ENV})"
-
-
-def site_of(doc: Document) -> str | None:
-    if doc.metadata.site:
-        return doc.metadata.site
-    url = doc.metadata.url or (doc.source_value if doc.source_type == "url" else None)
-    return urlsplit(url).hostname if url else None
 
 
 def document_body(doc: Document, doc_id: str) -> bytes:
@@ -127,7 +117,7 @@ def save(store, doc: Document, *, replace: bool = False) -> str:
     """
     from unspun.corpus.store import content_hash, document_id, options_key
 
-    site = site_of(doc)
+    site = doc.metadata.site  # set by ingest (`unspun.ingest.site`)
     if not replace:
         chash = content_hash(doc.text)
         stored = store.info(document_id(chash, site))

@@ -11,11 +11,12 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from unspun import __version__, taxonomy
+from unspun import taxonomy
 from unspun.document import Document
 from unspun.errors import UsageError
 from unspun.server.analysis import AnalyzeRequest, Job, Options, analyze_and_store, document_body
 from unspun.server.auth import SESSION_COOKIE, bearer, client_key, token_matches
+from unspun.version import __version__
 
 _bearer_scheme = HTTPBearer(auto_error=False, description="The server's UNSPUN_TOKEN (needed off loopback).")
 
@@ -169,16 +170,9 @@ async def techniques(taxonomy_name: str = Query(taxonomy.DEFAULT, alias="taxonom
 def _semeval23_models(model: str | None) -> dict:
     """The 23-technique heads that `--taxonomy semeval23` would use with the server's model (read once from their
     config, so /healthz stays cheap; the heads themselves load on first use)."""
-    import json
+    from unspun.runtime import models
 
-    from unspun.stages.techniques import SEMEVAL23_DIR, model_dir
-
-    try:
-        config = json.loads((model_dir(model or "accurate") / SEMEVAL23_DIR / "config.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {"techniques_semeval23": {"name": config.get("name"), "version": str(config.get("version", "")),
-                                     "heads_sha256": config.get("heads_sha256")}}
+    return models.semeval23_info(model)
 
 
 @router.get("/healthz", summary="Liveness, and the models loaded")

@@ -15,14 +15,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Match
 
-from unspun import __version__
-from unspun.errors import DatabaseError, InputDataError, TimeLimitError, UnspunError, UrlUnreachableError
+from unspun.errors import DatabaseError, UnspunError, UrlUnreachableError
 from unspun.render import html as html_render
 from unspun.server.auth import Sessions, Throttle, cross_site
 from unspun.server.config import ServerConfig
+from unspun.server.errors import HTTP_CODES, status_for
 from unspun.server.analysis import AnalysisCrashed
 from unspun.server.jobs import FormJobs
 from unspun.server.work import Busy, WorkPool
+from unspun.version import __version__
 
 log = logging.getLogger("unspun.server")
 
@@ -35,31 +36,6 @@ SECURITY_HEADERS = [
     (b"cross-origin-resource-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
 ]
-
-# unspun errors → (HTTP status, code). A size-limit InputDataError becomes 413 (see status_for).
-STATUS = {
-    "bad_request": 400,
-    "url_refused": 400,
-    "input_missing": 400,
-    "bad_input": 422,
-    "url_unreachable": 502,
-    "database_unreachable": 503,
-    "model_error": 500,
-    "output_error": 500,
-    "internal_error": 500,
-}
-HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-              406: "not_acceptable", 413: "too_large", 415: "unsupported_media_type", 422: "validation_error",
-              429: "too_many_requests", 500: "internal_error", 502: "bad_gateway", 503: "unavailable"}
-
-
-def status_for(exc: UnspunError) -> tuple[int, str]:
-    if isinstance(exc, TimeLimitError):
-        return 422, "time_limit"
-    if isinstance(exc, InputDataError) and "over the limit" in str(exc):
-        return 413, "too_large"
-    return STATUS.get(exc.code, 500), exc.code
-
 
 class TooLarge(Exception):
     pass

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from unspun.errors import UsageError
 from unspun.limits import API_MAX_BYTES
+from unspun.runtime.models import DEFAULT_MODEL
 
 TOKEN_ENV = "UNSPUN_TOKEN"
 MIN_TOKEN_LENGTH = 16  # off loopback; a short token falls to guessing (failures are also throttled: auth.Throttle)
@@ -53,7 +54,7 @@ class ServerConfig:
     host: str = "127.0.0.1"
     port: int = 8000
     db: str | None = None  # None: the store's default SQLite file
-    model: str = "accurate"  # default technique model when a request names none
+    model: str = DEFAULT_MODEL  # default technique model when a request names none
     workers: int = 1  # analysis worker processes (each loads its own models; cores are split between them)
     queue_size: int = 0  # requests allowed to wait for a worker; more get 503 + Retry-After (docs/hardening.md)
     max_bytes: int = API_MAX_BYTES

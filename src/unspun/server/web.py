@@ -14,8 +14,9 @@ from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Re
 from unspun.errors import UnspunError
 from unspun.render import html as html_render
 from unspun.render import summary as summaries
+from unspun.runtime.models import MODELS
 from unspun.server.analysis import Job, Options
-from unspun.server.app import status_for
+from unspun.server.errors import status_for
 from unspun.server.auth import (CSRF_COOKIE, SESSION_COOKIE, client_key, cookie_args, csrf_cookie, csrf_form_token,
                                 csrf_ok, token_matches)
 from unspun.server.jobs import FormJob
@@ -89,7 +90,7 @@ async def analyze_form(request: Request):
     config = request.app.state.config
     form = await request.form(max_files=1, max_fields=10, max_part_size=config.max_bytes + 1)
     check_csrf(request, form.get("csrf"))
-    model = form.get("model") if form.get("model") in ("fast", "accurate") else None
+    model = form.get("model") if form.get("model") in MODELS else None
     options = Options(model=model)
     watch = form.get("watch") == "1"  # the page's own form: follow a long analysis on /jobs/ID
     upload = form.get("file")

@@ -353,6 +353,10 @@ def _implausible(text: str, name: str, mentions: list[tuple[int, int]]) -> bool:
     return False
 
 
+NAME = "actors"  # the stage contract (unspun.pipeline): its name, the stages it needs first, and run(doc)
+REQUIRES: tuple[str, ...] = ("techniques", "quotes")
+
+
 def run(doc: Document) -> None:
     """Add `doc.actors`: one item per referent, with its mentions, labels and whether it is quoted."""
     doc.models["actors"] = nlp.model_info()

@@ -417,6 +417,10 @@ def _first_within(start: int, end: int, cue_starts: list[int], cue_index: list[t
     return None
 
 
+NAME = "sources"  # the stage contract (unspun.pipeline): its name, the stages it needs first, and run(doc)
+REQUIRES: tuple[str, ...] = ("quotes", "claims")
+
+
 def run(doc: Document) -> None:
     """Add `doc.sources` and fill `source_id` on the quotes and claims they carry."""
     doc.models["sources"] = nlp.model_info()

@@ -126,6 +126,10 @@ def run_semeval23(doc: Document) -> None:
         )
 
 
+NAME = "techniques"  # the stage contract (unspun.pipeline): its name, the stages it needs first, and run(doc)
+REQUIRES: tuple[str, ...] = ()
+
+
 def run(doc: Document) -> None:
     """Add one Technique item per (span, technique) scored at least the min score; skip removed junk."""
     if doc.taxonomy == SEMEVAL23.name:

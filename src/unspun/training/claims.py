@@ -1,7 +1,7 @@
 """Training the check-worthiness classifier (needs the `[train]` extra: torch, transformers, onnx).
 
 Recipe: all-MiniLM-L6-v2 fine-tuned as a sentence classifier (mean pooling + one linear logit, binary
-cross-entropy) on the deduplicated ClaimBuster pool (`unspun.training.checkworthy.split`), sentences cut at 64
+cross-entropy) on the deduplicated ClaimBuster pool (`unspun.datasets.checkworthy.split`), sentences cut at 64
 tokens, fp32 (CPU bf16 autocast measured ~20x slower on these cores), AdamW with the head at 10x the encoder's rate,
 linear warm-up and decay. After each epoch the validation AP picks the best weights. The encoder is exported to
 int8 ONNX; **calibration (Platt scaling) and the threshold (best F1) are fitted on the validation split with the
@@ -22,11 +22,11 @@ import numpy as np
 from unspun.evaluation.claims import evaluate
 from unspun.evaluation.checkworthy_scorer import average_precision, best_threshold
 from unspun.runtime.claims_model import ClaimsModel
-from unspun.training.checkworthy import Sentence, split
+from unspun.datasets.checkworthy import Sentence, split
 from unspun.training.onnx_export import export_encoder
 from unspun.training.optim import make_optimizer
 from unspun.training.optim import step as optim_step
-from unspun.training.techniques import _fit_platt, encoder_dir, log
+from unspun.training.common import encoder_dir, fit_platt, log
 
 HIDDEN = 384
 MAX_LENGTH = 64
@@ -175,7 +175,7 @@ def run(data: Path, out: Path, *, seed: int = 13, epochs: int = 3, lr: float = 5
     rt = ClaimsModel(out)
     val_logits = rt.logits([r.text for r in splits.val])
     val_labels = np.array([r.label for r in splits.val], dtype=float)
-    rt.calibration = _fit_platt(val_logits.astype(np.float64), val_labels)
+    rt.calibration = fit_platt(val_logits.astype(np.float64), val_labels)
     rt.threshold = best_threshold(val_labels, rt.calibrate(val_logits))
     config.update({"calibration": list(rt.calibration), "threshold": rt.threshold})
     scores = evaluate(rt, splits)

@@ -53,8 +53,8 @@ def token_targets(probs: np.ndarray, offsets: np.ndarray) -> np.ndarray:
 
 def training_order(probs: np.ndarray, teacher: TechniqueModel) -> np.ndarray:
     """A teacher's technique distribution, which follows the teacher's own list (`teacher.techniques`, from its
-    config), rearranged into the order the student is trained in (`unspun.training.techniques.TECHNIQUES`)."""
-    from unspun.training.techniques import TECHNIQUES
+    config), rearranged into the order the student is trained in (`unspun.training.technique_data.TECHNIQUES`)."""
+    from unspun.training.technique_data import TECHNIQUES
 
     names = list(teacher.techniques)
     if names == list(TECHNIQUES):
@@ -78,7 +78,7 @@ def soften(article, teacher: TechniqueModel, weight: float):
     """A labelled training article with gold and teacher targets blended (`weight` on gold)."""
     probs, pieces = char_probs(teacher, article.text)
     article.si = (weight * article.si + (1 - weight) * token_targets(probs, article.offsets)).astype(np.float32)
-    from unspun.training.techniques import TECHNIQUES
+    from unspun.training.technique_data import TECHNIQUES
 
     n = len(TECHNIQUES)  # gold labels are indices into the training list; the teacher's are rearranged to match
     spans = []
@@ -94,7 +94,7 @@ def soften(article, teacher: TechniqueModel, weight: float):
 
 def pseudo_article(article_id: str, text: str, teacher: TechniqueModel, encoder, *, min_span: float = 0.5):
     """An unlabelled text, labelled by the teacher (soft targets throughout)."""
-    from unspun.training.techniques import Article
+    from unspun.training.technique_data import Article
 
     ids, offsets = encoder.tokenize(text)
     probs, pieces = char_probs(teacher, text)

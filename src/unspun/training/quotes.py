@@ -21,23 +21,12 @@ import numpy as np
 
 from unspun.runtime.encoder import WindowedEncoder
 from unspun.runtime.quote_model import TAGS
-from unspun.training.polnear import Article, load_split
+from unspun.datasets.polnear import SPLIT_SEED, TUNE_ARTICLES, Article, load_split, split_train
 from unspun.training.optim import make_optimizer
 from unspun.training.optim import step as optim_step
-from unspun.training.techniques import encoder_dir, log
+from unspun.training.common import encoder_dir, log
 
-SPLIT_SEED = 13
-TUNE_ARTICLES = 60
 ROLE_PREFIX = {"source": "SRC", "cue": "CUE", "content": "CON"}
-
-
-def split_train(articles: list[Article]) -> tuple[list[Article], list[Article]]:
-    """(train, tune): a seeded, by-article hold-out of TUNE_ARTICLES from PolNeAR train."""
-    order = sorted(articles, key=lambda a: a.stem)
-    random.Random(SPLIT_SEED).shuffle(order)
-    tune = sorted(order[:TUNE_ARTICLES], key=lambda a: a.stem)
-    train = sorted(order[TUNE_ARTICLES:], key=lambda a: a.stem)
-    return train, tune
 
 
 @dataclass

@@ -8,7 +8,7 @@ Recipe (the measurements behind it are in docs/taxonomies.md):
 4. one threshold on the paragraph probability, chosen for micro-F1.
 
 Honest validation. The shipped encoders were fine-tuned on the PTC labels of 260 of these articles (unspun's fixed
-split, `techniques_split`), and the 2023 labels of those articles are nearly the same spans renamed, so scores on
+split, `unspun.datasets.ptc_split`), and the 2023 labels of those articles are nearly the same spans renamed, so scores on
 them are leaked. Figures are therefore k-fold over the 111 articles the encoders never saw (their dev and val
 articles): each fold's heads are fitted on the 260 plus the other folds, and each fold's threshold is chosen by an
 inner k-fold over the other folds' unseen articles only (nested), never on the articles it is scored on. The shipped
@@ -33,11 +33,11 @@ from unspun.paragraphs import paragraphs
 from unspun.runtime.semeval23_model import Analysis, ParagraphHeads, Semeval23Model, paragraph_features
 from unspun.runtime.technique_model import tokens_for
 from unspun.taxonomy import SEMEVAL23
-from unspun.training import ptc
+from unspun.datasets import ptc
 from unspun.training.numpy_heads import fit
 from unspun.training.semeval23_cache import cached_states
-from unspun.training.semeval23_data import Semeval23Data
-from unspun.training.techniques_split import split
+from unspun.datasets.semeval23 import Semeval23Data
+from unspun.datasets.ptc_split import split
 
 TECHNIQUES: tuple[str, ...] = SEMEVAL23.names
 LICENCE = ("The heads are unspun's own weights. They were fitted on the SemEval-2023 Task 3 data, which its organisers "
@@ -204,16 +204,16 @@ def evaluate_oof(prepared: dict[str, Prepared], data: Semeval23Data, trained_on:
 
 
 def _shipped(model_name: str) -> Path:
-    from unspun.stages.techniques import SEMEVAL23_DIR, model_dir
+    from unspun.runtime.models import semeval23_dir
 
-    return (model_dir(model_name) / SEMEVAL23_DIR).resolve()
+    return semeval23_dir(model_name).resolve()
 
 
 def run(data_dir: Path, model_name: str, out: Path | None, *, folds: int = 5, seed: int = 13, rounds: int = 1000,
         cache: Path = Path("build/semeval23-states"), cv: bool = True) -> dict:
     """Cross-validate (unless `cv` is False), then fit the shipped heads on all articles and write `out`."""
     from unspun.stages.techniques import load as load_technique_model
-    from unspun.training.semeval23_data import load as load_data
+    from unspun.datasets.semeval23 import load as load_data
 
     data = load_data(data_dir)
     base, info = load_technique_model(model_name)

@@ -12,7 +12,8 @@ from typing import Annotated, Optional
 import typer
 
 from unspun.errors import UsageError
-from unspun.pipeline import ModelName, TaxonomyName
+from unspun.pipeline import TaxonomyName
+from unspun.runtime.models import ModelName
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   context_settings={"help_option_names": ["-h", "--help"]})
@@ -249,14 +250,6 @@ def stats(
         if failed:
             _console().print(f"{failed} failed documents are not counted (`unspun corpus retry` runs them again)",
                              markup=False, highlight=False, soft_wrap=True)
-
-
-def _technique_names(rows, taxonomy: str | None = None) -> list[str]:
-    from unspun.taxonomy import get
-
-    names = get(taxonomy).names
-    seen = {n for r in rows for n in r["techniques"]}
-    return [n for n in names if n in seen] + sorted(seen - set(names))
 
 
 def stats_csv(data: dict) -> str:

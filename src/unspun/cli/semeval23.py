@@ -12,9 +12,10 @@ from typing import Annotated
 
 import typer
 
+from unspun.cli.progress import progress_bar
+from unspun.datasets.ptc import load_article_folder
 from unspun.errors import InputDataError, InputMissingError
-from unspun.ptc_commands import ModelName, progress_bar
-from unspun.training.ptc import load_article_folder
+from unspun.runtime.models import ModelName
 
 app = typer.Typer(help="SemEval-2023 Task 3 (subtask 3) predictions in the task's file format.", no_args_is_help=True)
 

@@ -6,7 +6,7 @@ one dev and one validation set, and `unspun eval ptc --split val` scores exactly
 
 from __future__ import annotations
 
-from unspun.training import ptc
+from unspun.datasets import ptc
 
 SPLIT_SEED = 13
 

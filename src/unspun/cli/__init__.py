@@ -16,9 +16,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from unspun import __version__
 from unspun.errors import UnspunError, UsageError
-from unspun.pipeline import ModelName, TaxonomyName
+from unspun.pipeline import TaxonomyName
+from unspun.runtime.models import ModelName
+from unspun.version import __version__
 
 
 def _flags_show_no_value() -> None:
@@ -92,19 +93,6 @@ def _stderr_console():
     return Console(stderr=True)
 
 
-def _analyze_one(source: str, *, input_format: str, offline: bool, timeout: float, options: dict):
-    from unspun import pipeline
-    from unspun.ingest import reader
-    from unspun.limits import max_bytes
-
-    if source == "-":
-        data = reader.read_stdin(max_bytes(options.get("max_bytes")))
-        return pipeline.analyze_bytes(data, input_format=input_format, source_value="-", **options)
-    if source.lower().startswith(("http://", "https://")) and input_format == "auto" and not Path(source).exists():
-        return pipeline.analyze_url(source, offline=offline, timeout=timeout, **options)
-    return pipeline.analyze_file(source, input_format=input_format, **options)
-
-
 def _resolve_format(fmt: Optional[OutputFormat], output: Optional[Path]) -> str:
     from unspun.render import EXTENSIONS
 
@@ -152,15 +140,11 @@ def analyze(
     from unspun.outfile import write_atomic
     from unspun.render import render
 
+    from unspun import ingest, pipeline
+
     out_format = _resolve_format(fmt, output)
-    options = {
-        "stages": [s for s in stages.split(",") if s.strip()] if stages is not None else None,
-        "model": model.value,
-        "min_score": min_score,
-        "max_bytes": max_bytes,
-        "time_limit": time_limit,
-        "taxonomy": taxonomy.value,
-    }
+    options = pipeline.options([s for s in stages.split(",") if s.strip()] if stages is not None else None,
+                               model.value, min_score, taxonomy.value)
     docs = []
     progress = None
     if len(inputs) > 1 and sys.stderr.isatty():
@@ -172,7 +156,8 @@ def analyze(
         progress.start()
     try:
         for source in inputs:
-            docs.append(_analyze_one(source, input_format=input_format.value, offline=offline, timeout=timeout, options=options))
+            doc = ingest.load(source, input_format.value, max_bytes, kind="argument", offline=offline, timeout=timeout)
+            docs.append(pipeline.run(doc, options, time_limit=time_limit))
             if progress is not None:
                 progress.advance(task)
     finally:
@@ -202,12 +187,12 @@ def analyze(
 
 
 def _mount_subcommands() -> None:
-    from unspun.claims_commands import app as claims_app
-    from unspun.corpus.commands import app as corpus_app
-    from unspun.evaluation.commands import app as eval_app
-    from unspun.ptc_commands import app as ptc_app
-    from unspun.semeval23_commands import app as semeval23_app
-    from unspun.training.commands import app as train_app
+    from unspun.cli.claims import app as claims_app
+    from unspun.cli.corpus import app as corpus_app
+    from unspun.cli.eval import app as eval_app
+    from unspun.cli.ptc import app as ptc_app
+    from unspun.cli.semeval23 import app as semeval23_app
+    from unspun.cli.train import app as train_app
 
     app.add_typer(ptc_app, name="ptc", help="PTC (SemEval-2020 Task 11) predictions in the task's file formats.")
     app.add_typer(semeval23_app, name="semeval23", help="SemEval-2023 Task 3 (subtask 3) paragraph predictions in the task's file format.")
@@ -215,7 +200,7 @@ def _mount_subcommands() -> None:
     app.add_typer(claims_app, name="claims", help="Score sentences for check-worthiness (ID<TAB>SENTENCE lines).")
     app.add_typer(corpus_app, name="corpus", help="Analyse many articles into a database; statistics, exports, Label Studio.")
     app.add_typer(train_app, name="train", help="Train unspun's models (needs the train extra: pip install 'unspun\\[train]').")
-    from unspun.server.command import serve
+    from unspun.cli.serve import serve
 
     app.command("serve")(serve)
 

@@ -7,6 +7,7 @@ without content are skipped, and continuation lines of a record (a newline insid
 
 from __future__ import annotations
 
+import random
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,3 +85,16 @@ def load_split(root: Path, split: str, *, one_per_article: bool = True) -> list[
         # open(..., newline="") semantics: the corpus has no \r, so read_text is exact here.
         out.append(Article(stem, annotator, text, read_ann(ann)))
     return out
+
+
+SPLIT_SEED = 13
+TUNE_ARTICLES = 60
+
+
+def split_train(articles: list[Article]) -> tuple[list[Article], list[Article]]:
+    """(train, tune): a seeded, by-article hold-out of TUNE_ARTICLES from PolNeAR train."""
+    order = sorted(articles, key=lambda a: a.stem)
+    random.Random(SPLIT_SEED).shuffle(order)
+    tune = sorted(order[:TUNE_ARTICLES], key=lambda a: a.stem)
+    train = sorted(order[TUNE_ARTICLES:], key=lambda a: a.stem)
+    return train, tune

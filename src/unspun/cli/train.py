@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from unspun.errors import InputMissingError, UsageError
+from unspun.runtime.models import MODELS
 
 app = typer.Typer(help="Train unspun's models (needs: pip install 'unspun\\[train]').", no_args_is_help=True)
 
@@ -39,7 +40,7 @@ def techniques(
 
     An interrupted run resumes from OUT/checkpoint.pt when started again with the same arguments."""
     _require_train_extra()
-    from unspun.training import ptc
+    from unspun.datasets import ptc
     from unspun.training.techniques import run
 
     try:
@@ -138,18 +139,18 @@ def semeval23(
     import json
 
     from unspun.training.semeval23 import run
-    from unspun.training.semeval23_data import locate
+    from unspun.datasets.semeval23 import locate
 
-    if model not in ("fast", "accurate"):
-        raise UsageError(f"unknown model {model!r}; choose fast or accurate")
+    if model not in MODELS:
+        raise UsageError(f"unknown model {model!r}; choose {' or '.join(MODELS)}")
     try:
         locate(data)
     except FileNotFoundError as exc:
         raise InputMissingError(str(exc)) from None
     if out is None and not cv_only:
-        from unspun.stages.techniques import SEMEVAL23_DIR, model_dir
+        from unspun.runtime.models import semeval23_dir
 
-        out = model_dir(model) / SEMEVAL23_DIR
+        out = semeval23_dir(model)
     config = run(data, model, None if cv_only else out, folds=folds, seed=seed, rounds=bootstrap, cache=cache)
     typer.echo(json.dumps({"min_score": config["min_score"], **config["scores"]}, indent=2))
     if not cv_only:
@@ -166,7 +167,7 @@ def claims(
 ) -> None:
     """Train the check-worthiness classifier, export it to int8 ONNX, calibrate on validation, score held-out splits."""
     _require_train_extra()
-    from unspun.training.checkworthy import locate
+    from unspun.datasets.checkworthy import locate
     from unspun.training.claims import run
 
     try:

@@ -5,29 +5,17 @@ Offsets index each `article<ID>.txt` exactly as Python reads it (UTF-8, no newli
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from unspun.training.ptc import load_article_folder
+from unspun.cli.progress import progress_bar
+from unspun.datasets.ptc import load_article_folder
 from unspun.errors import InputDataError, InputMissingError
+from unspun.runtime.models import ModelName
 
 app = typer.Typer(help="PTC (SemEval-2020 Task 11) predictions in the task's file formats.", no_args_is_help=True)
-
-
-class ModelName(str, Enum):
-    fast = "fast"
-    accurate = "accurate"
-
-
-def progress_bar(total: int, label: str):
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
-    return Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
-                    console=Console(stderr=True), transient=True)
 
 
 def _write(rows, output: Path) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from unspun.pipeline import ModelName
+from unspun.runtime.models import ModelName
 
 
 def serve(
