@@ -197,8 +197,11 @@ def test_she_after_a_described_speaker_is_that_person():
 def test_described_speaker_needs_a_person_noun_and_a_speech_verb():
     text = "The report said the bridge was safe. One café owner, who asked not to be named, sold the shop."
     assert quotes._described_speaker(text, 0, len(text)) is None
-    text = "Two local fishermen told reporters the harbour was silting up."
-    assert quotes._described_speaker(text, 0, len(text)) == "Two local fishermen"
+    text = "A local fisherman told reporters the harbour was silting up."
+    assert quotes._described_speaker(text, 0, len(text)) == "A local fisherman"
+    # it stands for "he" or "she": several people described are no antecedent
+    text = "Two local scientists told reporters the harbour was silting up."
+    assert quotes._described_speaker(text, 0, len(text)) is None
 
 
 # --- what is not a quote on real pages (hand-written in the shapes seen there) ------------------------------------

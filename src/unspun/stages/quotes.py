@@ -82,7 +82,8 @@ _SPEECH_VERBS = frozenset(
 
 def _described_speaker(text: str, start: int, end: int) -> str | None:
     """The last person described, not named, as the subject of a speech verb in text[start:end) ("One café owner,
-    who asked not to be named, said …"), from the dependency parse."""
+    who asked not to be named, said …"), from the dependency parse: a singular noun, since it stands for "he" or
+    "she"."""
     from unspun.runtime.offsets import tokens_in
 
     found = tokens_in(text, start, end) if end > start else None
@@ -92,7 +93,7 @@ def _described_speaker(text: str, start: int, end: int) -> str | None:
     best = None
     for tok in toks:
         noun = tok.text.lower()
-        if (tok.dep_ == "nsubj" and tok.pos_ == "NOUN" and (noun in ROLE_NOUNS or noun.rstrip("s") in ROLE_NOUNS)
+        if (tok.dep_ == "nsubj" and tok.pos_ == "NOUN" and tok.tag_ == "NN" and noun in ROLE_NOUNS
                 and tok.head.text.lower() in lexicon.STATEMENT_FORMS and tok.ent_type_ == ""):
             left = min([tok.i] + [c.left_edge.i for c in tok.lefts])
             a, b = offset + tok.doc[left].idx, offset + tok.idx + len(tok.text)
