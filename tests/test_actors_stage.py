@@ -226,3 +226,12 @@ def test_capitalised_common_words_and_headline_fragments_are_no_actors():
     assert _implausible(text, "n’t", [(0, 3)]) and _implausible(text, "W]e", [(0, 3)])
     at = text.index("Lena Okafor")
     assert not _implausible(text, "Lena Okafor", [(at, at + 11), (text.index("Okafor will"), text.index(" will"))])
+
+
+def test_a_judged_thing_an_actor_owns_is_no_label_of_the_actor():
+    text = ("Norvania's illicit missile programme grew last year. Norvania's corrupt regime denied it, and "
+            "Norvania's brutal leaders stayed silent.")
+    doc = _run(Document(text=text))
+    labels = [lab.text for a in doc.actors if a.name == "Norvania" for lab in a.labels]
+    assert not any("programme" in t for t in labels), labels
+    assert any("regime" in t for t in labels) and any("leaders" in t for t in labels), labels

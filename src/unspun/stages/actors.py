@@ -199,8 +199,10 @@ class _Labeller:
             span = phrase(noun, through=head)
             if span:
                 out.append((*span, actor))
-        # "the Kiev regime", "Russia's criminal regime", "Assad, the butcher"
-        if head.dep_ in ("compound", "poss") and parent.pos_ in ("NOUN", "PROPN") and parent.i != head.i:
+        # "the Kiev regime", "Russia's criminal regime", "Assad, the butcher"; but "Iran's illicit missile programme"
+        # judges the programme, not Iran: the owned noun must be a body or people standing for the owner
+        if (head.dep_ in ("compound", "poss") and parent.pos_ in ("NOUN", "PROPN") and parent.i != head.i
+                and (parent.lower_ in LOADED_NOUNS or parent.lower_ in ROLE_NOUNS)):
             span = phrase(parent)
             if span:
                 out.append((min(span[0], start), span[1], actor))
