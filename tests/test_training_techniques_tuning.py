@@ -12,7 +12,8 @@ import pytest
 
 from unspun.runtime.technique_model import Heads, TechniqueModel
 from unspun.taxonomy import NAMES
-from unspun.training.techniques import _fit_decision, _fit_temperature, training_log_prior, tuned_settings
+from unspun.training.common import fit_temperature
+from unspun.training.techniques import _fit_decision, training_log_prior, tuned_settings
 
 T = len(NAMES)
 REP = NAMES.index("Repetition")
@@ -61,7 +62,7 @@ def test_fit_decision_keeps_zero_when_nothing_helps():
 def test_fit_temperature_sharpens_underconfident_logits():
     labels = np.arange(100) % T
     logits = (np.eye(T, dtype=np.float32)[labels] * 0.5)[:, None, :]  # right, but with low confidence
-    assert _fit_temperature(logits, labels) == 0.5  # the sharpest allowed
+    assert fit_temperature(logits, labels) == 0.5  # the sharpest allowed
 
 
 def test_tuned_settings_round_trip_through_config():

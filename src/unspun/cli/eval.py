@@ -61,7 +61,7 @@ def _require_file(path: Path, what: str) -> None:
         raise InputMissingError(f"{what} not found: {path}")
 
 
-def _read(reader: Callable[..., list], path: Path, what: str) -> list:
+def _read(reader: Callable[..., Any], path: Path, what: str) -> Any:
     _require_file(path, what)
     try:
         return reader(path)
@@ -282,16 +282,7 @@ def claims(
 def _read_paragraph_labels(path: Path, what: str) -> dict:
     from unspun.evaluation.semeval23_scorer import read_labels
 
-    if not path.exists():
-        raise InputMissingError(f"{what} not found: {path}")
-    try:
-        labels = read_labels(path)
-    except OSError as exc:
-        raise InputMissingError(f"cannot read {what} {path}: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise InputDataError(f"{what} {path} is not UTF-8: {exc}") from exc
-    except ValueError as exc:
-        raise InputDataError(f"bad {what}: {exc}") from exc
+    labels = _read(read_labels, path, what)
     from unspun.taxonomy import SEMEVAL23
 
     known = set(SEMEVAL23.names)

@@ -376,7 +376,7 @@ def _classified_lines(text: str, tail: frozenset[int] | set[int] = frozenset()) 
         if lead:
             yield _Line(start, start + lead, "image-credit")
             rest = content[-MAX_LONG_LINE:] if len(content) - lead > MAX_LONG_LINE else content[lead:]
-            junk_end = _junk_tail(rest) if rest[-1:] in ("]", ")", ".", "0") else None
+            junk_end = _junk_tail(rest)
             if junk_end is not None:
                 at = start + len(content) - len(rest) + junk_end[0]
                 if at > start + lead:
@@ -384,7 +384,7 @@ def _classified_lines(text: str, tail: frozenset[int] | set[int] = frozenset()) 
             continue
         if len(content) > MAX_LONG_LINE:  # a paragraph: only a junk tail can be marked, read from its last characters
             cut = len(content) - MAX_LONG_LINE
-            junk_end = _junk_tail(content[cut:]) if content[-1] in "]).0" else None
+            junk_end = _junk_tail(content[cut:])
             yield _Line(start + cut + junk_end[0], start + len(content), junk_end[1]) if junk_end else _PLAIN
             continue
         reason, weak, post = _classify(content)
@@ -402,7 +402,7 @@ def _classified_lines(text: str, tail: frozenset[int] | set[int] = frozenset()) 
 # province. Credit: Ana Ruiz/Harbour Press (CC BY 2.0)", "… over the attack [Jane Doe/ Example Wire]") or a
 # bookshop widget ("… security.” Harbour Secrets: A Hist... Jane Doe Check Amazon for Pricing.").
 _TAIL_CREDIT = re.compile(
-    r"(?:(?:photo |image |picture )?credits?\s?:\s?\S.{0,100}|\[[^\[\]/]{2,50}/\s?[^\[\]/]{2,40}\])\Z", re.IGNORECASE)
+    r"(?:photo |image |picture )?credits?\s?:\s?\S.{0,100}\Z", re.IGNORECASE)  # a bracketed credit: _TAIL_BRACKET
 _TAIL_BRACKET = re.compile(r"\s(\[[^\[\]/]{2,50}/\s?[^\[\]/]{2,40}\])\Z")
 # A bookshop widget: "<title, cut at about 25 characters with an ellipsis> <author> Check Amazon for Pricing.";
 # scrapes often glue it to a wrapped article line ("… engaged in actions The CIA, Terrorism, an... Jane Doe Check

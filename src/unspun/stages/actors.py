@@ -237,16 +237,17 @@ class _Labeller:
             i -= 1
         if not seen:
             return None
-        low = self.text.lower()
+        text = self.text
 
-        def rank(c: int) -> tuple[int, int]:
+        def rank(c: int) -> tuple[int, int]:  # only the 40 characters around each mention are lowered
             mentions = self.names.clusters[c].mentions
-            called = any(noun in low[max(0, s - 40):s] or noun in low[e:e + 40] for s, e in mentions)
+            called = any(noun in text[max(0, s - 40):s].lower() or noun in text[e:e + 40].lower() for s, e in mentions)
             return int(called), len(mentions)
 
-        best = max(seen, key=rank)
-        ranks = sorted((rank(c) for c in seen), reverse=True)
-        if len(ranks) > 1 and ranks[0] == ranks[1]:
+        scores = {c: rank(c) for c in seen}
+        best = max(seen, key=scores.__getitem__)
+        ranked = sorted(scores.values(), reverse=True)
+        if len(ranked) > 1 and ranked[0] == ranked[1]:
             return None  # two people fit as well: no label beats a label on the wrong one
         return best
 

