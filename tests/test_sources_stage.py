@@ -253,3 +253,20 @@ def test_a_link_to_a_post_is_that_post():
     posts = [x for x in doc.sources if x.type == "social_post"]
     assert len(posts) == 1 and "@danakell" in posts[0].name, [(x.name, x.type) for x in doc.sources]
     assert not [x for x in doc.sources if x.type == "link"]
+
+
+def test_a_link_on_a_quote_is_where_its_speaker_said_it_not_a_second_source():
+    text = ('After the vote, Councillor Ines Vargo said she would "close every loophole in the permit rules." '
+            "Water bills rose by a third, the utility's figures show.")
+    doc = Document(text=text, source_type="html")
+    qs, qe = _at(text, "close every loophole in the permit rules.")
+    ss, se = _at(text, "Councillor Ines Vargo")
+    doc.add(Quote, qs, qe, kind="direct", speaker="Ines Vargo", speaker_start=ss, speaker_end=se,
+            cue="said", cue_start=text.index("said"), cue_end=text.index("said") + 4)
+    doc.add(Link, qs, qe, url="https://civicnews.example.org/2024/vargo-permits")
+    s, e = _at(text, "the utility's figures")
+    doc.add(Link, s, e, url="https://utility.example.com/reports/2024-bills.pdf")
+    _run(doc)
+    vargo = next(x for x in doc.sources if x.quote_ids == ["q0"])
+    assert "Vargo" in vargo.name and vargo.url == "https://civicnews.example.org/2024/vargo-permits"
+    assert [x.name for x in doc.sources if x.type == "link"] == ["utility.example.com"]  # not on a quote: its own

@@ -110,3 +110,33 @@ def test_a_title_gives_gender_and_no_evidence_blocks_nothing():
     index = EntityIndex(text, [(4, 13, "PERSON"), (18, 24, "PERSON")])
     assert index.gender("Ada Vance") == "f" and index.gender("Kim Lo") is None
     assert index.agrees("Kim Lo", "he") and index.agrees("Kim Lo", "she") and not index.agrees("Ada Vance", "he")
+
+
+OTHER = (
+    "The harbour inquiry opened on Monday. The debate centred on dredging. A guard says the gates were shut. "
+    "Bishop Anselm Korr led the service. He spoke at his Easter Vigil and said the harbour must stay open. "
+    "The fisherman said the nets were empty. The revised timeline showed the gates were open."
+)
+
+
+@pytest.fixture(scope="module")
+def other():
+    return EntityIndex(OTHER, list(nlp.entities(OTHER)))
+
+
+def _mention(text, index, phrase, **kw):
+    start = text.index(phrase)
+    return resolve(text, start, start + len(phrase), index, **kw)
+
+
+def test_a_named_thing_of_a_person_stands_for_that_person(other):
+    r = _mention(OTHER, other, "his Easter Vigil", recent_person="Anselm Korr")
+    assert (r.name, r.resolved_from) == ("Anselm Korr", "description")
+
+
+def test_a_page_reference_is_no_speaker():
+    text = 'The article "Rates to rise again" (Page B4, March 3) said rents would climb.'
+    index = EntityIndex(text, list(nlp.entities(text)))
+    start = text.index("Page B4")
+    assert resolve(text, start, start + len("Page B4, March 3"), index).name is None
+    assert all("Page" not in e.text for e in index.entities)

@@ -122,3 +122,16 @@ def reports_speech(cue: str | None) -> bool | None:
     if _passive(cue or "") and "quoted as" not in (cue or "").lower():
         return False
     return word in STATEMENT_FORMS or word in STATEMENT_NOUNS
+
+# A reference to a place in a publication ("Page A8", "Section 3", "Fig. 2", "Vol. 12"): NER tags these as names,
+# but no one is called "Page B1".
+_REFERENCE = re.compile(
+    r"(?:page|pages|p|pp|section|sec|chapter|ch|figure|fig|table|vol|volume|no|item|part|appendix|annex|exhibit)"
+    r"\.?\s*[A-Z]?\d[\w.-]*\b",
+    re.IGNORECASE,
+)
+
+
+def is_reference(name: str) -> bool:
+    """Whether an entity's text is a page, section or figure reference rather than a name."""
+    return bool(_REFERENCE.match(name.strip()))

@@ -17,7 +17,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from unspun import gazetteer
+from unspun import gazetteer, lexicon
 from unspun.runtime import nlp, offsets
 
 PRONOUNS = frozenset(
@@ -159,7 +159,7 @@ def _candidates(text: str) -> list[tuple[int, int, int, object]]:
     out: list[tuple[int, int, int, object]] = [(m.start, m.end, 0, m) for m in gazetteer.find(text)]
     for start, end, label in nlp.entities(text):
         s, e = _core(text, start, end)
-        if e > s and any(ch.isalpha() for ch in text[s:e]):
+        if e > s and any(ch.isalpha() for ch in text[s:e]) and not lexicon.is_reference(text[s:e]):
             out.append((s, e, 1, label))
     return out
 

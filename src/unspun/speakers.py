@@ -13,6 +13,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from unspun import lexicon
+
 PERSON_PRONOUNS = frozenset("he she him his her hers himself herself".split())
 GROUP_PRONOUNS = frozenset("they them their it its we our us".split())
 SELF_PRONOUNS = frozenset("i me my".split())
@@ -68,7 +70,7 @@ class EntityIndex:
         ents = []
         for s, e, label in sorted(entities):
             surface = _POSSESSIVE.sub("", text[s:e].strip())
-            if surface:
+            if surface and not lexicon.is_reference(surface):
                 ents.append(Entity(s, e, label, surface))
         self.entities = ents
         self.starts = [e.start for e in ents]
@@ -152,8 +154,8 @@ def _modifier(text: str, ent: Entity, head_end: int) -> bool:
 def resolve(text: str, start: int, end: int, index: EntityIndex, *, recent_person: str | None = None) -> Resolution:
     """Resolve the mention text[start:end] (see the module docstring)."""
     mention = text[start:end].strip()
-    if not mention:
-        return Resolution(None, None)
+    if not mention or lexicon.is_reference(mention):
+        return Resolution(None, None)  # nothing, or "Page A8, Jan. 13": a letter page cites where, not who
     # "The mayor, who spoke to the board" / "the city engineer, John Smith": the head is before the first comma;
     # an apposition after it may name the speaker, a relative clause may not.
     comma = text.find(",", start, end)
@@ -161,6 +163,16 @@ def resolve(text: str, start: int, end: int, index: EntityIndex, *, recent_perso
     tail = text[head_end + 1 : end].strip().lower() if head_end < end else ""
     inside = [e for e in index.inside(start, head_end) if e.label in _PERSONISH + _GROUPISH
               and not _modifier(text, e, head_end)]
+    first = text[start:head_end].split(maxsplit=1)
+    owner = first[0].lower() if len(first) == 2 else ""
+    named_things = index.inside(start, head_end)
+    if owner in ("his", "her") and named_things and not any(e.label == "PERSON" for e in named_things):
+        # "his Chrism Mass said", "her Foundation's statement": a named thing of a person stands for that person
+        person = recent_person
+        if person is None:
+            ent = index.before(start, _PERSONISH, pronoun=owner)
+            person = index.canonical(ent.text, ent.label) if ent else None
+        return Resolution(person, "description" if person else None)
     apposition = tail and not tail.startswith(("who", "which", "that", "whose", "whom"))
     head_words = text[start:head_end].lower().split()
     if apposition and inside and not any(e.label == "PERSON" for e in inside) and head_words and (

@@ -351,6 +351,29 @@ def admitted(kind: str, mention: str | None, speaker: str | None, score: float, 
     return by_rule or score >= min_score  # "according to X, …" has its cue in plain sight
 
 
+# A sentence ends between two words: a full stop after a lower-case word, then a capital ("possibilities. Like");
+# "U.S. Senator" or "Dr. Smith" do not match.
+_SENTENCE_BREAK = re.compile(r"[a-z]{2,}[.!?][\"”’)]*\s+[\"“‘(]*[A-Z]")
+
+
+def _apart(text: str, speaker: tuple[int, int], cue: tuple[int, int], parts: list[tuple[int, int]]) -> bool:
+    """The speaker mention comes after the cue, in a later sentence or line once the quoted words between them are
+    set aside: it is then no subject of the cue, whatever the tagger linked. (A name in the sentence *before* the
+    cue may be right: PolNeAR links "the president threatened" to the "Trump" named just before.)"""
+    start, end = cue[1], speaker[0]
+    if end <= start:
+        return False
+    between, pos = [], start
+    for s, e in sorted(parts):
+        if e <= pos or s >= end:
+            continue
+        between.append(text[pos:max(pos, s)])
+        pos = max(pos, e)
+    between.append(text[pos:end])
+    gap = " ".join(between)
+    return "\n" in gap or bool(_SENTENCE_BREAK.search(gap))
+
+
 def _a_place(index: EntityIndex, span: tuple[int, int]) -> bool:
     """The mention lies in a place name (a street, a region) and names no person or organisation."""
     ents = index.inside(*span)
@@ -448,6 +471,8 @@ def add_quotes(doc: Document, model: QuoteModel, min_score: float, calibration: 
         speaker_span = _tidy(text, *att.source) if att.source else None
         if speaker_span and _heading_elsewhere(text, speaker_span[0], parts[0][0]):
             speaker_span = None  # "Policy Shortcomings" over a section: a heading names no one speaking below it
+        if speaker_span and att.cue and _apart(text, speaker_span, att.cue, parts):
+            speaker_span = None  # "… I had to admit that it left few possibilities.\nLike C.S. Lewis": another sentence
         if speaker_span and _a_place(index, speaker_span):
             speaker_span = None  # "Everyone I spoke to on Quay Street said …" tagged as "Street": no name beats a wrong one
         if speaker_span and text[speaker_span[0] : speaker_span[1]].lower() in RELATIVE_PRONOUNS:

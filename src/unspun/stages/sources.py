@@ -349,9 +349,24 @@ class _Builder:
             name = f"{account} on {platform}" if platform else account or "social media post"
             self.out.add(key, name, "social_post", bool(account), span)
 
-    def links(self) -> None:
+    def _speaker_at(self, start: int, end: int, by_quote: dict[str, _Found]) -> _Found | None:
+        """The source of a quote whose words or cue the span [start, end) lies on."""
+        for q in self.doc.quotes:
+            found = by_quote.get(q.id)
+            if found is None or found.type == "link":
+                continue
+            spans = [(q.start, q.end)]
+            if q.cue_start is not None and q.cue_end is not None:
+                spans.append((q.cue_start, q.cue_end))
+            if any(s < end and start < e for s, e in spans):
+                return found
+        return None
+
+    def links(self, by_quote: dict[str, _Found] | None = None) -> None:
         """One source per link out of the page. A link into the page's own site (its sections, tags, author page,
-        "related" articles) is navigation, and a share or follow button is page furniture: neither is a source."""
+        "related" articles) is navigation, and a share or follow button is page furniture: neither is a source.
+        A link on a quote's words or cue ("she said she would “seek …”", "Rundle theorized in 2017") shows where
+        the speaker said it: it is the speaker's URL, not a second source."""
         own = _domain(urlsplit(self.doc.metadata.url or "").hostname or "")
         for link in self.doc.links:
             parts = urlsplit(link.url)
@@ -373,6 +388,10 @@ class _Builder:
                 handle = "@" + status.group("h")
                 self.out.add("post:" + names_mod.key("Twitter") + ":" + names_mod.key(handle).replace(" ", ""),
                              f"{handle} on Twitter", "social_post", True, (link.start, link.end), url=link.url)
+                continue
+            speaker = self._speaker_at(link.start, link.end, by_quote or {})
+            if speaker is not None:
+                speaker.url = speaker.url or link.url
                 continue
             self.out.add("link:" + link.url, domain, "link", True, (link.start, link.end), url=link.url)
 
@@ -431,7 +450,7 @@ def run(doc: Document) -> None:
     b.cues()
     b.outlets()
     b.embedded_posts()
-    b.links()
+    b.links(by_quote)
 
     ordered = sorted(b.out.items.values(), key=lambda f: f.order)
     ids: dict[str, Source] = {}
