@@ -382,3 +382,22 @@ def test_quote_spans_never_cut_a_number_or_a_word():
     assert text[slice(*_tidy(text, start, start + 9))] == "3.5 percent"
     start = text.index("aid that")
     assert text[slice(*_tidy(text, start, start + 8))] == "said that"
+
+
+def test_a_mention_after_the_cue_in_a_later_sentence_is_no_speaker_of_it():
+    from unspun.stages.quotes import _apart
+
+    text = "I had to admit that it left few options.\nLike Mara Venn, I read on. Later, Ola Brisk said it was late."
+    cue = (text.index("admit"), text.index("admit") + 5)
+    content = (text.index("that it"), text.index("options") + 7)
+    venn = (text.index("Mara Venn"), text.index("Mara Venn") + 9)
+    assert _apart(text, venn, cue, [content])  # after the cue, across a line: not the one who admitted
+    said = (text.index("said"), text.index("said") + 4)
+    brisk = (text.index("Ola Brisk"), text.index("Ola Brisk") + 9)
+    assert not _apart(text, brisk, said, [])  # before its cue: the subject
+    quoted = 'He said: "We are done. It is over." Then Ama Roe left.'
+    he, colon = (0, 2), (quoted.index("said"), quoted.index("said") + 4)
+    assert not _apart(quoted, he, colon, [(quoted.index("We"), quoted.index("over") + 5)])
+    after = '"We are done. It is over," said Ama Roe.'
+    cue2 = (after.index("said"), after.index("said") + 4)
+    assert not _apart(after, (after.index("Ama"), after.index("Ama") + 7), cue2, [(1, after.index(",\""))])
