@@ -179,3 +179,17 @@ def test_junk_edges_trim_only_junk_at_the_edges():
     assert edges.trim(first, tail + len("[Jane Doe/ Example Wire]")) == (first, tail - 1)  # credit at the end
     assert edges.trim(first, len(text)) is None                                           # junk inside
     assert edges.trim(tail, tail + 5) is None                                             # all junk
+
+
+def test_an_act_is_no_attribution_but_a_verb_with_a_clause_is():
+    from unspun.runtime import nlp
+    from unspun.stages.claims import speech_attribution
+
+    def attributed(sentence: str) -> bool:
+        return speech_attribution([tok for _, tok in nlp.tokens(sentence)])
+
+    assert not attributed("A county jury on Friday found the driver not guilty of all charges.")
+    assert not attributed("The mayor called an emergency meeting of the council.")
+    assert attributed("The inspectors found that the dam had been leaking for years.")
+    assert attributed("The mayor said the dam was safe.")
+    assert attributed("Officials told reporters the dam was safe.")

@@ -169,8 +169,8 @@ def resolve(text: str, start: int, end: int, index: EntityIndex, *, recent_perso
     if owner in ("his", "her") and named_things and not any(e.label == "PERSON" for e in named_things):
         # "his Chrism Mass said", "her Foundation's statement": a named thing of a person stands for that person
         person = recent_person
-        if person is None:
-            ent = index.before(start, _PERSONISH, pronoun=owner)
+        if person is None:  # the nearest person; else a body NER took for one ("Bishop Davies" as an ORG)
+            ent = index.before(start, _PERSONISH, pronoun=owner) or index.before(start, ("ORG",), window=300)
             person = index.canonical(ent.text, ent.label) if ent else None
         return Resolution(person, "description" if person else None)
     apposition = tail and not tail.startswith(("who", "which", "that", "whose", "whom"))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import re
 
+from unspun import lexicon
 from unspun.document import Claim, Document
 from unspun.limits import check_time
 from unspun.runtime import claims_model, nlp
@@ -126,19 +127,41 @@ class _Tokens:
         return [tok for _, tok in self.items[i:j]]
 
 
+# Verbs whose subject is attributed what follows only when a clause follows ("the jury found that …", not "the
+# jury found him not guilty"; "Warren called a meeting" is an act, "Warren called it a cover-up, …" is speech only
+# with a clause): every statement verb of the lexicon, plus _SPEECH_VERBS' verbs of belief.
+_CLAUSE_VERBS = (lexicon.STATEMENT_FORMS | _SPEECH_VERBS) - lexicon.forms(
+    frozenset("attack blast slam charge hit_back lash_out cry".split()))  # "enemies attack whoever's nearest"
+_SAY = lexicon.forms(frozenset("say tell state claim report announce confirm insist argue warn note add write tweet "
+                               "post allege explain testify acknowledge admit assert contend deny".split()))
+
+
 def speech_attribution(tokens) -> bool:
-    """A speech or report verb with an active subject that is not the author ("X said", "reports say")."""
+    """A speech or report verb with an active subject that is not the author ("X said", "reports say"). A verb
+    that can also name an act ("found", "called", "showed", "described") counts only with a clause after it."""
     for tok in tokens:
-        if tok.lower_ in _SPEECH_VERBS and tok.pos_ in ("VERB", "AUX"):
-            for child in tok.children:
-                if child.dep_ == "nsubj" and child.lower_ not in _FIRST_PERSON:
-                    return True
+        word = tok.lower_
+        if word in _CLAUSE_VERBS and tok.pos_ in ("VERB", "AUX"):
+            clause = any(c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX") for c in tok.children)  # not "him guilty"
+            subject = any(c.dep_ == "nsubj" and c.lower_ not in _FIRST_PERSON for c in tok.children)
+            if subject and (word in _SAY or clause):
+                return True
     return False
+
+
+def _cue_inside(doc: Document, start: int, end: int):
+    """A quote whose cue and speaker mention both lie in [start, end): the sentence reports someone's words
+    ("Rundle theorized in 2017 that Apple would do this"), however short the quoted part."""
+    for q in doc.quotes:
+        if (q.cue_start is not None and q.speaker_start is not None and start <= q.cue_start < end
+                and start <= q.speaker_start < end and q.start < end and start < q.end):
+            return q
+    return None
 
 
 def sourcing_of(doc: Document, start: int, end: int, tokens: _Tokens) -> tuple[str, str | None]:
     """(sourcing, quote_id) for the sentence at [start, end)."""
-    quote = best_quote(doc, start, end)
+    quote = best_quote(doc, start, end) or _cue_inside(doc, start, end)
     if quote is not None:
         return "attributed", quote.id
     sentence = doc.text[start:end]
