@@ -370,8 +370,8 @@ def _apart(text: str, speaker: tuple[int, int], cue: tuple[int, int], parts: lis
         between.append(text[pos:max(pos, s)])
         pos = max(pos, e)
     between.append(text[pos:end])
-    gap = " ".join(between)
-    return "\n" in gap or bool(_SENTENCE_BREAK.search(gap))
+    gap = " ".join(between)  # a line break counts even inside what the tagger took for the quote
+    return "\n" in text[start:end] or bool(_SENTENCE_BREAK.search(gap))
 
 
 def _a_place(index: EntityIndex, span: tuple[int, int]) -> bool:
