@@ -401,3 +401,15 @@ def test_a_mention_after_the_cue_in_a_later_sentence_is_no_speaker_of_it():
     after = '"We are done. It is over," said Ama Roe.'
     cue2 = (after.index("said"), after.index("said") + 4)
     assert not _apart(after, (after.index("Ama"), after.index("Ama") + 7), cue2, [(1, after.index(",\""))])
+
+
+def test_a_negated_cue_reports_no_words():
+    import re
+
+    from unspun.stages.quotes import _NEGATED_BEFORE, _NEGATION
+
+    assert _NEGATED_BEFORE.search("Scientists admittedly can’t ")  # "… can't predict hurricanes"
+    assert _NEGATED_BEFORE.search("the mayor did not publicly ")
+    assert not _NEGATED_BEFORE.search("Ola Brisk, who has never been charged, ")
+    assert _NEGATION.search("did not say") and not _NEGATION.search("said")
+    assert not re.search(_NEGATION, "announced")

@@ -290,6 +290,17 @@ def _tidy(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (start, end) if end > start else None
 
 
+# A negation right before or inside the cue: "can't predict", "did not say", "never claimed".
+_NEGATION = re.compile(r"\b(?:not|never|cannot)\b|n[’']t\b", re.IGNORECASE)
+_NEGATED_BEFORE = re.compile(r"(?:\b(?:not|never|cannot)|n[’']t)\s+(?:[a-z]+ly\s+)?$", re.IGNORECASE)
+
+
+def _marked(text: str, att: Attribution) -> bool:
+    """The quote opens with a quotation mark: someone's words are given whatever the cue says."""
+    return text[att.parts[0][0] : att.parts[0][1]].lstrip()[:1] in OPEN_MARKS or (
+        att.parts[0][0] > 0 and text[att.parts[0][0] - 1] in OPEN_MARKS)
+
+
 def _not_speech(text: str, att: Attribution, index: EntityIndex) -> bool:
     """Tagger output that reports no speech: a negated speaker, or a bare colon after a word that can't speak
     (a headline such as "The Great Harbour Swindle: How Our Leaders Sold Out", against "Trump: we will win")."""
@@ -298,6 +309,13 @@ def _not_speech(text: str, att: Attribution, index: EntityIndex) -> bool:
     mention = " ".join(text[att.source[0] : att.source[1]].lower().split())
     if mention in NEGATED_SPEAKERS or (mention + " ").startswith(_NEGATED_HEADS):  # "Nobody in Millbrook asked …"
         return True
+    cue_start = att.cue[0] if att.cue else 0
+    while cue_start > 0 and (text[cue_start - 1].isalnum() or text[cue_start - 1] in "’'"):
+        cue_start -= 1  # the tagger may start a cue inside a word ("can’|t predict")
+    if att.cue and att.extra.get("kind") != "block" and not _marked(text, att) and (
+            _NEGATION.search(text, cue_start, att.cue[1])
+            or _NEGATED_BEFORE.search(text[max(att.source[1], cue_start - 24) : cue_start])):
+        return True  # "Scientists can't predict hurricanes …", "she did not say that …": no words are reported
     if att.extra.get("kind") == "block" or not att.cue or text[att.cue[0] : att.cue[1]].strip() != ":":
         return False
     if text[att.parts[0][0] : att.parts[0][1]].lstrip()[:1] in OPEN_MARKS:
