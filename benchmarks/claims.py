@@ -4,7 +4,7 @@
 
 The figures:
 
-1. **model**: sentences/s of `unspun.runtime.claims_model.load().scores(texts)` (tokenising, the int8 ONNX
+1. **model**: sentences/s of `unspun.runtime.models.load_claims()[0].scores(texts)` (tokenising, the int8 ONNX
    encoder in length-sorted batches of 64, pooling, head, calibration) over N sentences: the held-out ClaimBuster
    and validation sentences when `$UNSPUN_SHARED_DATA/checkworthy` (default `../shared/data/checkworthy`) exists,
    else the sentences of `examples/*.txt`, repeated up to N. This is what `unspun claims score` spends per line.
@@ -55,10 +55,10 @@ def main() -> int:
     os.environ["UNSPUN_THREADS"] = str(args.threads)
 
     from unspun.document import Document
-    from unspun.runtime import claims_model, nlp
+    from unspun.runtime import models, nlp
     from unspun.stages import claims
 
-    model = claims_model.load()
+    model, _ = models.load_claims()
     texts, origin = sentences(args.sentences)
     model.scores(texts[:64])  # warm-up
     t0 = time.perf_counter()

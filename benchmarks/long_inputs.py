@@ -101,13 +101,12 @@ def networks(model: str, stand_in: bool) -> None:
     The stand-ins mark [UNK] as persuasive and as quoted content: WordPiece gives a word over 100 characters one
     [UNK] per piece, so in text without spaces every piece then yields a span inside the long word (the worst case,
     and what the real networks did on the 1 MB input of the report)."""
-    from unspun.runtime import claims_model
+    from unspun.runtime import models
     from unspun.runtime.quote_model import TAGS
-    from unspun.stages import quotes, techniques
 
-    tm, _ = techniques.load(model)
-    qm, _ = quotes.load()
-    cm = claims_model.load()
+    tm, _ = models.load_techniques(model)
+    qm, _ = models.load_quotes()
+    cm, _ = models.load_claims()
     real = _REAL.setdefault("nets", ([e.run_batch for e, _ in tm.members], qm.encode.run_batch, cm.session))
     for k, (encoder, heads) in enumerate(tm.members):
         unk = encoder.tokenizer.token_to_id("[UNK]")

@@ -39,7 +39,7 @@ def main() -> None:
     from unspun import pipeline
     from unspun.ingest import text as text_ingest
     from unspun.runtime import nlp
-    from unspun.stages import techniques
+    from unspun.runtime import models
 
     texts = articles.load(args.articles, args.limit)
     stages = pipeline.resolve_stages(None)
@@ -47,7 +47,7 @@ def main() -> None:
     # warm up: load every model once (not counted; a server or corpus worker pays it once per process)
     warm = pipeline.analyze_text(texts[0], model=args.model)
     del warm
-    tm, _ = techniques.load(args.model)
+    tm, _ = models.load_techniques(args.model)
 
     per_stage = dict.fromkeys(stages, 0.0)
     parse_s = encoder_s = ingest_s = 0.0

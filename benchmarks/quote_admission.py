@@ -30,11 +30,11 @@ def main() -> None:
     import json
 
     from unspun.evaluation.quotes import CachedTagger, fit_speaker_calibration, tune_admission
-    from unspun.stages import quotes
+    from unspun.runtime import models
     from unspun.datasets.polnear import load_split
     from unspun.datasets.polnear import split_train
 
-    model, _ = quotes.load()
+    model, _ = models.load_quotes()
     tagger = CachedTagger(model)  # tuning and calibration run the stage on the same articles
     tune = split_train(load_split(Path(args.data), "train"))[1]
     chosen, table = tune_admission(tagger, tune)
@@ -49,7 +49,7 @@ def main() -> None:
     for key, cell in calibration.items():
         print(f"  {key:28s} {cell['p']:.3f}  n={cell['n']}")
     if args.write:
-        path = quotes.MODELS_DIR / "quotes" / "config.json"
+        path = models.QUOTES_DIR / "config.json"
         config = json.loads(path.read_text(encoding="utf-8"))
         config.setdefault("admission", {})["min_score"] = chosen
         config["speaker_calibration"] = calibration

@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(REPO / "src"))
     from unspun.errors import ModelError
     from unspun.evaluation.ptc_scorer import merge_spans, score_si
-    from unspun.stages.techniques import load, load_folder
+    from unspun.runtime.models import load_technique_folder, load_techniques
     from unspun.datasets import ptc
     from unspun.datasets.ptc_split import split
 
@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no PTC data: {exc}", file=sys.stderr)
         return EX_NOINPUT
     try:
-        model = load_folder(args.model_dir)[0] if args.model_dir else load(args.model)[0]
+        model = load_technique_folder(args.model_dir)[0] if args.model_dir else load_techniques(args.model)[0]
     except ModelError as exc:
         print(str(exc), file=sys.stderr)
         return EX_CONFIG

@@ -102,7 +102,7 @@ def rates(rows, texts: dict[str, str]) -> float:
 
 
 def evaluate(name: str, k: int, rounds: int, kinds: tuple[str, ...]) -> dict:
-    from unspun.stages.techniques import load
+    from unspun.runtime.models import load_techniques as load
     from unspun.training import technique_decisions as td
     from unspun.training.techniques import training_log_prior
 
@@ -127,9 +127,9 @@ def evaluate(name: str, k: int, rounds: int, kinds: tuple[str, ...]) -> dict:
 
 
 def write(name: str, result: dict, command: str) -> None:
-    from unspun.stages.techniques import model_dir
+    from unspun.runtime.models import technique_dir
 
-    path = model_dir(name) / "config.json"
+    path = technique_dir(name) / "config.json"
     config = json.loads(path.read_text(encoding="utf-8"))
     settings = dict(result["decisions"])
     settings.pop("calibration")
@@ -155,7 +155,7 @@ def main() -> int:
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     if args.encode_only:
-        from unspun.stages.techniques import load
+        from unspun.runtime.models import load_techniques as load
 
         texts, *_ = load_ptc()
         encoded(args.model, load(args.model)[0], {**texts, **{f"polnear:{k}": v for k, v in load_polnear().items()}})

@@ -5,7 +5,7 @@
 
 The figures:
 
-1. **stage**: articles/s and tokens/s of the technique stage, `unspun.stages.techniques.load(name)[0].predict(text)`
+1. **stage**: articles/s and tokens/s of the technique stage, `unspun.runtime.models.load_techniques(name)[0].predict(text)`
    (tokenising, the ONNX encoder over overlapping windows, stitching, the SI/TC heads, span finding, features),
    over the articles of `--articles`. Tokens are the encoder's tokens (the MiniLM/MPNet word pieces), summed
    over the pieces the model cuts long texts into.
@@ -80,8 +80,8 @@ def load_from_dir(folder: Path, threads: int):
 
     That is config.json plus the ONNX encoder, heads.npz and tokenizer.json, either in the folder itself or, for an
     ensemble, in the member subfolders that config.json lists under "members". The same parts as
-    `unspun.stages.techniques.load` (onnx_encoder + Heads.load + TechniqueModel), for models that are not (yet)
-    shipped in the package.
+    `unspun.runtime.models.load_technique_folder` (onnx_encoder + Heads.load + TechniqueModel), with a thread count of
+    its own, for models that are not (yet) shipped in the package.
     """
     from unspun.errors import ModelError
     from unspun.runtime.encoder import onnx_encoder
@@ -111,10 +111,10 @@ def load_from_dir(folder: Path, threads: int):
 def load_model(args):
     if args.model_dir:
         return load_from_dir(Path(args.model_dir), args.threads)
-    from unspun.stages import techniques
+    from unspun.runtime import models
 
-    model, info = techniques.load(args.model)
-    return model, dict(info, path=str(techniques.model_dir(args.model)))
+    model, info = models.load_techniques(args.model)
+    return model, dict(info, path=str(models.technique_dir(args.model)))
 
 
 def cold_start_code(args) -> str:
@@ -130,7 +130,7 @@ def cold_start_code(args) -> str:
             f"model = bench.load_from_dir(Path({str(Path(args.model_dir).resolve())!r}), {args.threads})[0]\n"
         )
     else:
-        load = f"from unspun.stages import techniques\nmodel = techniques.load({args.model!r})[0]\n"
+        load = f"from unspun.runtime import models\nmodel = models.load_techniques({args.model!r})[0]\n"
     # the child reports its own peak RSS from /proc (VmHWM): getrusage in or about a child started with vfork/exec
     # also counts the parent's memory at the time of the fork
     report = (

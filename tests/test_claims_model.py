@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from unspun.errors import ModelError
-from unspun.runtime import claims_model
+from unspun.runtime import models
 from unspun.runtime.claims_model import ClaimsModel, mean_pool
 
 FACTUAL = [
@@ -25,15 +25,15 @@ NOT_FACTUAL = [
 
 @pytest.fixture(scope="module")
 def model() -> ClaimsModel:
-    return claims_model.load()
+    return models.load_claims()[0]
 
 
 def test_loads_once_with_its_settings(model):
-    assert claims_model.load() is model
+    assert models.load_claims()[0] is model
     assert 0.0 < model.threshold < 1.0
     a, _ = model.calibration
     assert a > 0  # calibration keeps the ranking
-    info = model.info()
+    info = models.load_claims()[1]
     assert info["name"] and info["version"] and len(info["sha256"]) == 64
 
 
@@ -73,9 +73,9 @@ def test_mean_pool_ignores_padding():
 
 def test_missing_or_corrupt_files_are_model_errors(tmp_path):
     with pytest.raises(ModelError, match="missing"):
-        claims_model.load(str(tmp_path))
-    for f in claims_model.MODEL_DIR.iterdir():
+        models.load_claims(str(tmp_path))
+    for f in models.CLAIMS_DIR.iterdir():
         shutil.copy(f, tmp_path / f.name)
     (tmp_path / "model.onnx").write_bytes(b"not an onnx file")
     with pytest.raises(ModelError, match="corrupt"):
-        claims_model.load(str(tmp_path))
+        models.load_claims(str(tmp_path))

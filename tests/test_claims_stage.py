@@ -6,7 +6,7 @@ import pytest
 
 from conftest import EXAMPLES, assert_offsets, read_original
 from unspun.document import Document, Quote, Removed
-from unspun.runtime import claims_model
+from unspun.runtime.models import load_claims
 from unspun.stages import claims
 
 MINISTER = '"The economy grew by 5% last year, the fastest rate since 1990," said the finance minister.'
@@ -40,7 +40,7 @@ def test_check_worthy_sentences_become_claims_and_small_talk_does_not():
     doc = analyse(ASSERTED, SMALLTALK)
     claim = claim_for(doc, ASSERTED)
     assert claim.sourcing == "asserted" and claim.quote_id is None and claim.source_id is None
-    assert claims_model.load().threshold <= claim.checkworthy <= 1.0
+    assert load_claims()[0].threshold <= claim.checkworthy <= 1.0
     assert not claim.evidence_assertion
     assert all(c.text != SMALLTALK for c in doc.claims)
 

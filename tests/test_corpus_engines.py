@@ -66,15 +66,15 @@ def test_local_pool_skips_on_rerun_and_retries_failures(tmp_path, options):
 
 def test_missing_model_stops_the_run(tmp_path, options, monkeypatch):
     from unspun.errors import ModelError
-    from unspun.stages import techniques
+    from unspun.runtime import models
 
-    monkeypatch.setattr(techniques, "MODELS_DIR", tmp_path / "no-models")
-    techniques.load.cache_clear()
+    monkeypatch.setattr(models, "MODELS_DIR", tmp_path / "no-models")
+    models.load_techniques.cache_clear()
     try:
         with pytest.raises(ModelError):
             engines.Analyzer(options, frozenset())
     finally:
-        techniques.load.cache_clear()
+        models.load_techniques.cache_clear()
 
 
 def test_ray_local_cluster_writes_store_and_parquet(tmp_path, options):

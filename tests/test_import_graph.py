@@ -145,3 +145,44 @@ def test_cycles_are_found():
     assert cycles({"a": {"b"}, "b": {"a"}, "c": {"a"}}) == [["a", "b"]]
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == [["a", "b", "c"]]
     assert cycles({"a": {"b"}, "b": {"c"}, "c": set()}) == []
+
+
+# --- one model registry ---------------------------------------------------------------------------------------
+# What opens a model: an onnxruntime session, the shipped models' folder, or a model class reading its files.
+OPENERS = frozenset({"InferenceSession", "onnx_session", "onnx_encoder", "MODELS_DIR"})
+CLASS_LOADERS = frozenset({"Heads", "ParagraphHeads", "QuoteModel", "ClaimsModel"})
+# The registry loads every model; the runtime modules below define the openers; training builds and validates new
+# models from the folders it has just written (its teacher and any shipped model still come through the registry).
+MAY_OPEN = ("unspun.runtime.models", "unspun.runtime.encoder", "unspun.runtime.technique_model",
+            "unspun.runtime.semeval23_model", "unspun.runtime.quote_model", "unspun.runtime.claims_model",
+            "unspun.training.")
+
+
+def opens_a_model(path: Path) -> list[str]:
+    """The lines of a module that open a model: a name in OPENERS, `Heads.load(…)`-style calls, `ClaimsModel(…)`."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Name) and node.id in OPENERS or isinstance(node, ast.Attribute) and node.attr in OPENERS:
+            found.append(f"{path.name}:{node.lineno}")
+        elif isinstance(node, ast.alias) and node.name in OPENERS:
+            found.append(f"{path.name}: imports {node.name}")
+        elif isinstance(node, ast.Call):
+            f = node.func
+            if (isinstance(f, ast.Attribute) and f.attr == "load" and isinstance(f.value, ast.Name)
+                    and f.value.id in CLASS_LOADERS) or (isinstance(f, ast.Name) and f.id == "ClaimsModel"):
+                found.append(f"{path.name}:{node.lineno}")
+    return found
+
+
+def test_models_are_opened_only_by_the_registry():
+    """Stages, the pipeline, the corpus engines, the server and the CLI get every model (and its version, hash and
+    /healthz entry) from `unspun.runtime.models`; none opens a session or reads a model folder itself."""
+    offenders = {name: found for name, (path, _) in modules().items()
+                 if not name.startswith(MAY_OPEN) and (found := opens_a_model(path))}
+    assert not offenders, f"models opened outside unspun.runtime.models: {offenders}"
+
+
+def test_the_registry_check_sees_an_opener(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text("from unspun.runtime.encoder import onnx_encoder\nm = QuoteModel.load(folder)\n", encoding="utf-8")
+    assert len(opens_a_model(sample)) == 2

@@ -27,15 +27,17 @@ def test_site_has_one_rule():
 
 
 def test_every_site_comes_from_the_one_rule():
-    """The corpus readers, HTML ingest and ingest.load all use `ingest.site.site_of`; nobody else reads a host."""
+    """The corpus readers, HTML ingest and ingest.load all use `ingest.site`; nobody else reads a host."""
     from unspun.corpus import readers
-    from unspun.ingest import html
+    from unspun.ingest import html, site
+    from unspun.stages import sources
 
-    assert readers.site_of is site_of and html.site_of is site_of
+    assert readers.site_of is site_of and html.page_site is site.page_site and sources.link_domain is site.link_domain
     src = Path(ingest.__file__).resolve().parent.parent
     readers_of_hosts = sorted(str(p.relative_to(src)) for p in src.rglob("*.py")
                               if ".hostname" in p.read_text(encoding="utf-8"))
-    # the URL fetcher checks hosts for safety and the sources stage compares link domains: neither names the site
+    # the URL fetcher checks hosts for safety and the sources stage compares link domains (`site.link_domain`):
+    # neither names the site
     assert set(readers_of_hosts) <= {"ingest/html.py", "ingest/site.py", "ingest/url.py", "stages/sources.py"}
 
 

@@ -31,3 +31,25 @@ def test_forms_spell_out_inflections() -> None:
             "noting", "pushes"} <= forms
     assert "says" in lexicon.STATEMENT_FORMS and "knew" in lexicon.MIND_FORMS
     assert not lexicon.STATEMENT_FORMS & {"knew", "believes", "decided"}
+
+
+def test_finite_forms_leave_out_ing_and_participles() -> None:
+    assert lexicon.finite(frozenset({"say", "write", "deny", "admit"})) == {
+        "say", "says", "said", "write", "writes", "wrote", "deny", "denies", "denied", "admit", "admits", "admitted"}
+
+
+def test_the_stages_reporting_verbs_come_from_the_statement_verbs() -> None:
+    """The sources and claims stages' verbs are statement verbs, but for the two named on purpose; the claims
+    stage's set is its own named variant, not a drifting copy."""
+    assert lexicon.REPORTING - lexicon.STATEMENT == {"believe", "publish"}
+    assert lexicon.CLAIM_REPORTING - lexicon.STATEMENT == {"believe"}
+    assert {"says", "said", "told", "shown", "saying"} <= lexicon.CLAIM_REPORTING_FORMS <= lexicon.forms(
+        lexicon.CLAIM_REPORTING) | {"shown"}
+    assert {"telling", "written", "revealed"} <= lexicon.REPORTING_FORMS
+    assert not {"telling", "revealed"} & lexicon.CLAIM_REPORTING_FORMS
+    assert "testified" in lexicon.CLAIM_REPORTING_FORMS and "testified" not in lexicon.REPORTING_FORMS
+
+
+def test_role_nouns_build_on_the_titles() -> None:
+    assert lexicon.PERSON_NOUNS < lexicon.DESCRIBED_PERSON_NOUNS
+    assert {"owner", "fisherman"} <= lexicon.DESCRIBED_PERSON_NOUNS and "leadership" in lexicon.OWNER_ROLE_NOUNS

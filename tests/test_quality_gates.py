@@ -21,7 +21,7 @@ import pytest
 import gold
 import unspun
 from unspun import taxonomy
-from unspun.stages import techniques as technique_stage
+from unspun.runtime import models
 
 MODELS = ("fast", "accurate")
 ARTICLES = gold.load_all()
@@ -91,7 +91,7 @@ def classified() -> dict[str, float]:
     """model → share of the required gold technique spans whose top-ranked technique is a gold label."""
     out = {}
     for model in MODELS:
-        tm, _ = technique_stage.load(model)
+        tm, _ = models.load_techniques(model)
         right = total = 0
         for art in ARTICLES:
             spans = [g for g in art.techniques if not g.optional]
@@ -168,7 +168,7 @@ def test_accurate_is_not_worse_than_fast(scores, classified):
 def test_fast_is_the_lighter_model(docs):
     """`fast` runs fewer encoder weights than `accurate`, and each Document records the model it was asked for."""
     def weights(model: str) -> int:
-        folder = technique_stage.model_dir(model)
+        folder = models.technique_dir(model)
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
         parts = [folder / m for m in config.get("members", [])] or [folder]
         return sum((p / config.get("encoder_file", "encoder.int8.onnx")).stat().st_size for p in parts)
@@ -176,7 +176,7 @@ def test_fast_is_the_lighter_model(docs):
     assert weights("fast") < weights("accurate"), {m: weights(m) for m in MODELS}
     for model in MODELS:
         recorded = {d["models"].get("techniques", {}).get("sha256") for d in docs[model].values()}
-        assert recorded == {technique_stage.load(model)[1]["sha256"]}, model
+        assert recorded == {models.load_techniques(model)[1]["sha256"]}, model
     first = ARTICLES[0].name
     assert docs["fast"][first]["models"]["techniques"] != docs["accurate"][first]["models"]["techniques"]
 

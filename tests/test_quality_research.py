@@ -109,11 +109,11 @@ def test_polnear_dev_quotes() -> None:
 # --- check-worthiness: held-out ClaimBuster and CheckThat! 2019 debates ----------------------------------------------
 def test_checkworthy_held_out() -> None:
     from unspun.evaluation.checkworthy_scorer import average_precision, mean_average_precision, prf
-    from unspun.runtime.claims_model import load
+    from unspun.runtime.models import load_claims
     from unspun.datasets.checkworthy import split
 
     splits = split(require_shared("checkworthy"))  # the splits `unspun eval claims` scores (held out from training)
-    model = load()
+    model, _ = load_claims()
     labels = [r.label for r in splits.test]
     scores = model.scores([r.text for r in splits.test])
     ct19 = splits.ct19_test

@@ -4,6 +4,7 @@ import pytest
 
 from conftest import assert_offsets
 from unspun.document import Document
+from unspun.runtime.models import load_quotes
 from unspun.stages import quotes
 
 
@@ -123,7 +124,7 @@ def test_kinds_from_quotation_marks():
 # --- tagger output that reports no speech, and speakers that are no speakers --------------------------------------
 def _index(text: str):
     from unspun.runtime import nlp
-    from unspun.speakers import EntityIndex
+    from unspun.stages.speakers import EntityIndex
 
     return EntityIndex(text, list(nlp.entities(text)))
 
@@ -254,7 +255,7 @@ def test_speaker_score_is_calibrated_and_null_without_a_speaker():
         assert q.speaker_score is None or 0.0 <= q.speaker_score <= 1.0
     named = _find(doc, "rebuild every school")
     assert named.speaker == "Jane Roe" and named.speaker_score >= 0.85
-    cal = quotes.load()[0].config["speaker_calibration"]
+    cal = load_quotes()[0].config["speaker_calibration"]
     assert quotes.speaker_probability(cal, "name", "direct", 0.95, "said") > quotes.speaker_probability(
         cal, "description", "indirect", 0.95, "said")
     # a speaker hung on a word that reports no speech ("regarding", a headline word, no cue) is a guess

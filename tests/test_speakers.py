@@ -3,7 +3,7 @@
 import pytest
 
 from unspun.runtime import nlp
-from unspun.speakers import EntityIndex, resolve
+from unspun.stages.speakers import EntityIndex, resolve
 
 TEXT = (
     "Senator Ted Cruz spoke in Houston on Monday. \"We will win,\" Cruz said. He added that the fight was not over. "
@@ -92,7 +92,7 @@ def test_a_group_named_on_its_own_still_speaks():
 
 
 def test_a_pronoun_skips_a_person_of_the_other_gender():
-    from unspun.speakers import EntityIndex, resolve
+    from unspun.stages.speakers import EntityIndex, resolve
 
     text = ("Lena Okafor met Tom Reyes on Monday. Okafor said she was pleased. Reyes said he was not. "
             "Later, she added that talks would go on.")
@@ -104,7 +104,7 @@ def test_a_pronoun_skips_a_person_of_the_other_gender():
 
 
 def test_a_title_gives_gender_and_no_evidence_blocks_nothing():
-    from unspun.speakers import EntityIndex
+    from unspun.stages.speakers import EntityIndex
 
     text = "Mrs Ada Vance and Kim Lo arrived."
     index = EntityIndex(text, [(4, 13, "PERSON"), (18, 24, "PERSON")])

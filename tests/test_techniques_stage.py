@@ -8,7 +8,7 @@ import pytest
 import unspun
 from conftest import EXAMPLES, assert_offsets
 from unspun.errors import ModelError
-from unspun.stages import techniques as stage
+from unspun.runtime import models
 from unspun.taxonomy import NAMES, by_id
 
 
@@ -81,21 +81,21 @@ def test_stage_survives_odd_text(text):
 @pytest.fixture
 def fast_copy(tmp_path, monkeypatch):
     """A copy of the fast model that the test may break; the stage loads from it."""
-    shutil.copytree(stage.model_dir("fast"), tmp_path / "fast")
-    monkeypatch.setattr(stage, "MODELS_DIR", tmp_path)
-    stage.load.cache_clear()
+    shutil.copytree(models.technique_dir("fast"), tmp_path / "fast")
+    monkeypatch.setattr(models, "MODELS_DIR", tmp_path)
+    models.load_techniques.cache_clear()
     yield tmp_path / "fast"
-    stage.load.cache_clear()
+    models.load_techniques.cache_clear()
 
 
 def test_missing_model_file_is_a_model_error(fast_copy):
     (fast_copy / "heads.npz").unlink()
     with pytest.raises(ModelError, match="heads.npz"):
-        stage.load("fast")
+        models.load_techniques("fast")
 
 
 def test_corrupt_model_file_is_a_model_error(fast_copy):
     config = json.loads((fast_copy / "config.json").read_text())
     (fast_copy / config.get("encoder_file", "encoder.int8.onnx")).write_bytes(b"not an onnx file")
     with pytest.raises(ModelError, match="corrupt"):
-        stage.load("fast")
+        models.load_techniques("fast")

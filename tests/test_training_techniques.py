@@ -110,12 +110,12 @@ def test_trains_on_teacher_targets(setup) -> None:
     """Distillation: the same loop trains on soft (teacher) targets for tokens and techniques."""
     import numpy as np
 
-    from unspun.stages.techniques import model_dir
+    from unspun.runtime.models import technique_dir
     from unspun.taxonomy import NAMES
     from unspun.training.distil import load_teacher, soften
 
     base, articles = setup
-    teacher = load_teacher(model_dir("fast"))
+    teacher = load_teacher(technique_dir("fast"))
     soft = [soften(techniques.Article(a.id, a.text, a.ids, a.offsets, a.si.copy(), list(a.spans)), teacher, 0.5)
             for a in articles]
     assert any(0 < v < 1 for a in soft for v in a.si)  # blended, not 0/1 any more

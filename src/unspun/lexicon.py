@@ -1,8 +1,9 @@
-"""The verbs that report speech, in one place: which cue makes a quote, and which verb makes a source or a claim's
-attribution.
+"""The words that report speech, and the nouns for people by their role, in one place: which cue makes a quote,
+which verb makes a source or a claim's attribution, which description stands for a person or a body.
 
-Why one module: the quotes, claims and sources stages each need "is this a reporting verb?", and separate lists
-drift apart. The shared spaCy pipeline runs without a lemmatiser, so the lists hold lemmas and `forms` spells out
+Why one module: the quotes, claims, sources and actors stages each need "is this a reporting verb?" or "is this a
+role?", and separate lists drift apart. Where two stages use different sets on purpose, both are named here, one
+derived from the other, with the reason beside it. The shared spaCy pipeline runs without a lemmatiser, so the lists hold lemmas and `forms` spells out
 the inflections the stages match against.
 
 The groups follow the communication frames of FrameNet (Statement, Telling, Questioning, Reporting, Judgment
@@ -77,6 +78,63 @@ question questions words quote quotes declaration pledge promise promises threat
 
 STATEMENT_FORMS = forms(STATEMENT)
 MIND_FORMS = forms(MIND)
+
+
+def finite(lemmas: frozenset[str] | set[str]) -> frozenset[str]:
+    """The base, -s and simple past form of each lemma (no -ing form, no participle), in lower case."""
+    out: set[str] = set()
+    for lemma in lemmas:
+        word = lemma.split("_")[0]
+        base, third, past, _ = _inflect(word)
+        out.update((base, third, _IRREGULAR.get(word, (past,))[0]))
+    return frozenset(out)
+
+
+# Verbs whose subject is the source of what follows (the sources stage): statement verbs that present content as
+# coming from someone, plus "believe" ("officials believe …" still names who holds the view) and "publish".
+REPORTING = frozenset("""
+say tell report claim state announce confirm warn add note write conclude insist argue explain allege suggest
+estimate acknowledge admit deny reveal show find assert declare maintain contend predict accuse tweet disclose
+indicate describe
+""".split()) | frozenset({"believe", "publish"})
+# The sources stage matches these inflected forms: the finite ones, and the few -ing forms and participles it
+# was tuned with ("sources telling", "a report written by").
+REPORTING_FORMS = finite(REPORTING) | frozenset("saying telling reporting claiming written shown posted".split())
+# The claims stage's attribution check ("X said" makes a sentence attributed) was tuned with a narrower set:
+# without declare, describe, disclose, indicate, maintain, publish and reveal, with "testify" and "post", and no
+# -ing form but "saying". Kept apart on purpose: widening it changes which claims count as attributed.
+CLAIM_REPORTING = (REPORTING - frozenset("declare describe disclose indicate maintain publish reveal".split())
+                   | frozenset({"testify", "post"}))
+CLAIM_REPORTING_FORMS = finite(CLAIM_REPORTING) | frozenset({"saying", "shown"})
+
+# --- nouns for people and bodies by their role --------------------------------------------------------------
+# Titles and roles that stand for a person named earlier ("the senator said"; the quotes stage's speakers).
+PERSON_NOUNS = frozenset(
+    "president senator governor candidate nominee spokesman spokeswoman spokesperson minister secretary mayor "
+    "congressman congresswoman representative chairman chairwoman leader ambassador general official director "
+    "judge businessman billionaire actor host author lawyer attorney speaker".split()
+)
+# Descriptions that stand for an organisation or state named earlier ("the company said").
+ORG_NOUNS = frozenset(
+    "group organization organisation company firm agency department ministry campaign party committee "
+    "administration government team office network newspaper paper outlet channel union council court "
+    "board movement coalition alliance bank institute foundation association".split()
+)
+# People described rather than named ("One café owner said …"), who a later "she said" may refer to: the titles
+# plus everyday roles, which are no title of anyone named.
+DESCRIBED_PERSON_NOUNS = PERSON_NOUNS | frozenset(
+    "owner resident worker farmer teacher mother father woman man girl boy voter student doctor nurse employee "
+    "shopkeeper fisherman fishermen protester activist witness neighbour neighbor parent wife husband daughter son "
+    "veteran survivor victim customer passenger driver officer soldier priest pastor nun manager founder "
+    "economist scientist researcher professor analyst engineer".split()
+)
+# People and bodies that stand for their owner in a label ("its criminal leadership", "his corrupt allies"; the
+# actors stage): plurals and collectives too, since a label may name a whole camp.
+OWNER_ROLE_NOUNS = frozenset(
+    """leader leaders leadership president minister government administration army forces troops soldiers allies
+    proxies officials rulers elite elites friends backers sponsors masters cronies henchmen supporters followers
+    spokesman spokeswoman spokesperson media propagandists agents militias""".split()
+)
 
 # Words that may come before the verb in a cue and say nothing about it ("has also said", "would later tell").
 _CUE_FILLER = frozenset("""

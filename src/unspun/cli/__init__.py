@@ -18,7 +18,7 @@ import typer
 
 from unspun.errors import UnspunError, UsageError
 from unspun.pipeline import TaxonomyName
-from unspun.runtime.models import ModelName
+from unspun.runtime.models import DEFAULT_MODEL, ModelName
 from unspun.version import __version__
 
 
@@ -114,7 +114,7 @@ def analyze(
         Optional[OutputFormat],
         typer.Option("--format", "-f", help="Output format. Default: from -o's extension, else a summary on a terminal, else json."),
     ] = None,
-    model: Annotated[ModelName, typer.Option("--model", help="Technique model: fast or accurate.")] = ModelName.accurate,
+    model: Annotated[ModelName, typer.Option("--model", help="Technique model: fast or accurate.")] = ModelName(DEFAULT_MODEL),
     min_score: Annotated[
         Optional[float], typer.Option("--min-score", min=0.0, max=1.0, help="Drop detections scored below this (default: the model's own).")
     ] = None,

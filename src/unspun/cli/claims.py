@@ -67,7 +67,7 @@ def score(
     from unspun.ingest import reader
     from unspun.ingest.text import decode
     from unspun.limits import max_bytes as resolve_max_bytes
-    from unspun.runtime.claims_model import load
+    from unspun.runtime.models import load_claims
 
     limit = resolve_max_bytes(max_bytes)
     data = reader.read_stdin(limit) if file == "-" else reader.read_path(file, limit)
@@ -77,7 +77,7 @@ def score(
     except InputDataError as exc:
         raise InputDataError(f"{name}: {exc}") from None
     rows = parse_lines(text, name)
-    model = load()
+    model, _ = load_claims()
     scores = _scores(model, [s for _, s in rows]) if rows else []
     body = "".join(f"{key}\t{float(p):.6f}\n" for (key, _), p in zip(rows, scores)).encode("utf-8")
     if output is not None:

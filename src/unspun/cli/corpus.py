@@ -13,7 +13,7 @@ import typer
 
 from unspun.errors import UsageError
 from unspun.pipeline import TaxonomyName
-from unspun.runtime.models import ModelName
+from unspun.runtime.models import DEFAULT_MODEL, ModelName
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   context_settings={"help_option_names": ["-h", "--help"]})
@@ -112,7 +112,7 @@ def analyze(
     engine: Annotated[Engine, typer.Option("--engine", help="local: a process pool; ray: Ray Data on a local or remote cluster.")] = Engine.local,
     ray_address: Annotated[Optional[str], typer.Option("--ray-address", "--address", help="Join this Ray cluster (auto, ray://host:10001); default: start a local one.")] = None,
     workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="Worker processes or Ray actors (default: all cores).")] = None,
-    model: Annotated[ModelName, typer.Option("--model", help="Technique model.")] = ModelName.accurate,
+    model: Annotated[ModelName, typer.Option("--model", help="Technique model.")] = ModelName(DEFAULT_MODEL),
     min_score: Annotated[Optional[float], typer.Option("--min-score", min=0.0, max=1.0, help="Drop detections below this.")] = None,
     stages: Annotated[Optional[str], typer.Option("--stages", help="Comma-separated stages (plus what they need); default all.")] = None,
     taxonomy: Annotated[TaxonomyName, typer.Option("--taxonomy", help="Technique scheme: ptc14 (PTC's 14) or semeval23 (SemEval-2023's 23).")] = TaxonomyName.ptc14,

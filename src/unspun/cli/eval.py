@@ -38,7 +38,7 @@ import typer
 from unspun.datasets.ptc import load_article_folder
 from unspun.errors import InputDataError, InputMissingError, ModelError, UnspunError, UsageError
 from unspun.evaluation.ptc_scorer import Score, read_si, read_tc, score_full, score_si, score_tc
-from unspun.runtime.models import MODELS
+from unspun.runtime.models import DEFAULT_MODEL, MODELS
 
 app = typer.Typer(
     help="Score unspun against labelled corpora (PTC techniques, PolNeAR quotes, check-worthy claims).",
@@ -146,7 +146,7 @@ def ptc(
     ] = None,
     pred_tc: Annotated[Path | None, typer.Option("--pred-tc", help="A `ptc classify` file, scored for TC.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
-    model: Annotated[str, typer.Option("--model", help="Model to run when no prediction file is given: fast or accurate.")] = "accurate",
+    model: Annotated[str, typer.Option("--model", help="Model to run when no prediction file is given: fast or accurate.")] = DEFAULT_MODEL,
     split: Annotated[
         str, typer.Option("--split", help="Score only these articles of unspun's fixed by-article split of PTC train: all, train, dev or val.")
     ] = "all",
@@ -238,7 +238,7 @@ def claims(
     """Score the claims model on the held-out ClaimBuster split and the held-out CheckThat! 2019 debates."""
     from unspun.datasets.checkworthy import locate, split
     from unspun.evaluation.claims import evaluate
-    from unspun.runtime.claims_model import load
+    from unspun.runtime.models import load_claims
 
     data = data or _default_data()
     if data is None:
@@ -247,7 +247,7 @@ def claims(
         locate(data)
     except FileNotFoundError as exc:
         raise InputMissingError(str(exc)) from None
-    model = load(str(model_dir) if model_dir else None)
+    model, _ = load_claims(str(model_dir) if model_dir else None)
     scores = evaluate(model, split(data))
     if as_json:
         typer.echo(json.dumps(scores))
@@ -335,7 +335,7 @@ def semeval23(
     gold: Annotated[Path, typer.Option("--gold", help="Gold paragraph labels: ID<TAB>PARAGRAPH<TAB>T1,T2,... (file or folder).")],
     pred: Annotated[Path | None, typer.Option("--pred", help="A `semeval23 predict` file to score instead of running the model.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
-    model: Annotated[str, typer.Option("--model", help="Model whose 23-technique heads run when no --pred is given: fast or accurate.")] = "accurate",
+    model: Annotated[str, typer.Option("--model", help="Model whose 23-technique heads run when no --pred is given: fast or accurate.")] = DEFAULT_MODEL,
     split: Annotated[str, typer.Option("--split", help="Score only these articles of unspun's fixed PTC split: all, train, dev, val or unseen (dev + val).")] = "all",
     bootstrap: Annotated[int, typer.Option("--bootstrap", min=0, help="Also give 95% intervals from N resamples of the articles (0: off).")] = 0,
 ) -> None:

@@ -13,7 +13,7 @@ import typer
 from unspun.cli.progress import progress_bar
 from unspun.datasets.ptc import load_article_folder
 from unspun.errors import InputDataError, InputMissingError
-from unspun.runtime.models import ModelName
+from unspun.runtime.models import DEFAULT_MODEL, ModelName
 
 app = typer.Typer(help="PTC (SemEval-2020 Task 11) predictions in the task's file formats.", no_args_is_help=True)
 
@@ -29,7 +29,7 @@ def _write(rows, output: Path) -> None:
 def predict(
     articles_dir: Annotated[Path, typer.Argument(metavar="ARTICLES_DIR", help="Folder of article<ID>.txt files.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Write ID<TAB>TECHNIQUE<TAB>START<TAB>END rows here.")],
-    model: Annotated[ModelName, typer.Option("--model", help="fast or accurate.")] = ModelName.accurate,
+    model: Annotated[ModelName, typer.Option("--model", help="fast or accurate.")] = ModelName(DEFAULT_MODEL),
     min_score: Annotated[float | None, typer.Option("--min-score", min=0.0, max=1.0, help="Default: the model's own.")] = None,
 ) -> None:
     """Detect technique spans in every article: one row per (span, technique)."""
@@ -47,7 +47,7 @@ def classify(
     template: Annotated[Path, typer.Argument(metavar="TEMPLATE", help="Rows ID<TAB>?<TAB>START<TAB>END.")],
     articles_dir: Annotated[Path, typer.Argument(metavar="ARTICLES_DIR", help="Folder of article<ID>.txt files.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Write the rows with techniques here.")],
-    model: Annotated[ModelName, typer.Option("--model", help="fast or accurate.")] = ModelName.accurate,
+    model: Annotated[ModelName, typer.Option("--model", help="fast or accurate.")] = ModelName(DEFAULT_MODEL),
 ) -> None:
     """Name the technique of each span in a template; repeated spans get distinct techniques, best first."""
     from unspun.evaluation.ptc_scorer import read_template

@@ -15,7 +15,7 @@ import typer
 from unspun.cli.progress import progress_bar
 from unspun.datasets.ptc import load_article_folder
 from unspun.errors import InputDataError, InputMissingError
-from unspun.runtime.models import ModelName
+from unspun.runtime.models import DEFAULT_MODEL, ModelName
 
 app = typer.Typer(help="SemEval-2023 Task 3 (subtask 3) predictions in the task's file format.", no_args_is_help=True)
 
@@ -46,7 +46,7 @@ def predict(
     articles_dir: Annotated[Path, typer.Argument(metavar="ARTICLES_DIR", help="Folder of article<ID>.txt files.")],
     template: Annotated[Path, typer.Option("--template", help="The subtask-3 .template file (ID<TAB>PARAGRAPH<TAB>TEXT rows).")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Write ID<TAB>PARAGRAPH<TAB>T1,T2,... rows here.")],
-    model: Annotated[ModelName, typer.Option("--model", help="fast or accurate (their 23-technique heads).")] = ModelName.accurate,
+    model: Annotated[ModelName, typer.Option("--model", help="fast or accurate (their 23-technique heads).")] = ModelName(DEFAULT_MODEL),
     min_score: Annotated[float | None, typer.Option("--min-score", min=0.0, max=1.0, help="Default: the heads' own.")] = None,
 ) -> None:
     """Label every template paragraph with the SemEval-2023 techniques found in it."""

@@ -7,14 +7,14 @@ from typing import Annotated, Optional
 
 import typer
 
-from unspun.runtime.models import ModelName
+from unspun.runtime.models import DEFAULT_MODEL, ModelName
 
 
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on. Anything but loopback needs UNSPUN_TOKEN.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8000,
     db: Annotated[Optional[str], typer.Option("--db", help="Database URL (default: an SQLite file in your data folder).")] = None,
-    model: Annotated[ModelName, typer.Option("--model", help="Technique model used when a request names none.")] = ModelName.accurate,
+    model: Annotated[ModelName, typer.Option("--model", help="Technique model used when a request names none.")] = ModelName(DEFAULT_MODEL),
     workers: Annotated[int, typer.Option("--workers", min=1, help="Analysis worker processes (each loads the models and gets cores / N ONNX threads).")] = 1,
     queue_size: Annotated[int, typer.Option("--queue-size", min=0, help="Requests that may wait for a busy worker; more get 503 at once.")] = 0,
     max_bytes: Annotated[Optional[int], typer.Option("--max-bytes", min=1, help="Input size limit per request (default 5 MB).")] = None,

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from unspun.errors import InputMissingError, UsageError
-from unspun.runtime.models import MODELS
+from unspun.runtime.models import FAST, MODELS
 
 app = typer.Typer(help="Train unspun's models (needs: pip install 'unspun\\[train]').", no_args_is_help=True)
 
@@ -124,7 +124,7 @@ def tune(
 @app.command()
 def semeval23(
     data: Annotated[Path, typer.Option("--data", help="The SemEval-2023 Task 3 English folder (with train/train-articles-subtask-3).")],
-    model: Annotated[str, typer.Option("--model", help="The shipped technique model whose encoder the heads read: fast or accurate.")] = "fast",
+    model: Annotated[str, typer.Option("--model", help="The shipped technique model whose encoder the heads read: fast or accurate.")] = FAST,
     out: Annotated[Path | None, typer.Option("--out", help="Folder to write the heads into (default: the shipped model's semeval23/ folder).")] = None,
     folds: Annotated[int, typer.Option("--folds", min=2, help="Folds over the articles the encoder never saw.")] = 5,
     seed: Annotated[int, typer.Option("--seed", help="Seed for the folds and the heads' initialisation.")] = 13,

@@ -17,7 +17,7 @@ from urllib.parse import urljoin
 from unspun.document import Document, Link, Metadata
 from unspun.errors import InputDataError
 from unspun.ingest import nesting
-from unspun.ingest.site import site_of
+from unspun.ingest.site import page_site
 
 # Fewer extracted words than this is navigation residue ("Home"), not an article.
 MIN_ARTICLE_WORDS = 10
@@ -109,13 +109,6 @@ def _trim(text: str, links: list[tuple[int, int, str]]) -> list[tuple[int, int, 
     return out
 
 
-def _site(meta, url: str | None) -> str | None:
-    """The page's own name for its site, else its host without `www.` (see `unspun.ingest.site`)."""
-    if meta.sitename:
-        return meta.sitename
-    return meta.hostname or site_of(url)  # trafilatura's hostname is the URL's domain, already without `www.`
-
-
 def from_html(
     html: str | bytes,
     *,
@@ -167,7 +160,7 @@ def from_html(
             title=extracted.title or None,
             author=extracted.author or None,
             date=extracted.date or None,
-            site=_site(extracted, page_url),
+            site=page_site(extracted.sitename, extracted.hostname, page_url),
             url=page_url or None,
         ),
     )

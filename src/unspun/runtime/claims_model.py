@@ -3,22 +3,18 @@
 A fine-tuned MiniLM encoder (int8 ONNX) gives token states; they are mean-pooled over the attention mask and a
 linear head (`head.npz`, applied in numpy) gives a logit; Platt scaling (`calibration` in config.json, fitted on
 the validation split) turns the logit into a probability. Training validates through this same class on the
-exported file, so the reported scores are those of what ships. Loaded once per process (`load`).
+exported file, so the reported scores are those of what ships. Loaded once per process by the registry
+(`unspun.runtime.models.load_claims`).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from unspun.errors import ModelError
-from unspun.runtime.model_files import MODELS_DIR, RESTORE, sha256
-
-MODEL_DIR = MODELS_DIR / "claims"
 BATCH = 64
 
 
@@ -57,7 +53,6 @@ class ClaimsModel:
         a, b = self.config.get("calibration", (1.0, 0.0))
         self.calibration = (float(a), float(b))
         self.threshold = float(self.config.get("threshold", 0.5))
-        self._info: dict | None = None
 
     def logits(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
         """Raw head logits, one per text. Texts are batched by length so padding stays small."""
@@ -88,24 +83,3 @@ class ClaimsModel:
     def scores(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
         """Calibrated P(check-worthy) for each text, in [0, 1]."""
         return self.calibrate(self.logits(texts, progress))
-
-    def info(self) -> dict:
-        """The `doc.models` entry: {name, version, sha256 of the ONNX file} (hashed once)."""
-        if self._info is None:
-            self._info = {"name": self.config.get("name", "unspun-claims"),
-                          "version": str(self.config.get("version", "")), "sha256": sha256(self.onnx_path)}
-        return dict(self._info)
-
-
-@lru_cache(maxsize=2)
-def load(folder: str | None = None) -> ClaimsModel:
-    """The shipped claims model (or the one in `folder`), once per process; ModelError names a missing/corrupt file."""
-    path = Path(folder) if folder else MODEL_DIR
-    for name in ("config.json", "tokenizer.json", "head.npz"):
-        if not (path / name).is_file():
-            raise ModelError(f"claims model: {path / name} is missing; {RESTORE}")
-    try:
-        model = ClaimsModel(path)
-    except Exception as exc:  # corrupt JSON, ONNX, npz or tokenizer; or the ONNX file is missing
-        raise ModelError(f"claims model in {path} is missing a file or corrupt ({type(exc).__name__}: {exc}); {RESTORE}") from None
-    return model

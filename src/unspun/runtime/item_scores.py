@@ -20,9 +20,9 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from unspun.runtime.model_files import MODELS_DIR
+from unspun.runtime.models import ATTRIBUTION_DIR
 
-WEIGHTS_FILE = MODELS_DIR / "attribution" / "item_scores.json"
+WEIGHTS_FILE = ATTRIBUTION_DIR / "item_scores.json"
 
 SOURCE_TYPES = ("person", "organisation", "outlet", "document", "social_post", "link")
 ACTOR_TYPES = ("person", "state", "organisation", "group")

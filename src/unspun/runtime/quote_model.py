@@ -231,11 +231,6 @@ def link(text: str, segs: list[Segment], *, min_content_chars: int = 12, link_ch
     return out
 
 
-def _nearest_cue(src: Segment, cues: list[Segment]) -> tuple[int, int] | None:
-    c = _Spans(cues).nearest(src.start, src.end)
-    return None if c is None else (c.start, c.end)
-
-
 def _split_quote(text: str, prev: Segment, nxt: Segment, cues: _Spans, sources: _Spans) -> bool:
     gap = text[prev.end : nxt.start]
     if "\n\n" in gap or len(gap) > 120:

@@ -1,1 +1,5 @@
-"""Analysis stages. Each module has one entry function, `run(doc) -> None`, that adds its own span kind."""
+"""Analysis stages. Each stage module (techniques, quotes, claims, sources, actors) has `NAME`, `REQUIRES` and one
+entry function, `run(doc) -> None`, that adds its own span kind; `unspun.pipeline.STAGES` runs them in order.
+
+The other modules here are the stages' own helpers: `evidence` (techniques), `speakers` (quotes), `names`
+(sources and actors)."""

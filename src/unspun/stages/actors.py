@@ -1,7 +1,7 @@
 """The actors stage: the people, states, organisations and groups an article talks about, how it labels them, and
 whether it lets them speak.
 
-Actors are the clusters of `unspun.names` (spaCy NER plus the gazetteer and aliasing: "the US", "Washington",
+Actors are the clusters of `unspun.stages.names` (spaCy NER plus the gazetteer and aliasing: "the US", "Washington",
 "the Trump administration" → United States when the text names the US; a surname → the full name). Labels come from
 two places, both read off the one cached parse:
 - Name_Calling,Labeling and Loaded_Language technique spans that target the actor: the span covers a mention, or
@@ -17,10 +17,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from unspun import names as names_mod
+from unspun import lexicon
 from unspun.document import Actor, ActorLabel, Document
 from unspun.ingest.text import heading_line
 from unspun.runtime import item_scores, nlp, offsets
+from unspun.stages import names as names_mod
 
 LABEL_TECHNIQUES = frozenset(("Name_Calling,Labeling", "Name_Calling-Labeling", "Loaded_Language"))  # ptc14 and semeval23 names
 _TYPES = {"person": "person", "state": "state", "organisation": "organisation", "group": "group", "outlet": "organisation"}
@@ -55,12 +56,6 @@ PERSON_HEADS = frozenset(
 _DEFINITE = frozenset(("the", "this", "that"))
 # Loaded nouns for a body or a system, not a person ("the regime"): never a description of someone named before.
 _NOT_PEOPLE = frozenset("regime regimes junta dictatorship tyranny mafia cabal clique mob cronies henchmen".split())
-# People and bodies that stand for their owner ("its criminal leadership", "his corrupt allies").
-ROLE_NOUNS = frozenset(
-    """leader leaders leadership president minister government administration army forces troops soldiers allies
-    proxies officials rulers elite elites friends backers sponsors masters cronies henchmen supporters followers
-    spokesman spokeswoman spokesperson media propagandists agents militias""".split()
-)
 _HYPHEN_PARTICIPLES = frozenset("backed funded led sponsored controlled installed armed trained supported run".split())
 _COPULAS = frozenset("is are was were be been being remains remain remained seems seem seemed 's 're became become becomes".split())
 _GOVERNMENT_PREPS = frozenset(("in", "of"))
@@ -202,7 +197,7 @@ class _Labeller:
         # "the Kiev regime", "Russia's criminal regime", "Assad, the butcher"; but "Iran's illicit missile programme"
         # judges the programme, not Iran: the owned noun must be a body or people standing for the owner
         if (head.dep_ in ("compound", "poss") and parent.pos_ in ("NOUN", "PROPN") and parent.i != head.i
-                and (parent.lower_ in LOADED_NOUNS or parent.lower_ in ROLE_NOUNS)):
+                and (parent.lower_ in LOADED_NOUNS or parent.lower_ in lexicon.OWNER_ROLE_NOUNS)):
             span = phrase(parent)
             if span:
                 out.append((min(span[0], start), span[1], actor))
@@ -285,7 +280,7 @@ class _Labeller:
             if tok.dep_ != "poss" or tok.lower_ not in _POSSESSIVE:
                 continue
             noun = tok.head
-            if noun.lower_ not in LOADED_NOUNS and noun.lower_ not in ROLE_NOUNS and noun.pos_ != "PROPN":
+            if noun.lower_ not in LOADED_NOUNS and noun.lower_ not in lexicon.OWNER_ROLE_NOUNS and noun.pos_ != "PROPN":
                 continue  # "its coastal routes" says nothing about the owner
             mods = [c for c in noun.lefts if _evaluative(c)]
             if not mods and noun.lower_ not in LOADED_NOUNS:
@@ -316,7 +311,7 @@ _LOCATIVE = frozenset("in at near from across throughout into inside outside aro
 _SUBJECT_DEPS = frozenset(("nsubj", "nsubjpass", "poss"))
 
 
-def _roles(text: str, mentions: list[tuple[int, int]]) -> tuple[bool, bool]:
+def roles(text: str, mentions: list[tuple[int, int]]) -> tuple[bool, bool]:
     """(acts, place_only): whether some mention is a subject or possessor, and whether every mention is the object
     of a locative preposition. What an actor does or owns makes it a participant; a town named only as where
     something happened is scenery."""
@@ -404,7 +399,7 @@ def run(doc: Document) -> None:
         if (cluster.type in ("person", "state", "organisation") and id(cluster) not in quoted
                 and _implausible(doc.text, cluster.name, [(m.start, m.end) for m in mentions])):
             continue
-        acts, place_only = _roles(doc.text, [(m.start, m.end) for m in mentions])
+        acts, place_only = roles(doc.text, [(m.start, m.end) for m in mentions])
         if place_only and _TYPES[cluster.type] in ("state", "person") and not own and id(cluster) not in quoted:
             continue  # a town named only as where something happened is scenery (a "person" so placed, a NER slip)
         actor = doc.add(Actor, name=cluster.name, type=_TYPES[cluster.type], mentions=mentions, labels=own,

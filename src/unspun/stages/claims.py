@@ -1,7 +1,7 @@
 """The claims stage: check-worthy factual sentences, how the article sources them, and assertions about evidence.
 
 Each sentence (spaCy's split, `unspun.runtime.nlp.sentences`) outside removed junk is scored by the
-check-worthiness model (`unspun.runtime.claims_model`, a calibrated probability). Sentences at or above the
+check-worthiness model (`unspun.runtime.claims_model`, loaded by `unspun.runtime.models`, a calibrated probability). Sentences at or above the
 model's threshold (chosen on validation for the best F1) become `Claim` items. Each claim gets a `sourcing`:
 
 - `attributed`: it overlaps a quote found by the quotes stage (`quote_id` names the best-overlapping one), or it
@@ -21,7 +21,8 @@ import re
 from unspun import lexicon
 from unspun.document import Claim, Document
 from unspun.limits import check_time
-from unspun.runtime import claims_model, nlp
+from unspun.runtime import nlp
+from unspun.runtime.models import load_claims
 
 # A claim is linked to a quote that covers at least this share of the sentence: a quote that covers the sentence
 # carries the claim, while a short scare-quoted phrase inside the author's own sentence does not.
@@ -32,16 +33,6 @@ _ATTRIBUTION = re.compile(
     r"|\bciting\b|\bin\s+the\s+words\s+of\b|\bsources?\s+(?:say|said|says|told|close\s+to)\b",
     re.IGNORECASE,
 )
-# Speech and report verbs in their inflected forms (the shared spaCy pipeline runs without a lemmatiser).
-_SPEECH_VERBS = frozenset("""
-say says said saying tell tells told state states stated claim claims claimed report reports reported
-announce announces announced confirm confirms confirmed insist insists insisted argue argues argued
-warn warns warned note notes noted add adds added write writes wrote tweet tweets tweeted post posts posted
-allege alleges alleged explain explains explained testify testifies testified acknowledge acknowledges
-acknowledged admit admits admitted assert asserts asserted contend contends contended suggest suggests
-suggested show shows showed shown find finds found estimate estimates estimated conclude concludes concluded
-believe believes believed predict predicts predicted deny denies denied accuse accuses accused
-""".split())
 _FIRST_PERSON = frozenset({"i", "we"})
 _HEDGE = re.compile(
     r"\b(?:allegedly|reportedly|purportedly|supposedly|apparently|seemingly|ostensibly|possibly|perhaps|probably"
@@ -129,8 +120,8 @@ class _Tokens:
 
 # Verbs whose subject is attributed what follows only when a clause follows ("the jury found that …", not "the
 # jury found him not guilty"; "Warren called a meeting" is an act, "Warren called it a cover-up, …" is speech only
-# with a clause): every statement verb of the lexicon, plus _SPEECH_VERBS' verbs of belief.
-_CLAUSE_VERBS = (lexicon.STATEMENT_FORMS | _SPEECH_VERBS) - lexicon.forms(
+# with a clause): every statement verb of the lexicon, plus the claims list's verbs of belief.
+_CLAUSE_VERBS = (lexicon.STATEMENT_FORMS | lexicon.CLAIM_REPORTING_FORMS) - lexicon.forms(
     frozenset("attack blast slam charge hit_back lash_out cry".split()))  # "enemies attack whoever's nearest"
 _SAY = lexicon.forms(frozenset("say tell state claim report announce confirm insist argue warn note add write tweet "
                                "post allege explain testify acknowledge admit assert contend deny".split()))
@@ -178,8 +169,8 @@ REQUIRES: tuple[str, ...] = ("quotes",)
 
 def run(doc: Document) -> None:
     """Add a Claim for each check-worthy sentence and each assertion about evidence; skip removed junk."""
-    model = claims_model.load()
-    doc.models["claims"] = model.info()
+    model, info = load_claims()
+    doc.models["claims"] = dict(info)
     edges = doc.junk_edges()  # a sentence with junk at its edge ("… [Jane Doe/ Example Wire]") is kept without it
     spans = [span for s, e in nlp.sentences(doc.text) if (span := edges.trim(s, e)) is not None]
     if not spans:

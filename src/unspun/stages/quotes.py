@@ -2,24 +2,21 @@
 
 A MiniLM tagger trained on PolNeAR (`unspun/models/quotes/`) marks source, cue and content tokens; decoding
 joins split quotes and links each content to its cue and source (see `unspun.runtime.quote_model`). Then the
-speaker mention is resolved to a canonical name from the document's named entities (`unspun.speakers`), and the
+speaker mention is resolved to a canonical name from the document's named entities (`unspun.stages.speakers`), and the
 quote's kind is read from its quotation marks and cue. Removed junk is skipped.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from functools import lru_cache
 
 from unspun import lexicon
 from unspun.document import Document, Quote, View
-from unspun.errors import ModelError
 from unspun.ingest import text as text_ingest
 from unspun.runtime import nlp
-from unspun.runtime.model_files import MODELS_DIR, RESTORE, sha256
+from unspun.runtime.models import load_quotes
 from unspun.runtime.quote_model import CLOSE_MARKS, OPEN_MARKS, Attribution, QuoteModel
-from unspun.speakers import ANONYMOUS, ORG_NOUNS, PERSON_NOUNS, PERSON_PRONOUNS, EntityIndex, resolve
+from unspun.stages.speakers import ANONYMOUS, PERSON_PRONOUNS, EntityIndex, resolve
 
 _EDGE_PUNCT = " \t\n,.;:!?-–—"
 _BLOCK_CUES = ("put it", "puts it", "wrote", "writes", "write")
@@ -28,22 +25,6 @@ RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 # "Nobody is saying the docks should be left to rot": a negated speaker reports no speech
 NEGATED_SPEAKERS = frozenset({"nobody", "no one", "no-one", "none", "noone", "nothing", "no official", "no source"})
 _NEGATED_HEADS = ("nobody ", "no one ", "no-one ", "none of ")
-
-
-@lru_cache(maxsize=1)
-def load() -> tuple[QuoteModel, dict]:
-    folder = MODELS_DIR / "quotes"
-    for f in ("config.json", "encoder.int8.onnx", "head.npz", "tokenizer.json"):
-        if not (folder / f).is_file():
-            raise ModelError(f"quote model: {folder / f} is missing; {RESTORE}")
-    try:
-        model = QuoteModel.load(folder)
-        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-    except Exception as exc:
-        raise ModelError(f"quote model in {folder} is corrupt ({type(exc).__name__}: {exc}); {RESTORE}") from None
-    info = {"name": config.get("name", "quotes"), "version": str(config.get("version", "")),
-            "sha256": sha256(folder / "encoder.int8.onnx")}
-    return model, info
 
 
 def _antecedent(text: str, span: tuple[int, int], index: EntityIndex) -> str | None:
@@ -66,20 +47,6 @@ def _antecedent(text: str, span: tuple[int, int], index: EntityIndex) -> str | N
     return text[a:b]
 
 
-# People described rather than named ("One café owner said …"), who a later "she said" may refer to
-ROLE_NOUNS = PERSON_NOUNS | frozenset(
-    "owner resident worker farmer teacher mother father woman man girl boy voter student doctor nurse employee "
-    "shopkeeper fisherman fishermen protester activist witness neighbour neighbor parent wife husband daughter son "
-    "veteran survivor victim customer passenger driver officer soldier priest pastor nun manager founder "
-    "economist scientist researcher professor analyst engineer".split()
-)
-_SPEECH_VERBS = frozenset(
-    "say says said tell tells told add adds added warn warns warned claim claims claimed explain explains explained "
-    "insist insists insisted argue argues argued note notes noted write writes wrote complain complains complained "
-    "admit admits admitted".split()
-)
-
-
 def _described_speaker(text: str, start: int, end: int) -> str | None:
     """The last person described, not named, as the subject of a speech verb in text[start:end) ("One café owner,
     who asked not to be named, said …"), from the dependency parse: a singular noun, since it stands for "he" or
@@ -93,7 +60,7 @@ def _described_speaker(text: str, start: int, end: int) -> str | None:
     best = None
     for tok in toks:
         noun = tok.text.lower()
-        if (tok.dep_ == "nsubj" and tok.pos_ == "NOUN" and tok.tag_ == "NN" and noun in ROLE_NOUNS
+        if (tok.dep_ == "nsubj" and tok.pos_ == "NOUN" and tok.tag_ == "NN" and noun in lexicon.DESCRIBED_PERSON_NOUNS
                 and tok.head.text.lower() in lexicon.STATEMENT_FORMS and tok.ent_type_ == ""):
             left = min([tok.i] + [c.left_edge.i for c in tok.lefts])
             a, b = offset + tok.doc[left].idx, offset + tok.idx + len(tok.text)
@@ -323,7 +290,7 @@ def _not_speech(text: str, att: Attribution, index: EntityIndex) -> bool:
     if any(e.label in ("PERSON", "ORG", "GPE", "NORP") for e in index.inside(*att.source)):
         return False
     words = mention.replace("’", "'").split()
-    return not (words and (words[-1] in PERSON_NOUNS or words[-1] in ORG_NOUNS or words[-1] in PERSON_PRONOUNS
+    return not (words and (words[-1] in lexicon.PERSON_NOUNS or words[-1] in lexicon.ORG_NOUNS or words[-1] in PERSON_PRONOUNS
                            or ANONYMOUS.match(mention)))
 
 
@@ -459,7 +426,7 @@ REQUIRES: tuple[str, ...] = ()
 
 def run(doc: Document) -> None:
     """Add a Quote for each attribution the tagger finds outside removed ranges."""
-    model, info = load()
+    model, info = load_quotes()
     doc.models["quotes"] = info
     add_quotes(doc, model, model.config.get("admission", {}).get("min_score", DEFAULT_MIN_SCORE),
                model.config.get("speaker_calibration", {}))

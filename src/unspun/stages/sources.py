@@ -1,7 +1,7 @@
 """The sources stage: everything the article leans on, one `Source` per outlet, person, organisation, document,
 social post or link, with the quotes and claims that rest on it.
 
-Where sources come from (all read from the one cached spaCy parse and `unspun.names`):
+Where sources come from (all read from the one cached spaCy parse and `unspun.stages.names`):
 - quote speakers (the quotes stage found them; this stage gives them a type and merges their aliases);
 - reporting cues: the subject of a reporting verb ("NBC reports", "as Zero Hedge concludes", "officials said"),
   "according to X", "told CNN", "X's report";
@@ -26,22 +26,12 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from unspun import names as names_mod
+from unspun import lexicon
 from unspun.document import Document, Mention, Source
+from unspun.ingest.site import link_domain
 from unspun.runtime import item_scores, nlp, offsets
+from unspun.stages import names as names_mod
 
-# Verbs (as written: the lemmatizer is off) whose subject is the source of what follows.
-REPORT_VERBS = frozenset(
-    """say says said saying tell tells told telling report reports reported reporting claim claims claimed claiming
-    state states stated announce announces announced confirm confirms confirmed warn warns warned add adds added
-    note notes noted write writes wrote written conclude concludes concluded insist insists insisted argue argues
-    argued explain explains explained allege alleges alleged suggest suggests suggested estimate estimates estimated
-    acknowledge acknowledges acknowledged admit admits admitted deny denies denied reveal reveals revealed show shows
-    showed shown find finds found assert asserts asserted declare declares declared maintain maintains maintained
-    contend contends contended predict predicts predicted accuse accuses accused tweet tweets tweeted posted
-    publish publishes published disclose discloses disclosed indicate indicates indicated describe describes described
-    believe believes believed""".split()
-)
 # People the text does not name: their presence makes a source anonymous unless a name comes with them.
 ANONYMOUS_NOUNS = frozenset(
     """official officials source sources expert experts analyst analysts observer observers critic critics insider
@@ -274,7 +264,7 @@ class _Builder:
         """Reporting verbs, "according to", "told <outlet>", documents in sourcing roles, social-post cues."""
         for offset, tok in nlp.tokens(self.text):
             word = tok.lower_
-            if word in REPORT_VERBS and tok.pos_ in ("VERB", "AUX"):
+            if word in lexicon.REPORTING_FORMS and tok.pos_ in ("VERB", "AUX"):
                 for child in tok.children:
                     if child.dep_ == "nsubj":
                         self.from_phrase(offset, child)
@@ -367,12 +357,12 @@ class _Builder:
         "related" articles) is navigation, and a share or follow button is page furniture: neither is a source.
         A link on a quote's words or cue ("she said she would “seek …”", "Rundle theorized in 2017") shows where
         the speaker said it: it is the speaker's URL, not a second source."""
-        own = _domain(urlsplit(self.doc.metadata.url or "").hostname or "")
+        own = link_domain(urlsplit(self.doc.metadata.url or "").hostname or "")
         for link in self.doc.links:
             parts = urlsplit(link.url)
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 continue
-            domain = _domain(parts.hostname)
+            domain = link_domain(parts.hostname)
             if own and (domain == own or domain.endswith("." + own)):
                 continue
             if _SHARE_PATH.match(parts.path) or (domain in _SOCIAL_DOMAINS and not parts.query
@@ -394,10 +384,6 @@ class _Builder:
                 speaker.url = speaker.url or link.url
                 continue
             self.out.add("link:" + link.url, domain, "link", True, (link.start, link.end), url=link.url)
-
-
-def _domain(host: str) -> str:
-    return re.sub(r"^(?:www\d?|m|mobile|amp)\.", "", host.lower())
 
 
 # Share and follow buttons: a link to a network's front page or to an account (twitter.com/ourpaper), or a share

@@ -25,9 +25,9 @@ from unspun.runtime.technique_model import TechniqueModel, span_features, tokens
 
 def load_teacher(folder: Path) -> TechniqueModel:
     """A technique model folder as shipped (`encoder.int8.onnx`, `heads.npz`, `config.json`, `tokenizer.json`)."""
-    from unspun.stages.techniques import load_folder
+    from unspun.runtime.models import load_technique_folder
 
-    return load_folder(Path(folder))[0]
+    return load_technique_folder(Path(folder))[0]
 
 
 def char_probs(teacher: TechniqueModel, text: str) -> tuple[np.ndarray, list]:

@@ -45,7 +45,7 @@ def _gold_names(items: list[dict]) -> list[list[str]]:
 def rows(gold_dir: Path) -> dict[str, list[tuple[str, list[float], bool]]]:
     """(article, features, real) for every predicted source and actor of every gold article."""
     import unspun
-    from unspun.stages.actors import _roles
+    from unspun.stages.actors import roles
 
     os.environ["UNSPUN_UNSCORED_ITEMS"] = "1"  # the features may have changed since the stored weights
     item_scores.weights.cache_clear()
@@ -64,7 +64,7 @@ def rows(gold_dir: Path) -> dict[str, list[tuple[str, list[float], bool]]]:
                 if kind == "sources":
                     feats = item_scores.source_features(item, speaker_scores)
                 else:
-                    acts, place_only = _roles(doc.text, [(m.start, m.end) for m in item.mentions])
+                    acts, place_only = roles(doc.text, [(m.start, m.end) for m in item.mentions])
                     feats = item_scores.actor_features(item, acts, place_only)
                 out[kind].append((label_file.stem, feats, real))
     return out

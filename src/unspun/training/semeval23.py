@@ -212,11 +212,11 @@ def _shipped(model_name: str) -> Path:
 def run(data_dir: Path, model_name: str, out: Path | None, *, folds: int = 5, seed: int = 13, rounds: int = 1000,
         cache: Path = Path("build/semeval23-states"), cv: bool = True) -> dict:
     """Cross-validate (unless `cv` is False), then fit the shipped heads on all articles and write `out`."""
-    from unspun.stages.techniques import load as load_technique_model
+    from unspun.runtime.models import load_techniques
     from unspun.datasets.semeval23 import load as load_data
 
     data = load_data(data_dir)
-    base, info = load_technique_model(model_name)
+    base, info = load_techniques(model_name)
     t0 = time.time()
     states = cached_states(base, info["sha256"], data.articles, cache, progress=log)
     log(f"states of {len(states)} articles ready in {time.time() - t0:.0f}s (cache {cache})")

@@ -444,9 +444,9 @@ def ensemble(data: Path, members: list[Path], out: Path) -> dict:
 def retune(data: Path, folder: Path) -> dict:
     """Tune an already trained model folder again on dev (after the tuning itself changed) and validate it; the
     trained weights are untouched, so this equals what a fresh training run's tuning step gives."""
-    from unspun.stages.techniques import load_folder
+    from unspun.runtime.models import load_technique_folder
 
-    model = load_folder(folder)[0]
+    model = load_technique_folder(folder)[0]
     scores = _tune_on_split(model, data)
     config = json.loads((folder / "config.json").read_text())
     config.update(tuned_settings(model))

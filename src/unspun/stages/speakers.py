@@ -14,21 +14,11 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from unspun import lexicon
+from unspun.lexicon import ORG_NOUNS, PERSON_NOUNS
 
 PERSON_PRONOUNS = frozenset("he she him his her hers himself herself".split())
 GROUP_PRONOUNS = frozenset("they them their it its we our us".split())
 SELF_PRONOUNS = frozenset("i me my".split())
-# descriptions that stand for an organisation or state named earlier
-ORG_NOUNS = frozenset(
-    "group organization organisation company firm agency department ministry campaign party committee "
-    "administration government team office network newspaper paper outlet channel union council court "
-    "board movement coalition alliance bank institute foundation association".split()
-)
-PERSON_NOUNS = frozenset(
-    "president senator governor candidate nominee spokesman spokeswoman spokesperson minister secretary mayor "
-    "congressman congresswoman representative chairman chairwoman leader ambassador general official director "
-    "judge businessman billionaire actor host author lawyer attorney speaker".split()
-)
 ANONYMOUS = re.compile(
     r"^(?:(?:some|many|several|two|three|other|senior|top|unnamed|anonymous|former|current|western|u\.?s\.?|us|"
     r"american|administration|government|military|intelligence|security|white house|police|party|campaign|"
