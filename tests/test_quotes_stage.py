@@ -414,3 +414,17 @@ def test_a_negated_cue_reports_no_words():
     assert not _NEGATED_BEFORE.search("Ola Brisk, who has never been charged, ")
     assert _NEGATION.search("did not say") and not _NEGATION.search("said")
     assert not re.search(_NEGATION, "announced")
+
+
+def test_a_cited_work_in_quotation_marks_is_no_quote():
+    from unspun.stages.works import cited_work as _cited_work
+
+    def at(text: str, words: str) -> tuple[int, int]:
+        return text.index(words), text.index(words) + len(words)
+
+    text = 'Re. “Rents will rise again this spring,” Page B4, March 3:\nI disagree with the writer.'
+    assert _cited_work(text, *at(text, "Rents will rise again this spring"))
+    text = 'The article “Is the ferry service headed for cuts?” (Page A2, May 9) left me puzzled.'
+    assert _cited_work(text, *at(text, "Is the ferry service headed for cuts?"))
+    text = 'The mayor said, “Rents will rise again this spring,” and left the hall.'
+    assert not _cited_work(text, *at(text, "Rents will rise again this spring"))

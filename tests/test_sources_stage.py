@@ -270,3 +270,11 @@ def test_a_link_on_a_quote_is_where_its_speaker_said_it_not_a_second_source():
     vargo = next(x for x in doc.sources if x.quote_ids == ["q0"])
     assert "Vargo" in vargo.name and vargo.url == "https://civicnews.example.org/2024/vargo-permits"
     assert [x.name for x in doc.sources if x.type == "link"] == ["utility.example.com"]  # not on a quote: its own
+
+
+def test_a_work_cited_by_its_title_is_a_document_source():
+    text = ('Re. “Ferry fares to double by spring,” Page A6, May 2:\nThe writer is wrong. Scientists posit in the '
+            'paper titled “Tidal flats and the winter diet of shorebirds.” that the flats matter.')
+    doc = _run(Document(text=text))
+    documents = {x.name for x in doc.sources if x.type == "document"}
+    assert {"Ferry fares to double by spring", "Tidal flats and the winter diet of shorebirds"} <= documents

@@ -16,6 +16,7 @@ from unspun.ingest import text as text_ingest
 from unspun.runtime import nlp
 from unspun.runtime.models import load_quotes
 from unspun.runtime.quote_model import CLOSE_MARKS, OPEN_MARKS, Attribution, QuoteModel
+from unspun.stages import works
 from unspun.stages.speakers import ANONYMOUS, PERSON_PRONOUNS, EntityIndex, resolve
 
 _EDGE_PUNCT = " \t\n,.;:!?-–—"
@@ -494,8 +495,9 @@ def add_quotes(doc: Document, model: QuoteModel, min_score: float, calibration: 
             continue
         # "Trump knew that …", "officials believe …": an attribution whose cue reports no words is a view, not a
         # quote. Direct quotes keep their marks' evidence that someone's words are given.
-        if kind == "direct" and _title_of_a_work(text[parts[0][0] : parts[-1][1]]):
-            continue  # '"9 Steps to Successfully Counter Jihad"', '“Countering Violent Extremism”': a title, not words said
+        if kind == "direct" and (_title_of_a_work(text[parts[0][0] : parts[-1][1]])
+                                 or works.cited_work(text, parts[0][0], parts[-1][1])):
+            continue  # '"9 Steps to Successfully Counter Jihad"', 'Re. “Rates rise again,” Page B4': a title, not words said
         is_view = kind in ("indirect", "mixed") and not explicit and lexicon.reports_speech(cue) is False
         for group in _paragraph_groups(text, parts) if kind in ("direct", "mixed") else [parts]:
             group_kind = kind if len(group) == len(parts) else kind_of(text, group, cue)

@@ -31,6 +31,7 @@ from unspun.document import Document, Mention, Source
 from unspun.ingest.site import link_domain
 from unspun.runtime import item_scores, nlp, offsets
 from unspun.stages import names as names_mod
+from unspun.stages import works
 
 # People the text does not name: their presence makes a source anonymous unless a name comes with them.
 ANONYMOUS_NOUNS = frozenset(
@@ -328,6 +329,13 @@ class _Builder:
                 for span in cluster.mentions:
                     self.from_cluster(cluster, span)
 
+    def cited_works(self) -> None:
+        """A work the author cites by its title in quotation marks ("the paper titled “…”", "Re. “…”, Page A8")."""
+        for start, end in works.cited_works(self.text):
+            name = self.text[start:end].strip().rstrip(",.;:")
+            if name:
+                self.out.add("doc:" + names_mod.key(name), name, "document", True, (start, start + len(name)))
+
     def embedded_posts(self) -> None:
         for post in self.doc.embedded_posts:
             platform = _EMBEDDED_PLATFORMS.get(post.platform)
@@ -435,6 +443,7 @@ def run(doc: Document) -> None:
     by_quote = b.quotes()
     b.cues()
     b.outlets()
+    b.cited_works()
     b.embedded_posts()
     b.links(by_quote)
 
