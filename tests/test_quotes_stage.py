@@ -428,3 +428,18 @@ def test_a_cited_work_in_quotation_marks_is_no_quote():
     assert _cited_work(text, *at(text, "Is the ferry service headed for cuts?"))
     text = 'The mayor said, “Rents will rise again this spring,” and left the hall.'
     assert not _cited_work(text, *at(text, "Rents will rise again this spring"))
+
+
+def test_a_colon_line_in_a_one_line_per_paragraph_scrape_introduces_the_next_line():
+    from unspun.stages.quotes import _block_after_colon
+
+    text = ("The senator spoke for an hour on Tuesday.\nHere is the heart of Orla Penn’s argument:\n"
+            "Let me make two points.\nFirst, the port has lost money every year since it was sold off to a fund.\n"
+            "Penn did not take questions afterwards, and the hall emptied quickly.\n")
+    blocks = _block_after_colon(text, [])
+    assert len(blocks) == 1
+    (start, end), = blocks[0].parts
+    assert text[start:end].startswith("Let me make two points.\nFirst, the port")
+    assert text[start:end].endswith("sold off to a fund.")  # a short lead-in takes one more line, no more
+    assert text[slice(*blocks[0].source)] == "Orla Penn"
+    assert _block_after_colon("Ingredients:\nflour, water and salt, mixed well and left overnight to rise.\n", []) == []

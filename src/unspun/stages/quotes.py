@@ -92,7 +92,9 @@ _AS_PUTS_IT = re.compile(r"\b[Aa]s ([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}|(
 # the words just before the colon must announce speech: "…, she said:", "the statement read in full:"
 _BLOCK_INTRO = re.compile(
     r"\b(?:said|says|say|wrote|writes|read|reads|stated|states|declared|declares|added|adds|tweeted|posted|explained|"
-    r"argued|warned|told \w+|in full|as follows|the following|statement|puts? it)\W{0,3}$", re.IGNORECASE)
+    r"argued|warned|told \w+|in full|as follows|the following|statement|puts? it|"
+    r"(?:[’']s|his|her|their) (?:argument|remarks|comments|words|testimony|speech|message|letter|post|tweet|response|"
+    r"reply|answer|point|case))\W{0,3}$", re.IGNORECASE)
 _ACCORDING_TO = re.compile(r"\baccording to\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?](?=[\"”’']?\s|[\"”’']?$)")
 
@@ -109,8 +111,10 @@ def rule_attributions(text: str, atts: list[Attribution]) -> list[Attribution]:
 
 
 def _block_after_colon(text: str, atts: list[Attribution]) -> list[Attribution]:
-    """A paragraph ending with ":" introduces the next paragraph, unquoted: a block quote."""
-    found = []
+    """A paragraph ending with ":" introduces the next paragraph, unquoted: a block quote. In a scrape with one
+    line per paragraph and no blank lines, where the block ends is unknown: it takes the next line (and one more
+    when that line is a short lead-in, "So let me make two points."), never a guess at more."""
+    found = _block_after_colon_line(text, atts)
     for m in re.finditer(r":[ \t]*\n\s*\n", text):
         start = m.end()
         if start >= len(text) or text[start] in OPEN_MARKS:
@@ -124,6 +128,34 @@ def _block_after_colon(text: str, atts: list[Attribution]) -> list[Attribution]:
         found.append(Attribution(parts=[(start, end)], score=0.6, cue=(m.start(), m.start() + 1), source=source,
                                  extra={"kind": "block"}))
     return found
+
+
+def _block_after_colon_line(text: str, atts: list[Attribution]) -> list[Attribution]:
+    found = []
+    for m in re.finditer(r":[ \t]*\n(?=[ \t]*[^\s\n])", text):
+        start = m.end()
+        if text[start] in OPEN_MARKS:
+            continue
+        intro_start = text.rfind("\n", 0, m.start()) + 1
+        if m.start() - intro_start > 300 or not _BLOCK_INTRO.search(text, intro_start, m.start()):
+            continue
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if end - start < 80 and end < len(text) and text[end + 1 : end + 2].strip():
+            nxt = text.find("\n", end + 1)
+            end = len(text) if nxt < 0 else nxt
+        if end - start < 40:
+            continue
+        source = _last_source(atts, intro_start, m.start())
+        if source is None:  # "Here's the crux of Greenwald's argument:"
+            owner = _POSSESSOR.search(text, intro_start, m.start())
+            source = owner.span(1) if owner else None
+        found.append(Attribution(parts=[(start, end)], score=0.6, cue=(m.start(), m.start() + 1), source=source,
+                                 extra={"kind": "block"}))
+    return found
+
+
+_POSSESSOR = re.compile(r"\b([A-Z][\w.-]+(?: [A-Z][\w.-]+){0,3})[’']s (?:\w+ ){0,2}\w+\W{0,3}$")
 
 
 def _as_puts_it(text: str) -> list[Attribution]:
