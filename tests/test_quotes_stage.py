@@ -443,3 +443,31 @@ def test_a_colon_line_in_a_one_line_per_paragraph_scrape_introduces_the_next_lin
     assert text[start:end].endswith("sold off to a fund.")  # a short lead-in takes one more line, no more
     assert text[slice(*blocks[0].source)] == "Orla Penn"
     assert _block_after_colon("Ingredients:\nflour, water and salt, mixed well and left overnight to rise.\n", []) == []
+
+
+def test_a_plain_attribution_after_the_closing_mark_names_the_speaker():
+    from unspun.stages.quotes import _trailing_attribution
+
+    def who(text: str) -> str | None:
+        found = _trailing_attribution(text, text.index("”") if "”" in text else text.index('"', 1))
+        return text[slice(*found[0])] if found else None
+
+    assert who("“The nets were empty all week,” Fa said.") == "Fa"
+    assert who("“The nets were empty all week,” said Ola Brisk, a skipper.") == "Ola Brisk"
+    assert who("“The nets were empty all week,” she added.") == "she"
+    assert who("“The nets were empty all week,” Fa wept.") is None  # not a statement verb
+    assert who("“The nets were empty all week.” The harbour closed.") is None
+
+
+def test_a_quotation_paragraph_right_after_an_attributed_one_continues_its_voice():
+    from unspun.document import Document, Quote
+    from unspun.stages.quotes import _continues
+
+    text = ("“The nets were empty all week,” Ola Brisk said.\n“We also lost two boats to the storm.”\n"
+            "The harbour stayed shut.\n“Nobody knows when it will open.”")
+    doc = Document(text=text)
+    first = doc.add(Quote, 1, text.index(",”"), kind="direct", speaker="Ola Brisk", speaker_resolved_from="name")
+    assert _continues(text, first, text.index("We also"))
+    assert not _continues(text, first, text.index("Nobody"))  # the author's line came between
+    nameless = doc.add(Quote, 1, text.index(",”"), kind="direct", speaker=None)
+    assert not _continues(text, nameless, text.index("We also"))

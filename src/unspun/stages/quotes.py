@@ -301,6 +301,38 @@ def _marked(text: str, att: Attribution) -> bool:
         att.parts[0][0] > 0 and text[att.parts[0][0] - 1] in OPEN_MARKS)
 
 
+_NAME = r"[A-Z][\w.’'-]+(?: (?:[A-Z][\w.’'-]+|de|van|von|bin|al))*"
+_TRAILING = re.compile(
+    rf"[,.?!]?[”\"’']?[ \t]*(?:(?P<v1>[a-z]+)[ \t]+(?P<n1>{_NAME})|(?P<n2>{_NAME}|he|she|they)[ \t]+(?P<v2>[a-z]+))"
+    r"[ \t]*[.,;]")
+
+
+def _trailing_attribution(text: str, end: int) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """'“…,” Fa said.' / '“…,” said Jane Roe,': the (speaker, cue) spans right after a quotation's closing mark,
+    when the verb is a statement verb. The tagger sometimes leaves such a plain attribution untagged."""
+    m = _TRAILING.match(text, end)
+    if m is None:
+        return None
+    name, verb = ("n1", "v1") if m.group("v1") else ("n2", "v2")
+    if m.group(verb) not in lexicon.STATEMENT_FORMS:
+        return None
+    return m.span(name), m.span(verb)
+
+
+def _continues(text: str, before: Quote, start: int) -> bool:
+    """The quotation starting at `start` opens the paragraph right after the one that ends with `before`, a direct
+    quote with a speaker, and nothing but its attribution lies between ('“…,” Fa said.\n“We also learned …”'):
+    news style for one speaker's words running on over paragraphs."""
+    if before.speaker is None or before.kind not in ("direct", "mixed") or start <= before.end:
+        return False
+    between = text[before.end : start]
+    if between.count("\n") not in (1, 2) or len(between) > 80:
+        return False
+    tail, opening = between[: between.index("\n")], between[between.rindex("\n") + 1 :].strip()
+    opens = bool(opening) or text[start : start + 1] in OPEN_MARKS  # the span may start at its mark or after it
+    return opens and not any(mark in tail for mark in OPEN_MARKS) and all(c in OPEN_MARKS for c in opening)
+
+
 def _not_speech(text: str, att: Attribution, index: EntityIndex) -> bool:
     """Tagger output that reports no speech: a negated speaker, or a bare colon after a word that can't speak
     (a headline such as "The Great Harbour Swindle: How Our Leaders Sold Out", against "Trump: we will win")."""
@@ -533,18 +565,31 @@ def add_quotes(doc: Document, model: QuoteModel, min_score: float, calibration: 
         is_view = kind in ("indirect", "mixed") and not explicit and lexicon.reports_speech(cue) is False
         for group in _paragraph_groups(text, parts) if kind in ("direct", "mixed") else [parts]:
             group_kind = kind if len(group) == len(parts) else kind_of(text, group, cue)
+            said_by, said_at, said_from, cue_at, cue_word = speaker, speaker_span, speaker_from, cue_span, cue
+            trailing = _trailing_attribution(text, group[-1][1]) if speaker is None and group_kind == "direct" else None
+            if trailing:  # '“…,” Fa said.' that the tagger left untagged, or tagged on a heading
+                person = recent[1] if recent and trailing[0][0] - recent[0] <= RECENT_PERSON_CHARS else None
+                res = resolve(text, *trailing[0], index, recent_person=person)
+                if res.name and _names_someone(res.name):
+                    said_by, said_at, said_from = res.name, trailing[0], res.resolved_from
+                    cue_at, cue_word = trailing[1], text[trailing[1][0] : trailing[1][1]]
+            before = doc.quotes[-1] if doc.quotes else None
+            if said_by is None and group_kind == "direct" and before is not None and _continues(text, before, group[0][0]):
+                # a paragraph that is all quotation right after one attributed to someone: the same voice goes on
+                said_by, said_from = before.speaker, before.speaker_resolved_from
+                said_at = (before.speaker_start, before.speaker_end) if before.speaker_start is not None else None
             doc.add(
                 View if is_view else Quote, group[0][0], group[-1][1],
                 kind=group_kind,
-                speaker=speaker,
-                speaker_start=speaker_span[0] if speaker_span else None,
-                speaker_end=speaker_span[1] if speaker_span else None,
-                speaker_resolved_from=speaker_from,
-                speaker_score=(speaker_probability(calibration or {}, speaker_from, group_kind, att.score, cue)
-                               if speaker else None),
-                cue=cue,
-                cue_start=cue_span[0] if cue_span else None,
-                cue_end=cue_span[1] if cue_span else None,
+                speaker=said_by,
+                speaker_start=said_at[0] if said_at else None,
+                speaker_end=said_at[1] if said_at else None,
+                speaker_resolved_from=said_from,
+                speaker_score=(speaker_probability(calibration or {}, said_from, group_kind, att.score, cue_word)
+                               if said_by else None),
+                cue=cue_word,
+                cue_start=cue_at[0] if cue_at else None,
+                cue_end=cue_at[1] if cue_at else None,
                 score=round(att.score, 4),
                 parts=[list(p) for p in group],
             )
