@@ -140,3 +140,11 @@ def test_a_page_reference_is_no_speaker():
     start = text.index("Page B4")
     assert resolve(text, start, start + len("Page B4, March 3"), index).name is None
     assert all("Page" not in e.text for e in index.entities)
+
+
+def test_a_surname_ner_missed_takes_the_full_name_given_before():
+    text = "The study was led by John Fa of the forestry centre. Its maps are new, Fa said on Monday."
+    index = EntityIndex(text, [e for e in nlp.entities(text) if text[e[0]:e[1]] != "Fa"])  # as if NER missed it
+    start = text.index("Fa said")
+    r = resolve(text, start, start + 2, index)
+    assert (r.name, r.resolved_from) == ("John Fa", "name")

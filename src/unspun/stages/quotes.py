@@ -507,7 +507,9 @@ def add_quotes(doc: Document, model: QuoteModel, min_score: float, calibration: 
     if headline:
         atts = [a for a in atts if not headline[0] <= a.start < headline[1]]
     datelines = _datelines(text)
-    index = EntityIndex(text, [e for e in nlp.entities(text) if not _inside_any(datelines, e[0], e[1])])
+    # a dateline or a heading ("Policy Shortcomings") names no one a later "he" could stand for
+    index = EntityIndex(text, [e for e in nlp.entities(text) if not _inside_any(datelines, e[0], e[1])
+                               and not text_ingest.heading_line(text, e[0])])
     recent: tuple[int, str] | None = None  # (where, name) of the last person quoted
     edges = doc.junk_edges()
     for att in atts:
@@ -539,7 +541,8 @@ def add_quotes(doc: Document, model: QuoteModel, min_score: float, calibration: 
                 person = _described_speaker(text, since, speaker_span[0]) or person
             res = resolve(text, *speaker_span, index, recent_person=person)
             speaker, speaker_from = res.name, res.resolved_from
-            if res.resolved_from == "name" and any(e.label == "PERSON" for e in index.inside(*speaker_span)):
+            if res.resolved_from == "name" and (any(e.label == "PERSON" for e in index.inside(*speaker_span))
+                                                or index.is_person(speaker)):
                 recent = (speaker_span[1], speaker)
             elif (res.resolved_from == "pronoun" and speaker != mention
                   and mention.lower() in PERSON_PRONOUNS):  # "they" → a board is no antecedent for a later "she"
@@ -573,6 +576,8 @@ def add_quotes(doc: Document, model: QuoteModel, min_score: float, calibration: 
                 if res.name and _names_someone(res.name):
                     said_by, said_at, said_from = res.name, trailing[0], res.resolved_from
                     cue_at, cue_word = trailing[1], text[trailing[1][0] : trailing[1][1]]
+                    if res.resolved_from == "name" and index.is_person(res.name):
+                        recent = (trailing[0][1], res.name)
             before = doc.quotes[-1] if doc.quotes else None
             if said_by is None and group_kind == "direct" and before is not None and _continues(text, before, group[0][0]):
                 # a paragraph that is all quotation right after one attributed to someone: the same voice goes on

@@ -90,6 +90,10 @@ class EntityIndex:
             return None
         return "m" if votes[0] > votes[1] else "f"
 
+    def is_person(self, name: str) -> bool:
+        """Whether a canonical name is one NER tagged as a person somewhere in the text."""
+        return name in self._gender_votes
+
     def agrees(self, name: str, pronoun: str) -> bool:
         """Whether a person name can be what a he/she pronoun refers to: no evidence counts as agreement."""
         word = pronoun.lower()
@@ -186,6 +190,11 @@ def resolve(text: str, start: int, end: int, index: EntityIndex, *, recent_perso
         return Resolution(index.canonical(best.text, best.label), "name")
     if head_end < end:
         mention = text[start:head_end].strip()
+    surname = _POSSESSIVE.sub("", mention)
+    if surname[:1].isupper() and " " not in surname and len(surname) > 1:
+        full = index.full_names.get(surname.lower())  # "Fa said" where NER missed "Fa": "John Fa" named before
+        if full and full != surname and any(e.text == full and e.end <= start for e in index.entities):
+            return Resolution(full, "name")
     words = mention.lower().replace("’", "'").split()
     head = words[-1] if words else ""
     if len(words) == 1 and head in PERSON_PRONOUNS:
