@@ -193,3 +193,19 @@ def test_an_act_is_no_attribution_but_a_verb_with_a_clause_is():
     assert attributed("The inspectors found that the dam had been leaking for years.")
     assert attributed("The mayor said the dam was safe.")
     assert attributed("Officials told reporters the dam was safe.")
+
+
+def test_an_indirect_quote_that_names_only_an_object_reports_no_content():
+    from unspun.stages.claims import reports_content
+
+    def content(sentence: str, part: str, cue: str | None = None) -> bool:
+        return reports_content(sentence, sentence.index(part), sentence.index(part) + len(part), cue)
+
+    s = "The minister said the dam was safe and described the flood defences in detail."
+    assert content(s, "the dam was safe")
+    assert not content(s, "the flood defences in detail", "described")
+    s = "Governor Tom Baker told reporters the state would not raise taxes this year."
+    assert content(s, "reporters the state would not raise taxes this year", "told")
+    s = "The governor threatened to tighten the rules on short-term lets."
+    assert content(s, "to tighten the rules on short-term lets", "threatened")
+    assert not content("A county jury found the driver not guilty.", "the driver not guilty", "found")

@@ -21,7 +21,7 @@ import re
 from unspun import lexicon
 from unspun.document import Claim, Document
 from unspun.limits import check_time
-from unspun.runtime import nlp
+from unspun.runtime import nlp, offsets
 from unspun.runtime.models import load_claims
 
 # A claim is linked to a quote that covers at least this share of the sentence: a quote that covers the sentence
@@ -92,11 +92,39 @@ def hedged(sentence: str) -> bool:
     return _HEDGE.search(sentence) is not None
 
 
+_FINITE = frozenset(("VBD", "VBZ", "VBP", "MD"))
+_CLAUSE_OPENERS = frozenset("that whether if why how what when where who".split())
+
+
+def reports_content(text: str, start: int, end: int, cue: str | None = None) -> bool:
+    """Whether reported speech without quotation marks gives what was said, a clause ("that the dam is safe", "the
+    state would not raise taxes", "whether …"; after a statement verb also an infinitive, "threatened to withhold
+    aid"), rather than only naming a speech act's object ("Trump described Iran's crimes in detail", "the jury found
+    the man not guilty"). In the second case the sentence's facts are the author's, so it is no attribution."""
+    found = offsets.tokens_in(text, start, end)
+    if found is None:
+        return True  # no parse to judge by
+    _, span = found
+    if span[0].lower_ in _CLAUSE_OPENERS or any(t.dep_ == "mark" and t.lower_ in ("that", "whether", "if")
+                                                for t in span):
+        return True
+    # the tokens the span hangs from ("reporters" and "raise" in "told reporters the state would not raise taxes")
+    tops = [t for t in span if t.head.i < span.start or t.head.i >= span.end or t.head.i == t.i]
+    if any(t.tag_ in _FINITE or any(c.tag_ in _FINITE for c in t.children if c.dep_ in ("aux", "auxpass"))
+           for t in tops):
+        return True
+    verbal = any(t.tag_ in ("VB", "VBG") for t in tops) or any(t.tag_ == "TO" for t in span[:3])
+    return verbal and lexicon.reports_speech(cue) is True
+
+
 def best_quote(doc: Document, start: int, end: int):
-    """The quote that overlaps [start, end) most (by its parts), if the overlap is big enough to count."""
+    """The quote that overlaps [start, end) most (by its parts), if the overlap is big enough to count; an
+    indirect quote counts only when it reports content (`reports_content`)."""
     best, best_overlap = None, 0
     for q in doc.quotes:
         if q.end <= start or q.start >= end:
+            continue
+        if q.kind == "indirect" and not reports_content(doc.text, q.start, q.end, q.cue):
             continue
         parts = q.parts or [[q.start, q.end]]
         overlap = sum(max(0, min(end, b) - max(start, a)) for a, b in parts)
@@ -145,7 +173,8 @@ def _cue_inside(doc: Document, start: int, end: int):
     ("Rundle theorized in 2017 that Apple would do this"), however short the quoted part."""
     for q in doc.quotes:
         if (q.cue_start is not None and q.speaker_start is not None and start <= q.cue_start < end
-                and start <= q.speaker_start < end and q.start < end and start < q.end):
+                and start <= q.speaker_start < end and q.start < end and start < q.end
+                and (q.kind != "indirect" or reports_content(doc.text, q.start, q.end, q.cue))):
             return q
     return None
 
