@@ -471,3 +471,21 @@ def test_a_quotation_paragraph_right_after_an_attributed_one_continues_its_voice
     assert not _continues(text, first, text.index("Nobody"))  # the author's line came between
     nameless = doc.add(Quote, 1, text.index(",”"), kind="direct", speaker=None)
     assert not _continues(text, nameless, text.index("We also"))
+
+
+def test_the_author_asking_is_no_quote_and_a_place_after_in_is_no_speaker():
+    from unspun.runtime import nlp
+    from unspun.stages.quotes import _a_place, _author_speaks
+    from unspun.stages.speakers import EntityIndex
+
+    text = "The same day, I went to the desk of the public library and asked, “Do you have any books on tides?”"
+    asked = (text.index("asked"), text.index("asked") + 5)
+    assert _author_speaks(text, asked)
+    text2 = "The same day, the librarian went to the desk and asked, “Do you have any books on tides?”"
+    assert not _author_speaks(text2, (text2.index("asked"), text2.index("asked") + 5))
+    text3 = "The US embassy in China issued a warning to Americans living there."
+    index = EntityIndex(text3, list(nlp.entities(text3)))
+    assert _a_place(index, (text3.index("China"), text3.index("China") + 5), text3)
+    text4 = "Officials in Moscow said the talks were over."
+    index4 = EntityIndex(text4, list(nlp.entities(text4)))
+    assert not _a_place(index4, (0, text4.index(" said")), text4)

@@ -13,7 +13,7 @@ import re
 from unspun import lexicon
 from unspun.document import Document, Quote, View
 from unspun.ingest import text as text_ingest
-from unspun.runtime import nlp
+from unspun.runtime import nlp, offsets
 from unspun.runtime.models import load_quotes
 from unspun.runtime.quote_model import CLOSE_MARKS, OPEN_MARKS, Attribution, QuoteModel
 from unspun.stages import works
@@ -319,6 +319,23 @@ def _trailing_attribution(text: str, end: int) -> tuple[tuple[int, int], tuple[i
     return m.span(name), m.span(verb)
 
 
+def _author_speaks(text: str, cue: tuple[int, int]) -> bool:
+    """The cue verb's grammatical subject is "I" or "we" (followed up a chain of conjoined verbs: "I went to the
+    desk and asked")."""
+    if not any(ch.isalpha() for ch in text[cue[0] : cue[1]]):
+        return False
+    found = offsets.head_token(text, *cue)
+    if found is None:
+        return False
+    tok = found[1]
+    for _ in range(4):
+        if tok.dep_ != "conj" or tok.head is tok:
+            break
+        tok = tok.head
+    return tok.pos_ in ("VERB", "AUX") and any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") and c.i < tok.i
+                                               for c in tok.children)  # "says we're welcome": not its subject
+
+
 def _continues(text: str, before: Quote, start: int) -> bool:
     """The quotation starting at `start` opens the paragraph right after the one that ends with `before`, a direct
     quote with a speaker, and nothing but its attribution lies between ('“…,” Fa said.\n“We also learned …”'):
@@ -424,10 +441,20 @@ def _apart(text: str, speaker: tuple[int, int], cue: tuple[int, int], parts: lis
     return "\n" in text[start:end] or bool(_SENTENCE_BREAK.search(gap))
 
 
-def _a_place(index: EntityIndex, span: tuple[int, int]) -> bool:
-    """The mention lies in a place name (a street, a region) and names no person or organisation."""
+_LOCATIVE = re.compile(r"\b(?:in|at|near|from|inside|outside|across|throughout|around)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _a_place(index: EntityIndex, span: tuple[int, int], text: str = "") -> bool:
+    """The mention lies in a place name (a street, a region) and names no person or organisation, or it is only a
+    country or city after "in", "at", "from" ("the US embassy in China issued …" tagged as "China")."""
     ents = index.inside(*span)
-    return any(e.label in ("FAC", "LOC") for e in ents) and not any(e.label in ("PERSON", "ORG", "NORP") for e in ents)
+    if any(e.label in ("PERSON", "ORG", "NORP") for e in ents):
+        return False
+    if any(e.label in ("FAC", "LOC") for e in ents):
+        return True
+    only = len(ents) == 1 and ents[0].label == "GPE" and not text[span[0] : span[1]].replace(ents[0].text, "").strip(
+        " ’'s")  # the mention is the place itself, not "officials in Moscow"
+    return bool(text) and only and bool(_LOCATIVE.search(text, max(0, ents[0].start - 12), ents[0].start))
 
 
 def speaker_cells(resolved_from: str | None, kind: str, score: float, cue: str | None) -> tuple[str, ...]:
@@ -525,7 +552,7 @@ def add_quotes(doc: Document, model: QuoteModel, min_score: float, calibration: 
             speaker_span = None  # "Policy Shortcomings" over a section: a heading names no one speaking below it
         if speaker_span and att.cue and _apart(text, speaker_span, att.cue, parts):
             speaker_span = None  # "… I had to admit that it left few possibilities.\nLike C.S. Lewis": another sentence
-        if speaker_span and _a_place(index, speaker_span):
+        if speaker_span and _a_place(index, speaker_span, text):
             speaker_span = None  # "Everyone I spoke to on Quay Street said …" tagged as "Street": no name beats a wrong one
         if speaker_span and text[speaker_span[0] : speaker_span[1]].lower() in RELATIVE_PRONOUNS:
             # "…, who said …": the mention stays "who" (as annotators mark it); the name is what it hangs on
@@ -552,6 +579,8 @@ def add_quotes(doc: Document, model: QuoteModel, min_score: float, calibration: 
         if att.cue and cue is None and text[att.cue[0]:att.cue[1]].strip():
             cue_span, cue = att.cue, text[att.cue[0] : att.cue[1]]  # a bare ":" cue
         kind = att.extra.get("kind") or kind_of(text, parts, cue)
+        if cue_span and kind != "block" and _author_speaks(text, cue_span):
+            continue  # "I … asked the librarian, “Do you have …?”": the author's own words, whatever was tagged
         if kind == "indirect":
             parts = _within_paragraph(text, parts)  # reported speech ends where its paragraph does
         if speaker is not None and not _names_someone(speaker):
