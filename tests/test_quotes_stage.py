@@ -489,3 +489,16 @@ def test_the_author_asking_is_no_quote_and_a_place_after_in_is_no_speaker():
     text4 = "Officials in Moscow said the talks were over."
     index4 = EntityIndex(text4, list(nlp.entities(text4)))
     assert not _a_place(index4, (0, text4.index(" said")), text4)
+
+
+def test_a_speaker_on_a_later_line_introduces_what_follows():
+    from unspun.stages.quotes import _next_line_speaker
+
+    text = 'The ministry said it would “keep every school open.”\nFor his part, Mayor Ola Brisk tweeted: “Good.”'
+    content = [(text.index("keep"), text.index("open.") + 5)]
+    brisk = (text.index("Mayor"), text.index("tweeted") - 1)
+    assert _next_line_speaker(text, brisk, content)
+    sig = "“Never trust a tide table.”\n— Ola Brisk, harbour master"
+    assert not _next_line_speaker(sig, (sig.index("Ola"), sig.index(",")), [(1, sig.index("”"))])
+    same = "“Keep every school open,” Mayor Ola Brisk said."
+    assert not _next_line_speaker(same, (same.index("Mayor"), same.index(" said")), [(1, same.index(","))])

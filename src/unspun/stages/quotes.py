@@ -444,6 +444,19 @@ def _apart(text: str, speaker: tuple[int, int], cue: tuple[int, int], parts: lis
 _LOCATIVE = re.compile(r"\b(?:in|at|near|from|inside|outside|across|throughout|around)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
+def _next_line_speaker(text: str, speaker: tuple[int, int], parts: list[tuple[int, int]]) -> bool:
+    """The speaker mention comes after all the quoted words, on a later line that is no dash signature ("“…”\n—
+    Mark Twain"): a later line introduces what follows it, not what came before."""
+    end = parts[-1][1]
+    if speaker[0] < end:
+        return False
+    gap = text[end : speaker[0]]
+    if "\n" not in gap:
+        return False
+    line = gap[gap.rindex("\n") + 1 :].lstrip()
+    return not line.startswith(("—", "–", "-", "―"))
+
+
 def _a_place(index: EntityIndex, span: tuple[int, int], text: str = "") -> bool:
     """The mention lies in a place name (a street, a region) and names no person or organisation, or it is only a
     country or city after "in", "at", "from" ("the US embassy in China issued …" tagged as "China")."""
@@ -552,6 +565,8 @@ def add_quotes(doc: Document, model: QuoteModel, min_score: float, calibration: 
             speaker_span = None  # "Policy Shortcomings" over a section: a heading names no one speaking below it
         if speaker_span and att.cue and _apart(text, speaker_span, att.cue, parts):
             speaker_span = None  # "… I had to admit that it left few possibilities.\nLike C.S. Lewis": another sentence
+        if speaker_span and _next_line_speaker(text, speaker_span, parts):
+            speaker_span = None  # '… “will continue to ensure …”\nFor his part, President Trump tweeted:': his next words
         if speaker_span and _a_place(index, speaker_span, text):
             speaker_span = None  # "Everyone I spoke to on Quay Street said …" tagged as "Street": no name beats a wrong one
         if speaker_span and text[speaker_span[0] : speaker_span[1]].lower() in RELATIVE_PRONOUNS:
