@@ -8,7 +8,9 @@ actors), exactly as `unspun analyze` runs them. The figures:
 - **articles/s** for the whole pipeline (target: ≥ 4 PTC-length articles/s with the fast model on 2 cores);
 - **share of time per stage**, plus the spaCy parse on its own (it is computed once and shared by the quotes,
   claims, sources and actors stages, so it is timed separately and taken out of the stage that triggers it);
-- the ratio of pipeline time to the technique encoder alone, which is the floor any pipeline pays.
+- the ratio of pipeline time to the technique encoder alone, which is the floor any pipeline pays;
+- the same in CPU seconds of the process (all its threads), which a busy machine disturbs less than wall time
+  (compare runs with `--threads 1` when other work shares the cores: then no thread waits for another).
 
 Stage times are measured article by article in one process, so a changing background load hits all alike;
 the load average is printed with the figures. Articles default to `$UNSPUN_SHARED_DATA/ptc/train/train-articles`
@@ -50,26 +52,30 @@ def main() -> None:
     tm, _ = models.load_techniques(args.model)
 
     per_stage = dict.fromkeys(stages, 0.0)
-    parse_s = encoder_s = ingest_s = 0.0
-    t_all = time.perf_counter()
+    cpu_stage = dict.fromkeys(stages, 0.0)
+    parse_s = encoder_s = ingest_s = parse_cpu = encoder_cpu = 0.0
+    t_all, c_all = time.perf_counter(), time.process_time()
     for text in texts:
         t0 = time.perf_counter()
         doc = text_ingest.from_text(text, max_bytes=10_000_000)
         doc.options = pipeline.options(None, args.model, None)
         ingest_s += time.perf_counter() - t0
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         nlp.parse(doc.text)
         parse_s += time.perf_counter() - t0
+        parse_cpu += time.process_time() - c0
         for s in stages:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             modules[s].run(doc)
             per_stage[s] += time.perf_counter() - t0
-    total = time.perf_counter() - t_all
+            cpu_stage[s] += time.process_time() - c0
+    total, total_cpu = time.perf_counter() - t_all, time.process_time() - c_all
     for text in texts:  # the floor: the technique encoder alone, over the same pieces
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         for _ in tm.encode_segments(text):
             pass
         encoder_s += time.perf_counter() - t0
+        encoder_cpu += time.process_time() - c0
     n = len(texts)
     result = {
         "model": args.model,
@@ -80,6 +86,11 @@ def main() -> None:
         "share": {"ingest": round(ingest_s / total, 3), "spacy_parse": round(parse_s / total, 3),
                   **{s: round(t / total, 3) for s, t in per_stage.items()}},
         "ratio_pipeline_to_technique_encoder": round(total / encoder_s, 2),
+        # CPU seconds of this process (all its threads): steadier than wall time when other work shares the cores
+        "cpu_s_per_article": round(total_cpu / n, 3),
+        "cpu_share": {"spacy_parse": round(parse_cpu / total_cpu, 3),
+                      **{s: round(t / total_cpu, 3) for s, t in cpu_stage.items()}},
+        "cpu_ratio_pipeline_to_technique_encoder": round(total_cpu / encoder_cpu, 2),
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "spacy": nlp.model_info()["version"],
         "target_articles_per_s": 4.0,
@@ -92,6 +103,9 @@ def main() -> None:
     for k, v in result["share"].items():
         print(f"  {k:<12} {v:6.1%}")
     print(f"pipeline / technique encoder alone: {result['ratio_pipeline_to_technique_encoder']}×")
+    print(f"CPU time: {result['cpu_s_per_article']} s/article, "
+          f"{result['cpu_ratio_pipeline_to_technique_encoder']}× the technique encoder's; shares: "
+          + ", ".join(f"{k} {v:.1%}" for k, v in result["cpu_share"].items()))
     print(f"load average: {result['load_average']}")
 
 
