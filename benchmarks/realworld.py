@@ -150,6 +150,20 @@ def item_score_checks(gold: Path, pred: Path) -> dict[str, dict[str, float]]:
     return out
 
 
+def split_scores(gold: Path, pred: Path) -> dict[str, dict]:
+    """The technique figures of the 7 web pages and of the 11 PTC scrapes apart (the scorer run on each part of the
+    gold): the PTC scrapes are in the technique models' training data, so the web pages are the honest part."""
+    out = {}
+    for part, keep in (("web", lambda n: not n.startswith("ptc-")), ("ptc", lambda n: n.startswith("ptc-"))):
+        with tempfile.TemporaryDirectory(prefix=f"unspun-realworld-{part}-") as tmp:
+            names = [f for f in sorted(gold.glob("*.json")) if keep(f.name)]
+            for f in names:
+                (Path(tmp) / f.name).symlink_to(f.resolve())
+            r = run_scorer(Path(tmp), pred)
+        out[part] = {"docs": len(names), **{k: r[k] for k in ("tech_P", "tech_R", "neutral_tech_per_1k_words")}}
+    return out
+
+
 def score(model: str = "accurate", out: Path | None = None, only: list[str] | None = None) -> dict:
     """Analyse the set with `model` and score it: the scorer's dict (see FIGURES), plus `seconds` per document.
     With `only` (names or stems), just those documents are analysed and the scorer skips the rest (`missing`)."""
@@ -161,6 +175,7 @@ def score(model: str = "accurate", out: Path | None = None, only: list[str] | No
         seconds = analyse(pred, model=model, only=only, root=root)
         result = run_scorer(root / "gold", pred)
         result["item_scores"] = item_score_checks(root / "gold", pred)
+        result["parts"] = split_scores(root / "gold", pred)
     result["seconds"] = seconds
     result["model"] = model
     return result
@@ -191,6 +206,10 @@ def main() -> int:
     for kind, c in result.get("item_scores", {}).items():
         print(f"  {kind + ' scored >= 0.5: precision':<45} {c['precision_sure']:.3f} (all: {c['precision_all']:.3f}, "
               f"share {c['share_sure']:.2f}, Brier {c['brier']:.3f} vs {c['brier_base_rate']:.3f} for the base rate)")
+    for part, r in result.get("parts", {}).items():
+        label = {"web": "web pages", "ptc": "PTC scrapes"}[part]
+        print(f"  {'techniques, ' + label + ' (' + str(r['docs']) + '): P / R / neutral':<45} {r['tech_P']:.3f} / "
+              f"{r['tech_R']:.3f} / {r['neutral_tech_per_1k_words']:.2f} per 1000 words")
     print(f"  {'seconds (all documents)':<45} {sum(result['seconds'].values()):.1f}")
     if args.out:
         print(f"Documents in {args.out}")

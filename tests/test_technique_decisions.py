@@ -6,7 +6,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from unspun.runtime.technique_model import SEGMENT_CHARS, TechniqueModel, function_only, name_like, repetition_cue
+from unspun.runtime.technique_model import (
+    SEGMENT_CHARS,
+    TechniqueModel,
+    document_evidence,
+    function_only,
+    name_like,
+    repetition_cue,
+)
 from unspun.taxonomy import NAMES
 from unspun.training import technique_decisions as td
 
@@ -98,15 +105,20 @@ def test_the_run_time_drops_function_word_spans():
     pytest.fail("the fake model never proposed a function-word span, so the filter was not exercised")
 
 
+@pytest.mark.parametrize("name_labels", [None, ["Name_Calling,Labeling", "Repetition", "Slogans"], []])
+@pytest.mark.parametrize("gate", [(0.0, 0.0), (0.6, 8.0), (0.9, 40.0)])
 @pytest.mark.parametrize("calibration", [(6.0, -3.0), (6.0, -3.0, 1.5, -2.0)])
-def test_tuning_tables_reproduce_the_run_time(calibration):
-    """`apply` over the candidate tables gives exactly the rows that `TechniqueModel.predict` gives."""
+def test_tuning_tables_reproduce_the_run_time(calibration, gate, name_labels):
+    """`apply` over the candidate tables gives exactly the rows that `TechniqueModel.predict` gives, with the
+    document gate too, whether the gate comes from the config (what ships) or from `Decisions.set_on` (tuning)."""
     texts = {"1": "They lie and lie again. Our glorious nation, betrayed by Gloomwater elites!\nIt is a disgrace.",
-             "2": "A calm report: the council met on Tuesday and approved the budget. Drain the swamp, drain the swamp."}
+             "2": "A calm report: the council met on Tuesday and approved the budget. Drain the swamp, drain the swamp.",
+             "3": "We watched Gloomwater Harbour Nights with the Federal Republic of Norland's Grand Vizier Tessaly."}
     model = make_model(bias=0.5, repeat_bonus=1.0, repeat_bonus_later=0.5, prior_weight=0.5,
-                       log_prior=np.linspace(-3, -1, len(NAMES)).tolist())
+                       log_prior=np.linspace(-3, -1, len(NAMES)).tolist(), name_labels=name_labels)
     d = td.Decisions(temperature=1.2, prior_weight=0.5, repeat_bonus=1.0, repeat_bonus_later=0.5, token_threshold=0.4,
-                     span_calibration=calibration, min_score=0.1, second_label_prob=0.2)
+                     span_calibration=calibration, min_score=0.1, second_label_prob=0.2, gate_threshold=gate[0],
+                     gate_weight=gate[1])
     d.set_on(model)
     cache = {i: (t, list(model.encode_segments(t))) for i, t in texts.items()}
     table = td.candidates(model, cache, sorted(texts), d.token_threshold)
@@ -114,6 +126,79 @@ def test_tuning_tables_reproduce_the_run_time(calibration):
     got = sorted(td.apply(model, d, table))
     want = sorted((i, x.technique, x.start, x.end) for i, t in texts.items() for x in model.predict(t, floor=d.min_score))
     assert got == want
+    # the config the benchmark writes (`Decisions.settings`) gives the same model
+    shipped = make_model(bias=0.5, log_prior=np.linspace(-3, -1, len(NAMES)).tolist(), name_labels=name_labels,
+                         **d.settings())
+    again = sorted((i, x.technique, x.start, x.end) for i, t in texts.items() for x in shipped.predict(t, floor=d.min_score))
+    assert again == want
+    if name_labels is not None:  # a name-like span carries only the techniques where the name is the label
+        assert table.name.any()
+        for i, tech, s, e in got:
+            assert tech in name_labels or not name_like(texts[i], s, e)
+    if gate[1] and gate[0] > table.evidence.min():
+        ungated = td.Decisions(**{**d.__dict__, "gate_weight": 0.0})
+        assert len(td.apply(model, ungated, table)) >= len(got)  # a gate only ever removes items
+
+
+def test_document_evidence_is_the_mean_of_the_strongest_tokens():
+    assert document_evidence(np.array([], dtype=np.float32)) == 0.0
+    assert document_evidence(np.array([0.2])) == pytest.approx(0.2)
+    probs = np.array([0.1] * 95 + [0.9] * 5)
+    assert document_evidence(probs) == pytest.approx(0.9)  # the highest 5%
+    assert document_evidence(np.array([0.1] * 99 + [0.9])) == pytest.approx((0.9 + 4 * 0.1) / 5)
+    assert document_evidence(probs[::-1]) == document_evidence(probs)  # order does not matter
+
+
+def test_gate_lowers_weak_documents_monotonically_and_leaves_strong_ones():
+    model = make_model(span_calibration=[6.0, -3.0], document_gate={"threshold": 0.5, "weight": 10.0})
+    evidence = np.linspace(0.0, 1.0, 41)
+    p = np.array([model.calibrate_span(0.6, evidence=e) for e in evidence])
+    assert np.all(np.diff(p) >= 0)  # more evidence never lowers a span
+    plain = make_model(span_calibration=[6.0, -3.0]).calibrate_span(0.6)
+    assert np.allclose(p[evidence >= 0.5], plain)  # at or over the threshold the gate is off
+    assert p[0] < plain / 20  # a text with no persuasive stretch at all is lowered hard
+    for raw in (0.3, 0.5, 0.9):  # and the span's own evidence still orders spans within a text
+        assert model.calibrate_span(raw, evidence=0.3) < model.calibrate_span(raw + 0.05, evidence=0.3)
+    off = make_model(span_calibration=[6.0, -3.0])
+    assert off.gate(0.0) == 0.0 and off.calibrate_span(0.6, evidence=0.0) == plain
+
+
+def test_choose_gate_keeps_f1_within_the_budget_and_prefers_fewer_ordinary_items():
+    """On invented candidates: tuning articles whose true spans sit in strong documents, and ordinary texts whose
+    candidates are all weak-document ones. The chosen gate removes ordinary items and costs at most the budget."""
+    rng = np.random.default_rng(5)
+    model = make_model()
+    T = len(NAMES)
+
+    def table(ids, strong, n=30):
+        c = td.Candidates()
+        for i in ids:
+            for k in range(n):
+                c.article.append(i)
+                c.start.append(10 * k)
+                c.end.append(10 * k + 5)
+                c.raw.append(float(rng.uniform(0.45, 0.7)))
+                c.density.append(0.1)
+                c.evidence.append(strong)
+                c.name.append(0.0)
+                lg = np.zeros((1, T), np.float32)
+                lg[0, 8] = 5.0  # Loaded_Language
+                c.logits.append(lg)
+                c.cue.append((0.0, 0.0))
+        return c.freeze()
+
+    ptc = table([f"p{k}" for k in range(6)], 0.8)
+    ordinary = table([f"o{k}" for k in range(6)], 0.2)
+    si = {f"p{k}": [(10 * j, 10 * j + 5) for j in range(0, 30, 2)] for k in range(6)}
+    tc = {i: [(NAMES[8], s, e) for s, e in spans] for i, spans in si.items()}
+    d = td.Decisions(token_threshold=0.4, span_calibration=(6.0, -3.0), second_label_prob=1.01)
+    gate, tried = td.choose_gate(model, d, {0.4: ptc}, set(si), si, tc, {0.4: ordinary}, 1000)
+    base = tried[0]
+    assert (base["threshold"], base["weight"]) == (0.0, 0.0)
+    chosen = next(t for t in tried if (t["threshold"], t["weight"]) == gate)
+    assert chosen["full_f1"] >= base["full_f1"] - td.GATE_BUDGET and chosen["si_f1"] >= base["si_f1"] - td.GATE_BUDGET
+    assert chosen["ordinary_per_1000_words"] < base["ordinary_per_1000_words"]
+    assert d.gate_weight == 0.0  # the decisions passed in are left alone
 
 
 def test_fit_logistic_recovers_a_known_rule():

@@ -99,3 +99,65 @@ def test_corrupt_model_file_is_a_model_error(fast_copy):
     (fast_copy / config.get("encoder_file", "encoder.int8.onnx")).write_bytes(b"not an onnx file")
     with pytest.raises(ModelError, match="corrupt"):
         models.load_techniques("fast")
+
+
+# --- issue 17: no false alarms on ordinary news (hand-written texts, not copies of any data set) --------------------
+WIRE = ("BRUSSELS - European Union finance ministers agreed on Tuesday to extend a temporary rule on bank capital by two "
+        "years, a spokesman for the bloc's rotating presidency said. The measure, first adopted in 2020, lets lenders "
+        "count some state-guaranteed loans toward their reserves. Ministers will review the rule again in March 2027, "
+        "the spokesman added. Officials in Germany and the Netherlands had asked for a shorter extension, according to "
+        "a document seen by reporters. The European Central Bank declined to comment. Shares of the region's largest "
+        "banks rose 0.4 percent in early trading.")
+RANT = ("These corrupt, lying bureaucrats in Brussels have betrayed every hard-working family in this country! They are "
+        "traitors, parasites feeding on our taxes, and they laugh at you while they do it. Wake up! Our glorious nation "
+        "is being destroyed by these globalist thugs. Enough is enough. Enough is enough. Stand up now, before it is too "
+        "late and our children inherit nothing but ruins and shame.")
+SCIENCE = ("Astronomers have spotted a huge storm raging on a distant gas giant, a team reported on Monday in the journal "
+           "Nature Astronomy. The storm, about three times the size of Earth, was first seen in images taken in 2023 and "
+           "has lasted at least 18 months. The planet orbits a young star some 130 light-years away. Its winds reach about "
+           "2 kilometres a second, the researchers estimated, and the team plans to observe it again next year with the "
+           "James Webb Space Telescope. The finding could help scientists understand how weather works on worlds unlike "
+           "our own, the lead author said. Critics called the earlier estimate wildly wrong and a disaster for the field.")
+TITLES = ("Last week I played A Plague Tale: Innocence and then read Sarah The Implausible, a novel by Mira Holt. Both "
+          "appear on the American Library Association's list for 2024, alongside Bombshell Summer.")
+
+
+def _ungated(name: str):
+    """The shipped model with its document gate off (same encoder and heads)."""
+    from unspun.runtime.technique_model import TechniqueModel
+
+    tm = models.load_techniques(name)[0]
+    return TechniqueModel(tm.encode, tm.heads, {**tm.config, "document_gate": None}, more=tm.members[1:])
+
+
+@pytest.mark.parametrize("model", ["fast", "accurate"])
+def test_a_neutral_wire_paragraph_gets_no_technique_and_a_rant_still_does(model):
+    wire = unspun.analyze_text(WIRE, model=model, stages=["techniques"])
+    rant = unspun.analyze_text(RANT, model=model, stages=["techniques"])
+    assert wire.techniques == []
+    assert len(rant.techniques) >= 3
+    assert {t.technique for t in rant.techniques} & {"Name_Calling,Labeling", "Loaded_Language"}
+
+
+@pytest.mark.parametrize("model", ["fast", "accurate"])
+def test_the_document_gate_only_lowers_and_leaves_a_rant_alone(model):
+    tm = models.load_techniques(model)[0]
+    off = _ungated(model)
+    for text in (WIRE, SCIENCE, RANT, TITLES):
+        gated = {(d.start, d.end, d.technique): d.score for d in tm.predict(text, floor=0.0)}
+        plain = {(d.start, d.end, d.technique): d.score for d in off.predict(text, floor=0.0)}
+        assert gated.keys() <= plain.keys()
+        assert all(score <= plain[key] for key, score in gated.items())  # the gate never raises a score
+    rant = {(d.start, d.end, d.technique, d.score) for d in tm.predict(RANT, floor=tm.min_score)}
+    assert rant == {(d.start, d.end, d.technique, d.score) for d in off.predict(RANT, floor=tm.min_score)}
+
+
+@pytest.mark.parametrize("model", ["fast", "accurate"])
+def test_names_and_titles_carry_only_their_own_label(model):
+    from unspun.runtime.technique_model import name_like
+
+    tm = models.load_techniques(model)[0]
+    assert tm.name_labels == {"Name_Calling,Labeling", "Repetition", "Slogans"}
+    for d in tm.predict(TITLES, floor=0.0):
+        if name_like(TITLES, d.start, d.end):
+            assert d.technique in tm.name_labels, (TITLES[d.start : d.end], d.technique)

@@ -145,6 +145,20 @@ def name_like(text: str, start: int, end: int) -> float:
     return 1.0
 
 
+GATE_SHARE = 0.05  # the share of a piece's tokens whose probabilities make its document evidence
+
+
+def document_evidence(probs: np.ndarray, share: float = GATE_SHARE) -> float:
+    """How strongly the most persuasive-looking part of a piece reads as persuasion: the mean of its highest `share`
+    token probabilities (at least one token; 0.0 for no token). The input of the document gate (see
+    `TechniqueModel.gate`): ordinary reporting has a few loaded words, a propaganda piece a stretch of them."""
+    n = len(probs)
+    if n == 0:
+        return 0.0
+    k = max(1, int(math.ceil(share * n)))
+    return float(np.partition(np.asarray(probs, dtype=np.float64), n - k)[n - k :].mean())
+
+
 def _fuzzy(span_text: str) -> re.Pattern | None:
     """The span's words, in order, separated by anything that is not a word character, case-insensitively."""
     words = _WORD.findall(span_text)
@@ -307,6 +321,18 @@ class TechniqueModel:
         # token probability and density the mean token probability of the whole piece (the document, for an article
         # under 40,000 characters): a document-level prior, so a text that reads as ordinary reporting lights up less.
         self.span_calibration = tuple(config.get("span_calibration", (1.0, 0.0)))
+        # The document gate, a prior on top of the calibration: weight × min(0, evidence − threshold) is added to a
+        # span's log-odds, where evidence is `document_evidence` of its piece. It lowers every span of a text whose
+        # strongest stretch still reads as ordinary reporting, and leaves texts over the threshold alone.
+        # A span that reads as a name or a title (`name_like`) may carry only these techniques, those where the name
+        # itself is the label ("Arch Deceiver", "Make America Great Again"); none when absent (no filter). Never
+        # "Plague" of a game's title as Loaded_Language, nor "American" as Flag-Waving in a plain sentence.
+        labels = config.get("name_labels")
+        self.name_labels = None if labels is None else frozenset(labels)
+        gate = config.get("document_gate") or {}
+        self.gate_share = float(gate.get("share", GATE_SHARE))
+        self.gate_threshold = float(gate.get("threshold", 0.0))
+        self.gate_weight = float(gate.get("weight", 0.0))
         # never report a span made only of function words ("a", "the", "it is")
         self.drop_function_only = bool(config.get("drop_function_only", True))
         # Technique decision, tuned on dev: training weighted classes by frequency^-0.5, so adding back
@@ -356,10 +382,16 @@ class TechniqueModel:
         return np.stack([heads.tc_logits(np.stack([np.concatenate([pool(s, i, j), f]) for (i, j), f in zip(spans, feats)]))
                          for (_, heads), s in zip(self.members, states)], axis=1)
 
-    def calibrate_span(self, raw: float, density: float = 0.0, name: float = 0.0) -> float:
+    def gate(self, evidence: float | np.ndarray) -> float | np.ndarray:
+        """The document gate's term in a span's log-odds (0 when off or when the evidence reaches the threshold)."""
+        if not self.gate_weight:
+            return 0.0 * np.asarray(evidence, dtype=np.float64)
+        return self.gate_weight * np.minimum(0.0, np.asarray(evidence, dtype=np.float64) - self.gate_threshold)
+
+    def calibrate_span(self, raw: float, density: float = 0.0, name: float = 0.0, evidence: float = 1.0) -> float:
         a, b, *rest = self.span_calibration
         c, d = (list(rest) + [0.0, 0.0])[:2]
-        return float(_sigmoid(np.float64(a * raw + b + c * density + d * name)))
+        return float(_sigmoid(np.float64(a * raw + b + c * density + d * name) + self.gate(evidence)))
 
     def cues(self, text: str, spans) -> np.ndarray:
         """[spans, 2]: the Repetition cue (earlier, later) of each (start, end) span (`repetition_cue`)."""
@@ -412,6 +444,7 @@ class TechniqueModel:
         if not found:
             return out
         density = float(probs.mean())  # the document-level prior's input (see span_calibration)
+        evidence = document_evidence(probs, self.gate_share) if self.gate_weight else 1.0  # the document gate's
         for start, end, *_ in found:
             if (start, end) not in needles:
                 needles[(start, end)] = _normalise(text[start:end])
@@ -422,12 +455,15 @@ class TechniqueModel:
         all_probs = softmax(self.adjusted(logits, cue[:, 0], cue[:, 1])).mean(axis=1)
         uses_name = len(self.span_calibration) > 3 and self.span_calibration[3] != 0
         for (start, end, i, j, raw), tech_probs in zip(found, all_probs):
-            p_span = self.calibrate_span(raw, density, name_like(text, start, end) if uses_name else 0.0)
+            name = name_like(text, start, end) if uses_name or self.name_labels is not None else 0.0
+            p_span = self.calibrate_span(raw, density, name if uses_name else 0.0, evidence)
             order = np.argsort(-tech_probs)
             for rank, k in enumerate(order[:3]):
                 p = float(tech_probs[k])
                 if rank > 0 and p < self.second_label:
                     break
+                if name and self.name_labels is not None and self.techniques[k] not in self.name_labels:
+                    continue  # a name or a title carries no technique but its own label
                 score = round(p_span * p, 4)  # rounded before the floor check, so every caller filters alike
                 if score >= floor:
                     out.append((start, end, self.techniques[k], score, p_span, p, raw))

@@ -24,10 +24,12 @@ import numpy as np
 
 from unspun.evaluation.ptc_scorer import merge_spans, score_full, score_si, score_tc
 from unspun.runtime.technique_model import (
+    GATE_SHARE,
     TechniqueModel,
     WordRuns,
     _normalise,
     distinct_labels,
+    document_evidence,
     function_only,
     name_like,
     softmax,
@@ -56,18 +58,23 @@ class Decisions:
     min_score: float = 0.3
     second_label_prob: float = 0.35
     calibration: str = "plain"
+    # the document gate (`TechniqueModel.gate`): (threshold, weight) on `document_evidence`; weight 0 is off
+    gate_threshold: float = 0.0
+    gate_weight: float = 0.0
 
     def settings(self) -> dict:
         return {"token_threshold": self.token_threshold, "span_calibration": [round(float(x), 4) for x in self.span_calibration],
                 "temperature": self.temperature, "min_score": self.min_score, "second_label_prob": self.second_label_prob,
                 "prior_weight": self.prior_weight, "repeat_bonus": self.repeat_bonus,
-                "repeat_bonus_later": self.repeat_bonus_later}
+                "repeat_bonus_later": self.repeat_bonus_later,
+                "document_gate": {"share": GATE_SHARE, "threshold": self.gate_threshold, "weight": self.gate_weight}}
 
     def set_on(self, model: TechniqueModel) -> None:
         model.temperature, model.prior_weight = self.temperature, self.prior_weight
         model.repeat_bonus, model.repeat_bonus_later = self.repeat_bonus, self.repeat_bonus_later
         model.token_threshold, model.span_calibration = self.token_threshold, tuple(self.span_calibration)
         model.min_score, model.second_label = self.min_score, self.second_label_prob
+        model.gate_share, model.gate_threshold, model.gate_weight = GATE_SHARE, self.gate_threshold, self.gate_weight
 
 
 @dataclass
@@ -82,12 +89,14 @@ class Candidates:
     name: list = field(default_factory=list)
     logits: list = field(default_factory=list)
     cue: list = field(default_factory=list)
+    evidence: list = field(default_factory=list)  # the piece's `document_evidence` (the document gate's input)
 
     def freeze(self) -> Candidates:
         n = len(self.article)
         self.article = np.array(self.article, dtype=object)
         self.start, self.end = np.array(self.start, dtype=np.int64), np.array(self.end, dtype=np.int64)
         self.raw, self.density = np.array(self.raw), np.array(self.density)
+        self.evidence = np.array(self.evidence, dtype=np.float64)
         self.name = np.array(self.name)
         self.logits = np.stack(self.logits) if n else np.zeros((0, 1, 1), np.float32)
         self.cue = np.array(self.cue, dtype=np.float32).reshape(-1, 2)
@@ -95,6 +104,17 @@ class Candidates:
 
     def subset(self, ids: set[str]) -> np.ndarray:
         return np.array([a in ids for a in self.article], dtype=bool)
+
+    @classmethod
+    def concat(cls, parts: list[Candidates]) -> Candidates:
+        """One table of the candidates of several frozen tables (of the same model and token threshold)."""
+        out = cls()
+        for name in ("article", "start", "end", "raw", "density", "name", "evidence"):
+            setattr(out, name, np.concatenate([getattr(p, name) for p in parts]) if parts else np.zeros(0))
+        out.cue = np.concatenate([p.cue for p in parts]) if parts else np.zeros((0, 2), np.float32)
+        kept = [p.logits for p in parts if len(p.article)]
+        out.logits = np.concatenate(kept) if kept else np.zeros((0, 1, 1), np.float32)
+        return out
 
 
 def candidates(model: TechniqueModel, cache: dict, ids, threshold: float) -> Candidates:
@@ -117,12 +137,14 @@ def candidates(model: TechniqueModel, cache: dict, ids, threshold: float) -> Can
             logits = model.technique_logits_many(states, [(k, j) for _, _, k, j, _ in found], feats)
             cue = model.cues(text, [(s, e) for s, e, *_ in found])
             density = float(probs.mean())
+            evidence = document_evidence(probs)
             for (s, e, _, _, raw), lg, c in zip(found, logits, cue):
                 out.article.append(i)
                 out.start.append(s)
                 out.end.append(e)
                 out.raw.append(raw)
                 out.density.append(density)
+                out.evidence.append(evidence)
                 out.name.append(name_like(text, s, e))
                 out.logits.append(lg)
                 out.cue.append(c)
@@ -159,10 +181,18 @@ def calibration_tuple(w: np.ndarray, kind: str) -> tuple:
     return (round(a, 4), round(b, 4), round(extra.get("density", 0.0), 4), round(extra.get("name", 0.0), 4))
 
 
-def span_probs(c: Candidates, calibration: tuple, mask=slice(None)) -> np.ndarray:
+def gate_term(evidence: np.ndarray, threshold: float, weight: float) -> np.ndarray:
+    """The document gate's log-odds term, as `TechniqueModel.gate` computes it."""
+    return weight * np.minimum(0.0, np.asarray(evidence, dtype=np.float64) - threshold)
+
+
+def span_probs(c: Candidates, calibration: tuple, mask=slice(None), gate: tuple = (0.0, 0.0)) -> np.ndarray:
+    """The calibrated span probability of the candidates under `mask`, with the document gate (threshold, weight)."""
     a, b, *rest = calibration
     cd, dn = (list(rest) + [0.0, 0.0])[:2]
     z = a * c.raw[mask] + b + cd * c.density[mask] + dn * c.name[mask]
+    if gate[1]:
+        z = z + gate_term(c.evidence[mask], *gate)
     return 1 / (1 + np.exp(-np.clip(z, -40, 40)))
 
 
@@ -184,7 +214,7 @@ def apply(model: TechniqueModel, d: Decisions, c: Candidates, mask=None, floor: 
 def scored_rows(model: TechniqueModel, d: Decisions, c: Candidates, mask) -> tuple[np.ndarray, list]:
     """(score of every (candidate, technique) option, its row) for a min-score sweep."""
     idx = np.flatnonzero(mask)
-    p_span = span_probs(c, d.span_calibration, idx)
+    p_span = span_probs(c, d.span_calibration, idx, (d.gate_threshold, d.gate_weight))
     probs = tech_probs(model, d, c.logits[idx], c.cue[idx])
     scores, rows = [], []
     for n, k in enumerate(idx):
@@ -193,6 +223,8 @@ def scored_rows(model: TechniqueModel, d: Decisions, c: Candidates, mask) -> tup
             p = float(probs[n, t])
             if rank > 0 and p < d.second_label_prob:
                 break
+            if c.name[k] and model.name_labels is not None and model.techniques[t] not in model.name_labels:
+                continue  # as the run time: a name or a title carries no technique but its own label
             scores.append(round(float(p_span[n]) * p, 4))
             rows.append((c.article[k], model.techniques[t], int(c.start[k]), int(c.end[k])))
     return np.array(scores), rows
@@ -296,10 +328,12 @@ def tune_spans(model: TechniqueModel, d: Decisions, tables: dict, ys: dict, ids:
     d.second_label_prob = best2[1]
 
 
-def tune(model: TechniqueModel, tables: dict, ys: dict, gold: Gold, ids, si: dict, tc: dict, kinds=("plain",)) -> Decisions:
-    """All decisions, chosen on the articles `ids` only."""
+def tune(model: TechniqueModel, tables: dict, ys: dict, gold: Gold, ids, si: dict, tc: dict, kinds=("plain",),
+         gate: tuple = (0.0, 0.0)) -> Decisions:
+    """All decisions, chosen on the articles `ids` only, under a given document gate (threshold, weight): the span
+    calibration is fitted without it (it is a prior on top), the min score and second label are chosen with it."""
     ids = set(ids)
-    d = Decisions()
+    d = Decisions(gate_threshold=float(gate[0]), gate_weight=float(gate[1]))
     tune_technique(model, d, gold, np.array([k[0] in ids for k in gold.keys], dtype=bool))
     tune_spans(model, d, tables, ys, ids, si, tc, kinds)
     return d
@@ -347,22 +381,74 @@ def per_technique(classified, gold_tc, techniques) -> dict:
     return out
 
 
+# --- the document gate --------------------------------------------------------------------------------------------
+GATE_THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+GATE_WEIGHTS = (2.5, 5.0, 10.0, 20.0, 40.0)
+GATE_BUDGET = 0.01  # the most SI or full-task F1 (on the tuning articles) the gate may cost
+
+
+def best_min_score(model: TechniqueModel, d: Decisions, c: Candidates, mask, gold_si, gold_tc) -> tuple:
+    """((full F1, SI F1), min score) at the min score with the best full-task F1, then SI F1 (as `tune_spans`)."""
+    scores, rows = scored_rows(model, d, c, mask)
+    best = None
+    for min_score in MIN_SCORES:
+        pred = [r for r, sc in zip(rows, scores) if sc >= min_score]
+        key = (score_full(pred, gold_tc).f1, score_si(pred, gold_si).f1)
+        if best is None or key > best[0]:
+            best = (key, min_score)
+    return best
+
+
+def rate(rows, n_words: int) -> float:
+    """Reported items per 1,000 words."""
+    return round(1000 * len(rows) / max(n_words, 1), 3)
+
+
+def choose_gate(model: TechniqueModel, d: Decisions, tables: dict, ids, si: dict, tc: dict, ordinary: dict,
+                ordinary_words: int, budget: float = GATE_BUDGET) -> tuple[tuple, list]:
+    """The document gate (threshold, weight): of the gates whose SI and full-task F1 on the articles `ids` (min score
+    re-chosen for each) stay within `budget` of no gate, the one that reports the fewest items per 1,000 words on
+    `ordinary` ({token threshold: Candidates} of ordinary news texts, `ordinary_words` words in all; used as a rate,
+    never as labels). `d`: the other decisions, chosen on `ids` without a gate (left unchanged). Also returns the
+    table of every gate tried."""
+    ids = set(ids)
+    gold_si = [(i, s, e) for i in sorted(ids) for s, e in si.get(i, [])]
+    gold_tc = [(i, t, s, e) for i in sorted(ids) for t, s, e in tc.get(i, [])]
+    c, o = tables[d.token_threshold], ordinary[d.token_threshold]
+    mask, everything = c.subset(ids), np.ones(len(o.article), dtype=bool)
+    trial = Decisions(**{**d.__dict__})
+    tried = []
+    for threshold, weight in [(0.0, 0.0)] + [(t, w) for t in GATE_THRESHOLDS for w in GATE_WEIGHTS]:
+        trial.gate_threshold, trial.gate_weight = threshold, weight
+        (full, si_f1), min_score = best_min_score(model, trial, c, mask, gold_si, gold_tc)
+        n_ptc = len(apply(model, trial, c, mask, floor=min_score))
+        n_ord = len(apply(model, trial, o, everything, floor=min_score))
+        tried.append({"threshold": threshold, "weight": weight, "full_f1": round(full, 4), "si_f1": round(si_f1, 4),
+                      "min_score": min_score, "items_tuning": n_ptc, "ordinary_per_1000_words": rate(range(n_ord), ordinary_words)})
+    base = tried[0]
+    ok = [t for t in tried if t["full_f1"] >= base["full_f1"] - budget and t["si_f1"] >= base["si_f1"] - budget]
+    best = min(ok, key=lambda t: (t["ordinary_per_1000_words"], t["weight"], t["threshold"]))
+    return (best["threshold"], best["weight"]), tried
+
+
 def cross_validate(model: TechniqueModel, cache: dict, held, si: dict, tc: dict, *, k: int = 5, rounds: int = 1000,
-                   kinds=("plain", "name"), extra=()) -> dict:
+                   kinds=("plain", "name"), extra=(), gate: tuple = (0.0, 0.0), tables=None) -> dict:
     """Decisions chosen on k-1 folds and applied to the k-th, pooled: out-of-fold SI/TC/full with 95% bootstrap
     intervals over articles, TC per technique; and the decisions chosen on all of `held` (`final`, what ships).
-    `extra`: more cached texts (no gold) to run the final decisions over (their rows come back in `extra_rows`)."""
+    `extra`: more cached texts (no gold) to run the final decisions over (their rows come back in `extra_rows`).
+    `gate`: the document gate (threshold, weight) every fold's decisions are chosen under. `tables`: the
+    `build_tables` result for `held + extra`, when the caller has it already."""
     from unspun.evaluation.bootstrap import f1_interval
 
     held = sorted(held)
-    tables, ys = build_tables(model, cache, held + sorted(extra), si)
+    tables, ys = tables or build_tables(model, cache, held + sorted(extra), si)
     gold_rows = [(i, t, s, e) for i in held for t, s, e in tc.get(i, [])]
     gold = gold_table(model, cache, gold_rows)
     gold_si = [(i, s, e) for i in held for s, e in si.get(i, [])]
     pred, classified, chosen = [], [], []
     for test in folds(held, k):
         test_set = set(test)
-        d = tune(model, tables, ys, gold, sorted(set(held) - test_set), si, tc, kinds)
+        d = tune(model, tables, ys, gold, sorted(set(held) - test_set), si, tc, kinds, gate)
         chosen.append(d.settings() | {"calibration": d.calibration})
         c = tables[d.token_threshold]
         pred += apply(model, d, c, c.subset(test_set))
@@ -374,7 +460,7 @@ def cross_validate(model: TechniqueModel, cache: dict, held, si: dict, tc: dict,
         return {"precision": round(s.precision, 4), "recall": round(s.recall, 4), "f1": round(s.f1, 4),
                 "f1_95": [round(lo, 4), round(hi, 4)]}
 
-    final = tune(model, tables, ys, gold, held, si, tc, kinds)
+    final = tune(model, tables, ys, gold, held, si, tc, kinds, gate)
     c = tables[final.token_threshold]
     final.set_on(model)
     return {

@@ -393,6 +393,8 @@ def tuned_settings(model: TechniqueModel) -> dict:
         "log_prior": [round(float(x), 4) for x in model.log_prior],
         "repeat_bonus": model.repeat_bonus,
         "repeat_bonus_later": model.repeat_bonus_later,
+        # what the decisions were tuned under (off unless a gate was chosen: `benchmarks/technique_decisions.py`)
+        "document_gate": {"share": model.gate_share, "threshold": model.gate_threshold, "weight": model.gate_weight},
     }
 
 
