@@ -329,7 +329,7 @@ def _author_speaks(text: str, cue: tuple[int, int]) -> bool:
         return False
     tok = found[1]
     for _ in range(4):
-        if tok.dep_ != "conj" or tok.head is tok:
+        if tok.dep_ != "conj" or tok.head.i == tok.i:
             break
         tok = tok.head
     return tok.pos_ in ("VERB", "AUX") and any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") and c.i < tok.i
