@@ -154,7 +154,8 @@ def test_outputs_show_actors():
     assert _actor(doc, "European Union").mentions[0].text == "Brussels"
     assert "## Actors" in markdown.render([doc])
     rows = [r.split("\t") for r in tsv.render([doc]).splitlines()[1:]]
-    assert rows[0][1:3] == ["actors", "a0"] and rows[0][5] == "organisation" and rows[0][7] == "NATO"
+    # most important first: the European Union is named twice ("Brussels" stands for it), NATO once
+    assert rows[0][1:3] == ["actors", "a0"] and rows[0][5] == "organisation" and rows[0][7] == "European Union"
     assert doc.models["actors"]["name"].startswith("spacy/")
 
 
@@ -235,3 +236,61 @@ def test_a_judged_thing_an_actor_owns_is_no_label_of_the_actor():
     labels = [lab.text for a in doc.actors if a.name == "Norvania" for lab in a.labels]
     assert not any("programme" in t for t in labels), labels
     assert any("regime" in t for t in labels) and any("leaders" in t for t in labels), labels
+
+
+def test_a_name_given_once_in_a_list_of_examples_is_no_actor():
+    text = ("Premier Ada Voss signed the fisheries pact on Tuesday. Boats will sell to countries including Norway, "
+            "Chile, Kenya and Peru. Voss said the pact would double exports.")
+    doc = _run(Document(text=text))
+    names = [a.name for a in doc.actors]
+    assert "Ada Voss" in names
+    assert not {"Chile", "Kenya", "Peru"} & set(names), names
+
+
+def test_a_list_that_acts_keeps_its_names():
+    text = ("Senators like Laura Quint, Peter Hale and Susan Marsh voted against the harbour bill on Friday. "
+            "The vote was close.")
+    names = [a.name for a in _run(Document(text=text)).actors]
+    assert {"Laura Quint", "Peter Hale", "Susan Marsh"} <= set(names), names
+
+
+def test_an_outlet_only_credited_is_a_source_not_an_actor():
+    text = ("Mayor Lena Okafor resigned on Monday, according to the Harbour Times. Okafor told the Daily Bugle "
+            "that she was tired of the fight over the ferry.")
+    names = [a.name for a in _run(Document(text=text)).actors]
+    assert "Lena Okafor" in names
+    assert not [n for n in names if "Times" in n or "Bugle" in n], names
+
+
+def test_an_outlet_that_acts_stays_an_actor():
+    text = "The Harbour Times sued Mayor Lena Okafor over the ferry contract. Okafor called the suit baseless."
+    names = [a.name for a in _run(Document(text=text)).actors]
+    assert "Harbour Times" in names, names
+
+
+def test_a_title_in_its_own_quotation_marks_is_no_actor():
+    text = ("The ministry dropped its “Safer Harbours Compact” on Monday. Minister Ana Ruiz said the "
+            "“Safer Harbours Compact” had cost too much.")
+    names = [a.name for a in _run(Document(text=text)).actors]
+    assert "Ana Ruiz" in names
+    assert not [n for n in names if "Compact" in n], names
+
+
+def test_a_game_named_after_games_like_is_no_actor():
+    text = ("Vexel Studios said its season pass copies games like Fortnite. Vexel Studios will release the pass "
+            "in May.")
+    names = [a.name for a in _run(Document(text=text)).actors]
+    assert "Fortnite" not in names, names
+
+
+def test_actors_are_capped_and_the_most_named_come_first():
+    people = [f"{first} {last}" for first, last in zip(
+        "Ada Ben Cal Dee Eli Fay Gus Hal Ian Joy Kai Lea Max Ned Oda Pia Quin Rex Sol Tia Uma Vic Wes Xia Yul Zed Amo "
+        "Bea".split(),
+        "Abbot Barlow Carver Dunmore Ellery Fairley Garner Hollis Ingram Jarvis Kettle Lorne Merrow Norcott Osgood "
+        "Pellow Quarry Rendle Stroud Tolley Upton Varley Wexley Yarrow Zouch Ambler Birtle Calloway".split())]
+    text = " ".join(f"{p} voted for the harbour plan on Monday." for p in people)
+    text += " " + " ".join(f"Later {people[-1].split()[1]} spoke again." for _ in range(3))
+    doc = _run(Document(text=text))
+    assert len(doc.actors) == actors.MAX_ACTORS
+    assert doc.actors[0].name.endswith("Calloway"), [a.name for a in doc.actors[:3]]  # named four times

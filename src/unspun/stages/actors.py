@@ -14,6 +14,7 @@ two places, both read off the one cached parse:
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_left
 
@@ -351,6 +352,148 @@ def _implausible(text: str, name: str, mentions: list[tuple[int, int]]) -> bool:
     return False
 
 
+_LIST_DEPS = frozenset(("conj", "appos"))
+_CLIMB_DEPS = frozenset(("pobj", "prep", "amod", "appos", "acl"))
+
+
+def _list_items(tok) -> tuple[object, list]:
+    """The root and the items of the coordinated names `tok` belongs to ("Yemen, Syria and Lebanon")."""
+    root = tok
+    while root.dep_ in _LIST_DEPS and root.head.i != root.i and root.head.pos_ == "PROPN":
+        root = root.head
+    items, stack = [], [root]
+    while stack:
+        t = stack.pop()
+        items.append(t)
+        stack.extend(c for c in t.children if c.dep_ in _LIST_DEPS and c.pos_ == "PROPN")
+    return root, items
+
+
+def listed_in_passing(text: str, mentions: list[tuple[int, int]]) -> bool:
+    """Whether a name is given once, as one item of a list of three or more names that does not act (is not the
+    subject of its clause, nor hangs from one: "senators like A, B and C, who opposed …" act; "countries including
+    A, B and C" or "think about A, B and C" are examples, not participants)."""
+    if len(mentions) != 1:
+        return False
+    found = offsets.head_token(text, *mentions[0])
+    if found is None:
+        return False
+    root, items = _list_items(found[1])
+    if len(items) < 3:
+        return False
+    t = root
+    for _ in range(4):
+        if t.dep_ in ("nsubj", "nsubjpass"):
+            return False
+        if t.dep_ not in _CLIMB_DEPS or t.head.i == t.i:
+            break
+        t = t.head
+    return True
+
+
+# Nouns for what carries news: an outlet named with one of them is credited, not acting ("a report by X").
+_CITING_NOUNS = frozenset(
+    """report reports article articles story stories photo photos picture pictures image images video videos
+    interview interviews piece op-ed column editorial survey poll analysis investigation broadcast segment
+    programme program podcast headline affiliate footage""".split()
+)
+_TELLING = frozenset("told tell tells telling said say says saying spoke speaking talking talked".split())
+_PUBLISHING = frozenset("published reported quoted cited obtained appeared aired broadcast posted first".split())
+
+
+def _citing(tok) -> bool:
+    """Whether a mention of an outlet only credits it: "according to X", "told X", "X reported", "a report by X",
+    "published in X", "a X article"."""
+    head = tok.head
+    if tok.dep_ == "pobj":
+        gov = head.head
+        if head.lower_ == "to" and gov.lower_ in ("according", *_TELLING):
+            return True
+        return gov.lower_ in _CITING_NOUNS or gov.lower_ in _PUBLISHING
+    if tok.dep_ in ("dobj", "dative"):
+        return head.lower_ in _TELLING or head.lower_ in _PUBLISHING
+    if tok.dep_ in ("nsubj", "nsubjpass"):
+        return head.lower_ in lexicon.REPORTING_FORMS or head.lower_ in _PUBLISHING
+    if tok.dep_ in ("compound", "poss"):
+        return head.lower_ in _CITING_NOUNS
+    return False
+
+
+def _credit_line(text: str, start: int, end: int) -> bool:
+    """A line that holds nothing but the outlet's name and credit words ("– Newsweek", "Source: Reuters")."""
+    a = text.rfind("\n", 0, start) + 1
+    b = text.find("\n", end)
+    rest = (text[a:start] + " " + text[end:b if b >= 0 else len(text)]).lower()
+    return all(w in _CREDIT_WORDS for w in _LETTERS.findall(rest))
+
+
+_CREDIT_WORDS = frozenset("source sources via credit photo image courtesy of by originally published in the from".split())
+
+
+def cited_only(text: str, mentions: list[tuple[int, int]]) -> bool:
+    """Whether every mention of an outlet credits it as where information came from: then it is a source (the
+    sources stage lists it), not an actor the article is about."""
+    for s, e in mentions:
+        found = offsets.head_token(text, s, e)
+        if found is None or not (_citing(found[1]) or _credit_line(text, s, e)):
+            return False
+    return bool(mentions)
+
+
+# Nouns for a made thing: a name they introduce or govern is a title ("games like Fortnite", "the app X").
+WORK_NOUNS = frozenset(
+    """game games film films movie movies book books novel novels album albums song songs app apps software
+    encyclical encyclicals series show shows episode episodes ebook ebooks journal journals video-game videogame
+    videogames console consoles device devices phone phones feature features update updates expansion""".split()
+)
+_TITLE_ENTITIES = frozenset(("PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"))
+_QUOTES_OPEN = "\"“‘'«"
+_QUOTES_CLOSE = "\"”’'»"
+
+
+def _quoted_term(text: str, start: int, end: int) -> bool:
+    """A mention inside quotation marks of its own (“Mysterium Fidei,”, the “Countering Violent Extremism”): a title
+    or a term, not a participant."""
+    while start < end and text[start] in _QUOTES_OPEN:
+        start += 1
+    before = text[max(0, start - 1):start]
+    after = text[end:end + 2].lstrip(",.;:")
+    return bool(before) and before in _QUOTES_OPEN and after[:1] in _QUOTES_CLOSE
+
+
+def _work_context(tok) -> bool:
+    """ "games like X", "the game X", "X, the app", "the X app": the name is governed by a noun for a made thing."""
+    head = tok.head
+    if tok.dep_ == "pobj" and head.lower_ in ("like", "as", "including") and head.head.lower_ in WORK_NOUNS:
+        return True
+    if tok.dep_ in ("appos", "compound", "nmod") and head.lower_ in WORK_NOUNS:
+        return True
+    return any(c.dep_ in ("appos", "compound") and c.lower_ in WORK_NOUNS for c in tok.children)
+
+
+def title_like(text: str, name: str, mentions: list[tuple[int, int]]) -> bool:
+    """Whether a cluster is a title of a work or a product rather than an actor: NER itself calls the same words a
+    product or a work somewhere in the text, every mention sits in its own quotation marks or is governed by a
+    noun for a made thing, or a "person" has a number in the name ("Mortal Kombat 11")."""
+    surfaces = {text[s:e] for s, e in mentions} | {name}
+    if any(label in _TITLE_ENTITIES and text[s:e] in surfaces for s, e, label in nlp.entities(text)):
+        return True
+    if all(_quoted_term(text, s, e) for s, e in mentions):
+        return True
+    heads = [offsets.head_token(text, s, e) for s, e in mentions]
+    return all(h is not None and _work_context(h[1]) for h in heads)
+
+
+def importance(actor: Actor, acts: bool) -> tuple[float, int]:
+    """How central an actor is (GUIDE: most important first): quoted and labelled actors and those the text names
+    often come first; ties keep the order of first mention."""
+    return (-(math.log1p(len(actor.mentions)) * 2 + 2.0 * actor.quoted + 1.5 * bool(actor.labels) + 1.0 * acts),
+            actor.mentions[0].start)
+
+
+MAX_ACTORS = 25
+
+
 NAME = "actors"  # the stage contract (unspun.pipeline): its name, the stages it needs first, and run(doc)
 REQUIRES: tuple[str, ...] = ("techniques", "quotes")
 
@@ -391,6 +534,7 @@ def run(doc: Document) -> None:
         add(actor, ls, le, None)
 
     quoted = _speaker_actors(doc, names)
+    found: list[tuple[Actor, bool, bool]] = []
     for i, cluster in enumerate(names.clusters):
         mentions = [doc.span(s, e) for s, e in cluster.mentions if not doc.is_removed(s, e)]
         if not mentions:
@@ -399,9 +543,21 @@ def run(doc: Document) -> None:
         if (cluster.type in ("person", "state", "organisation") and id(cluster) not in quoted
                 and _implausible(doc.text, cluster.name, [(m.start, m.end) for m in mentions])):
             continue
-        acts, place_only = roles(doc.text, [(m.start, m.end) for m in mentions])
+        spans = [(m.start, m.end) for m in mentions]
+        if cluster.type == "outlet" and cited_only(doc.text, spans):
+            continue  # an outlet only credited is a source (the sources stage lists it), not an actor
+        if title_like(doc.text, cluster.name, spans) or (cluster.type == "person" and any(c.isdigit() for c in cluster.name)):
+            continue  # a game, a film, an app or an encyclical
+        acts, place_only = roles(doc.text, spans)
         if place_only and _TYPES[cluster.type] in ("state", "person") and not own and id(cluster) not in quoted:
             continue  # a town named only as where something happened is scenery (a "person" so placed, a NER slip)
-        actor = doc.add(Actor, name=cluster.name, type=_TYPES[cluster.type], mentions=mentions, labels=own,
-                        quoted=id(cluster) in quoted)
-        actor.score = item_scores.probability("actors", item_scores.actor_features(actor, acts, place_only))
+        if not own and id(cluster) not in quoted and listed_in_passing(doc.text, spans):
+            continue  # one example among several ("countries including A, B and C")
+        actor = Actor(id="", name=cluster.name, type=_TYPES[cluster.type], mentions=mentions, labels=own,
+                      quoted=id(cluster) in quoted)
+        found.append((actor, acts, place_only))
+    found.sort(key=lambda f: importance(f[0], f[1]))
+    for actor, acts, place_only in found[:MAX_ACTORS]:
+        added = doc.add(Actor, name=actor.name, type=actor.type, mentions=actor.mentions, labels=actor.labels,
+                        quoted=actor.quoted)
+        added.score = item_scores.probability("actors", item_scores.actor_features(added, acts, place_only))
