@@ -294,3 +294,47 @@ def test_actors_are_capped_and_the_most_named_come_first():
     doc = _run(Document(text=text))
     assert len(doc.actors) == actors.MAX_ACTORS
     assert doc.actors[0].name.endswith("Calloway"), [a.name for a in doc.actors[:3]]  # named four times
+
+
+def _labels(doc: Document, name: str) -> list[str]:
+    return [lab.text for lab in _actor(doc, name).labels]
+
+
+def test_naming_verbs_pin_their_complement_on_the_object():
+    doc = _run(Document(text="For years the tabloids would call Mara Quill a traitor. Mara Quill ignored them."))
+    assert any("traitor" in lab for lab in _labels(doc, "Mara Quill"))
+
+
+def test_judging_words_on_the_rulers_or_people_of_a_state_label_it():
+    doc = _run(Document(text="The minister never criticised the brutal leaders of Venezuela at the summit."))
+    assert any("brutal leaders" in lab for lab in _labels(doc, "Venezuela"))
+    doc = _run(Document(text="The plan drives a wedge between the corrupt theocrats that rule Iran and its people."))
+    assert any("corrupt theocrats" in lab for lab in _labels(doc, "Iran"))
+
+
+def test_the_class_a_name_is_an_example_of_labels_it():
+    text = ("The council keeps funding Hamas front groups such as the Harbour Aid Trust. "
+            "Mara Quill listened to cowards like Dale Okafor.")
+    doc = _run(Document(text=text))
+    assert any("cowards" in lab for lab in _labels(doc, "Dale Okafor"))
+
+
+def test_a_loaded_description_after_a_name_labels_that_person():
+    text = ("Tomas Brenner, 41, has been convicted six times. The city refused to hand the felon over to federal "
+            "agents, and the killer's lawyer called the verdict fair.")
+    doc = _run(Document(text=text))
+    labels = _labels(doc, "Tomas Brenner")
+    assert "felon" in labels and "killer" in labels, labels
+
+
+def test_a_generation_named_as_a_group_keeps_its_labels():
+    doc = _run(Document(text='The cartoon mocks the myth of the lazy, narcissistic "Millennials," and it went viral.'))
+    assert any("lazy" in lab for lab in _labels(doc, "Millennials"))
+
+
+def test_the_end_of_a_full_name_is_the_same_person():
+    text = ("Mexican national Luis Alberto Ortega Ruiz was arrested on Monday. Later Ortega Ruiz told the court "
+            "he was innocent.")
+    doc = _run(Document(text=text))
+    people = [a for a in doc.actors if "Ruiz" in a.name]
+    assert len(people) == 1 and len(people[0].mentions) == 2, [(a.name, len(a.mentions)) for a in doc.actors]

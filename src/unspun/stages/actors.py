@@ -46,7 +46,8 @@ LOADED_NOUNS = frozenset(
     stooges lackey lackeys cronies despot despots autocrat autocrats strongman henchmen traitor traitors liar liars
     crook crooks fraud fanatics zealots radicals extremists illegal illegals nut nutjob lunatic lunatics maniac
     maniacs scum loser losers coward cowards hypocrite hypocrites idiot idiots moron morons shill shills
-    presstitutes""".split()
+    presstitutes felon felons killer killers murderer murderers rapist rapists spy spies thief thieves creature
+    creatures""".split()
 )
 # Nouns for a person that an evaluative word can turn into a label ("the infamous security guard").
 PERSON_HEADS = frozenset(
@@ -57,7 +58,17 @@ PERSON_HEADS = frozenset(
 _DEFINITE = frozenset(("the", "this", "that"))
 # Loaded nouns for a body or a system, not a person ("the regime"): never a description of someone named before.
 _NOT_PEOPLE = frozenset("regime regimes junta dictatorship tyranny mafia cabal clique mob cronies henchmen".split())
-_HYPHEN_PARTICIPLES = frozenset("backed funded led sponsored controlled installed armed trained supported run".split())
+_HYPHEN_PARTICIPLES = frozenset(
+    "backed funded led sponsored controlled installed armed trained supported run linked affiliated aligned tied "
+    "inspired allied".split())
+# Verbs that pin a description on their object ("they call Assange a traitor", "branded him a liar").
+_NAMING_VERBS = frozenset("call calls called calling label labels labelled labeled brand brands branded dub dubs dubbed "
+                          "deem deems deemed consider considers considered".split())
+# Verbs whose subject rules its object ("the authoritarian theocrats that rule Iran").
+_RULING_VERBS = frozenset("rule rules ruled run runs ran govern governs governed control controls controlled lead leads "
+                          "led dominate dominates dominated".split())
+# Nouns for the people or the rulers of a state ("the repressive leaders of X", "the secular people of X").
+_MEMBERS_OF = lexicon.OWNER_ROLE_NOUNS | frozenset("people peoples citizens population rulers theocrats".split())
 _COPULAS = frozenset("is are was were be been being remains remain remained seems seem seemed 's 're became become becomes".split())
 _GOVERNMENT_PREPS = frozenset(("in", "of"))
 _POSSESSIVE = {"its": ("state", "organisation", "outlet", "group"), "their": ("state", "organisation", "outlet", "group"),
@@ -69,7 +80,8 @@ def _evaluative(tok) -> bool:
     if tok.dep_ != "amod" and tok.dep_ != "acomp":
         return False
     if tok.pos_ == "ADJ":
-        return tok.text[:1].islower() and tok.lower_ not in NEUTRAL_ADJECTIVES and not tok.ent_type_ and not tok.like_num
+        lower = tok.text[:1].islower() or tok.is_sent_start  # "Leftwing journalist X" opens its sentence
+        return lower and tok.lower_ not in NEUTRAL_ADJECTIVES and not tok.ent_type_ and not tok.like_num
     if tok.pos_ == "VERB" and tok.lower_ in _HYPHEN_PARTICIPLES:
         return any(t.text == "-" for t in tok.subtree)
     return False
@@ -183,14 +195,16 @@ class _Labeller:
             last = through if through is not None and through.i > noun.i else noun
             return offsets.start_of(offset, first), offsets.end_of(offset, last)
 
-        # "US-backed Jihadists", "the corrupt Kremlin"
+        # "US-backed Jihadists", "the corrupt Kremlin", "Leftwing journalist X" (on the role noun before a name)
         mods = [c for c in head.lefts if _evaluative(c)]
+        mods += [m for c in head.lefts if c.dep_ == "compound" and c.pos_ == "NOUN" for m in c.lefts if _evaluative(m)]
         if mods:
             first = min((t for m in mods for t in m.subtree), key=lambda t: t.i)
             out.append((offsets.start_of(offset, first), offsets.end_of(offset, head), actor))
         parent = head.head
-        # "the corrupt regime in Kiev"
-        if head.dep_ == "pobj" and parent.lower_ in _GOVERNMENT_PREPS and parent.head.lower_ in LOADED_NOUNS:
+        # "the corrupt regime in Kiev", "the repressive leaders of X"
+        if head.dep_ == "pobj" and parent.lower_ in _GOVERNMENT_PREPS and (
+                parent.head.lower_ in LOADED_NOUNS or (parent.lower_ == "of" and parent.head.lower_ in _MEMBERS_OF)):
             noun = parent.head
             span = phrase(noun, through=head)
             if span:
@@ -209,6 +223,19 @@ class _Labeller:
                     span = phrase(noun)
                     if span:
                         out.append((*span, actor))
+        out.extend(self.examples_of(offset, head, actor, phrase))
+        # "they call X a traitor"
+        if head.dep_ == "dobj" and parent.lower_ in _NAMING_VERBS:
+            for pred in parent.children:
+                if pred.dep_ in ("oprd", "attr", "xcomp") and pred.pos_ == "NOUN" and pred.i > head.i:
+                    span = phrase(pred)
+                    if span:
+                        out.append((*span, actor))
+        # "the authoritarian theocrats that rule X"
+        if head.dep_ == "dobj" and parent.lower_ in _RULING_VERBS and parent.dep_ == "relcl":
+            span = phrase(parent.head, through=head)
+            if span:
+                out.append((*span, actor))
         # "Putin is a ruthless dictator", "the regime is corrupt"
         if head.dep_ == "nsubj" and parent.lower_ in _COPULAS:
             for pred in parent.children:
@@ -219,6 +246,27 @@ class _Labeller:
                 elif pred.dep_ == "acomp" and _evaluative(pred):
                     out.append((offsets.start_of(offset, pred), offsets.end_of(offset, pred), actor))
         return out
+
+    def examples_of(self, offset: int, head, actor: int, phrase) -> list[tuple[int, int, int]]:
+        """ "creatures like X", "Brotherhood front groups such as X and Y": the class a name is given as an example of
+        labels it when the class judges (an evaluative or loaded word) or ties it to another actor."""
+        root = head
+        while root.dep_ == "conj" and root.head.i != root.i:
+            root = root.head
+        prep = root.head
+        if root.dep_ != "pobj" or not (prep.lower_ == "like" or (prep.lower_ == "as" and any(
+                c.lower_ == "such" for c in prep.children))):
+            return []
+        noun = prep.head
+        if noun.pos_ != "NOUN" or noun.i > root.i:
+            return []
+        span = phrase(noun)
+        ties = [c for c in noun.lefts if c.dep_ in ("compound", "nmod", "amod")
+                and self.cluster_of(offset, c) not in (None, actor)]
+        if span is None and ties:
+            first = min((t for c in ties for t in c.subtree), key=lambda t: t.i)
+            span = offsets.start_of(offset, first), offsets.end_of(offset, noun)
+        return [(*span, actor)] if span else []
 
     def described_person(self, at: int, noun: str, window: int = 1500) -> int | None:
         """Who a description before `at` refers back to: among the people mentioned in the `window` characters before
@@ -253,19 +301,20 @@ class _Labeller:
         refers back to a person named before it (see `described_person`); its judging words label that person."""
         out = []
         for offset, tok in nlp.tokens(self.text):
-            if tok.pos_ != "NOUN" or tok.tag_ != "NN" or tok.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj", "attr"):
+            if tok.pos_ != "NOUN" or tok.tag_ != "NN":
                 continue
-            det = next((c for c in tok.lefts if c.dep_ == "det"), None)
+            # "the Mexican national and career criminal": a second noun shares the first one's article
+            phrase_head = tok.head if tok.dep_ == "conj" and tok.head.pos_ == "NOUN" else tok
+            if phrase_head.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj", "attr", "poss", "ROOT"):
+                continue
+            det = next((c for c in phrase_head.lefts if c.dep_ == "det"), None)
             if det is None or det.lower_ not in _DEFINITE:
                 continue
             mods = [c for c in tok.lefts if _evaluative(c)]
             if not ((tok.lower_ in LOADED_NOUNS and tok.lower_ not in _NOT_PEOPLE)
                     or (mods and tok.lower_ in PERSON_HEADS)):
                 continue
-            sub = list(tok.subtree)
-            start, end = offsets.start_of(offset, sub[0]), offsets.end_of(offset, sub[-1])
-            if any(s < end and start < e for s, e, _ in self.spans[max(0, bisect_left(self.starts, start) - 1):
-                                                                     bisect_left(self.starts, end)]):
+            if self._names_someone(offset, phrase_head):
                 continue  # "the fascist president of the Philippines" names its actor
             actor = self.described_person(offsets.start_of(offset, det), tok.lower_)
             if actor is None:
@@ -273,6 +322,19 @@ class _Labeller:
             first = min((t for m in mods for t in m.subtree), key=lambda t: t.i, default=tok)
             out.append((offsets.start_of(offset, first), offsets.end_of(offset, tok), actor))
         return out
+
+    def _names_someone(self, offset: int, noun) -> bool:
+        """Whether a noun phrase names an actor itself: in its words up to the noun or in an "of" phrase ("the
+        president of X"); a place after "at" or "in" ("the guard at the X Hotel") says where, not who."""
+        toks = [t for t in noun.subtree if t.i <= noun.i and not (t.dep_ == "amod" and t.head.i == noun.i)]
+        toks += [t for c in noun.children if c.dep_ in ("prep", "conj") and (c.dep_ == "conj" or c.lower_ == "of")
+                 for t in c.subtree if not (t.dep_ == "amod" and t.head.i == c.i)]
+        for t in toks:  # a demonym on the noun ("the Mexican national") says where from, not who
+            start, end = offsets.start_of(offset, t), offsets.end_of(offset, t)
+            if any(s < end and start < e for s, e, _ in self.spans[max(0, bisect_left(self.starts, start) - 1):
+                                                                     bisect_left(self.starts, end)]):
+                return True
+        return False
 
     def possessive_phrases(self) -> list[tuple[int, int, int]]:
         """ "its criminal Prime Minister": an evaluative phrase owned by a pronoun, labelling the pronoun's referent."""
@@ -471,14 +533,14 @@ def _work_context(tok) -> bool:
     return any(c.dep_ in ("appos", "compound") and c.lower_ in WORK_NOUNS for c in tok.children)
 
 
-def title_like(text: str, name: str, mentions: list[tuple[int, int]]) -> bool:
+def title_like(text: str, name: str, kind: str, mentions: list[tuple[int, int]]) -> bool:
     """Whether a cluster is a title of a work or a product rather than an actor: NER itself calls the same words a
-    product or a work somewhere in the text, every mention sits in its own quotation marks or is governed by a
-    noun for a made thing, or a "person" has a number in the name ("Mortal Kombat 11")."""
+    product or a work somewhere in the text, every mention sits in its own quotation marks (a group in scare
+    quotes, the "Millennials", is still a group) or is governed by a noun for a made thing."""
     surfaces = {text[s:e] for s, e in mentions} | {name}
     if any(label in _TITLE_ENTITIES and text[s:e] in surfaces for s, e, label in nlp.entities(text)):
         return True
-    if all(_quoted_term(text, s, e) for s, e in mentions):
+    if kind != "group" and all(_quoted_term(text, s, e) for s, e in mentions):
         return True
     heads = [offsets.head_token(text, s, e) for s, e in mentions]
     return all(h is not None and _work_context(h[1]) for h in heads)
@@ -546,7 +608,7 @@ def run(doc: Document) -> None:
         spans = [(m.start, m.end) for m in mentions]
         if cluster.type == "outlet" and cited_only(doc.text, spans):
             continue  # an outlet only credited is a source (the sources stage lists it), not an actor
-        if title_like(doc.text, cluster.name, spans) or (cluster.type == "person" and any(c.isdigit() for c in cluster.name)):
+        if title_like(doc.text, cluster.name, cluster.type, spans) or (cluster.type == "person" and any(c.isdigit() for c in cluster.name)):
             continue  # a game, a film, an app or an encyclical
         acts, place_only = roles(doc.text, spans)
         if place_only and _TYPES[cluster.type] in ("state", "person") and not own and id(cluster) not in quoted:

@@ -40,6 +40,7 @@ GROUP_NOUNS = {
     "rebels": "Rebels", "insurgents": "Insurgents", "separatists": "Separatists", "extremists": "Extremists",
     "terrorists": "Terrorists", "nazis": "Nazis", "neo-nazis": "Neo-Nazis", "fascists": "Fascists",
     "globalists": "Globalists", "oligarchs": "Oligarchs", "mercenaries": "Mercenaries",
+    "millennials": "Millennials", "boomers": "Boomers",
 }
 # Where people post, not who they are: never an actor by themselves.
 PLATFORM_NAMES = frozenset("twitter x facebook telegram instagram tiktok youtube reddit weibo linkedin".split())
@@ -241,8 +242,10 @@ def _link_people(mentions: list[_Mention]) -> None:
             words = key(m.name).split()
             if not words:
                 continue
-            # "Vladimir Vladimirovich Putin" and "Vladimir Putin" are one person
-            same = [k for k in full.get(words[-1], []) if k.split(":", 1)[1].split()[:1] == words[:1]]
+            # "Vladimir Vladimirovich Putin" and "Vladimir Putin" are one person, and "Garcia Zarate" is the end of
+            # "Jose Ines Garcia Zarate" (a name given once in full and later in part)
+            same = [k for k in full.get(words[-1], []) if k.split(":", 1)[1].split()[:1] == words[:1]
+                    or k.split(":", 1)[1].split()[-len(words):] == words]
             m.ckey = same[0] if same else m.ckey
             if m.ckey not in full.setdefault(words[-1], []):
                 full[words[-1]].append(m.ckey)
