@@ -338,3 +338,26 @@ def test_the_end_of_a_full_name_is_the_same_person():
     doc = _run(Document(text=text))
     people = [a for a in doc.actors if "Ruiz" in a.name]
     assert len(people) == 1 and len(people[0].mentions) == 2, [(a.name, len(a.mentions)) for a in doc.actors]
+
+
+def test_places_named_as_where_something_happened_are_no_actors():
+    text = ("Two cases were confirmed in the market town of Castlebar. A third was found in the Ballykeel area. "
+            "A man was arrested in Millbrook, Kansas. Health Minister Ada Voss said more tests would follow.")
+    names = [a.name for a in _run(Document(text=text)).actors]
+    assert "Ada Voss" in names
+    assert not {"Castlebar", "Ballykeel", "Millbrook"} & set(names), names
+
+
+def test_an_acronym_for_a_common_phrase_is_a_term_not_a_body():
+    text = ("Marburg virus disease (MVD) was first seen in 1967. The World Health Organization (WHO) said on "
+            "Tuesday that it would send a team.")
+    names = [a.name for a in _run(Document(text=text)).actors]
+    assert "MVD" not in names and any("World Health Organization" in n for n in names), names
+
+
+def test_a_web_outlet_or_journal_only_published_in_is_no_actor():
+    text = ("A study published in Frontiers found the forests shrinking, according to a report by Harbourwatch.com. "
+            "Professor Ada Voss led the study.")
+    names = [a.name for a in _run(Document(text=text)).actors]
+    assert "Ada Voss" in names
+    assert not {"Frontiers", "Harbourwatch.com"} & set(names), names

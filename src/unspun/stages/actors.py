@@ -36,7 +36,7 @@ NEUTRAL_ADJECTIVES = frozenset(
     incoming outgoing sitting rival opposition ruling governing legal civil social regular special additional more
     most less much only different similar armed conservative liberal progressive democratic republican global
     powerful influential wealthy rich poor small-town rural urban annual daily weekly monthly nearby related
-    respective individual personal private independent overseas russian american chinese""".split()
+    respective individual personal private independent overseas russian american chinese following""".split()
 )
 # Nouns that frame their referent by themselves ("the regime in Kiev", "the Kiev junta").
 LOADED_NOUNS = frozenset(
@@ -372,6 +372,28 @@ def _speaker_actors(doc: Document, names: names_mod.Names) -> set[int]:
 # Prepositions that make their object a place where something happens, not a participant ("a rally in Fremont").
 _LOCATIVE = frozenset("in at near from across throughout into inside outside around to via".split())
 _SUBJECT_DEPS = frozenset(("nsubj", "nsubjpass", "poss"))
+# Nouns for a place: a name that only modifies or completes one is a place too ("the town of X", "the X area").
+PLACE_NOUNS = frozenset(
+    """town towns city cities village villages province provinces region regions area areas district districts
+    county counties country countries capital suburb suburbs neighbourhood neighborhood island islands valley
+    municipality""".split()
+)
+
+
+def _place_role(tok, depth: int = 0) -> bool:
+    """Whether a mention says where: the object of a locative preposition ("in X"), the name of a place noun ("the
+    town of X", "the X area") so placed, a list item or "X, Kansas" sharing its first item's role, or a dateline's
+    state ("KANSAS CITY, Mo.")."""
+    while tok.dep_ in ("conj", "appos", "nmod") and tok.head.i != tok.i:
+        if tok.dep_ == "appos" and tok.head.text.isupper() and len(tok.head.text) > 1:
+            return True
+        tok = tok.head
+    if tok.dep_ == "pobj":
+        prep = tok.head
+        return prep.lower_ in _LOCATIVE or (prep.lower_ == "of" and prep.head.lower_ in PLACE_NOUNS)
+    if tok.dep_ in ("compound", "amod") and tok.head.lower_ in PLACE_NOUNS and depth < 2:
+        return _place_role(tok.head, depth + 1)
+    return False
 
 
 def roles(text: str, mentions: list[tuple[int, int]]) -> tuple[bool, bool]:
@@ -387,7 +409,7 @@ def roles(text: str, mentions: list[tuple[int, int]]) -> tuple[bool, bool]:
         tok = found[1]
         if tok.dep_ in _SUBJECT_DEPS or (tok.dep_ == "pobj" and tok.head.dep_ == "agent"):
             acts = True
-        if not (tok.dep_ == "pobj" and tok.head.lower_ in _LOCATIVE) and tok.dep_ != "compound":
+        if not _place_role(tok) and tok.dep_ != "compound":
             place_only = False
     return acts, place_only
 
@@ -463,21 +485,24 @@ _TELLING = frozenset("told tell tells telling said say says saying spoke speakin
 _PUBLISHING = frozenset("published reported quoted cited obtained appeared aired broadcast posted first".split())
 
 
-def _citing(tok) -> bool:
+def _citing(tok, *, outlet: bool = True) -> bool:
     """Whether a mention of an outlet only credits it: "according to X", "told X", "X reported", "a report by X",
-    "published in X", "a X article"."""
+    "published in X", "a X article". For a body that is no outlet (`outlet` False) only the publishing shapes
+    count ("a paper published in X", "a report by X"): "according to the institute" may still make it an actor."""
     head = tok.head
     if tok.dep_ == "pobj":
         gov = head.head
-        if head.lower_ == "to" and gov.lower_ in ("according", *_TELLING):
+        if outlet and head.lower_ == "to" and gov.lower_ in ("according", *_TELLING):
             return True
-        return gov.lower_ in _CITING_NOUNS or gov.lower_ in _PUBLISHING
+        return head.lower_ in ("in", "by") and (gov.lower_ in _CITING_NOUNS or gov.lower_ in _PUBLISHING)
+    if not outlet:
+        return False
     if tok.dep_ in ("dobj", "dative"):
         return head.lower_ in _TELLING or head.lower_ in _PUBLISHING
     if tok.dep_ in ("nsubj", "nsubjpass"):
         return head.lower_ in lexicon.REPORTING_FORMS or head.lower_ in _PUBLISHING
-    if tok.dep_ in ("compound", "poss"):
-        return head.lower_ in _CITING_NOUNS
+    if tok.dep_ in ("compound", "poss") and head.i != tok.i:
+        return head.lower_ in _CITING_NOUNS or (tok.dep_ == "compound" and _citing(head))  # "told Fox news"
     return False
 
 
@@ -492,12 +517,16 @@ def _credit_line(text: str, start: int, end: int) -> bool:
 _CREDIT_WORDS = frozenset("source sources via credit photo image courtesy of by originally published in the from".split())
 
 
-def cited_only(text: str, mentions: list[tuple[int, int]]) -> bool:
-    """Whether every mention of an outlet credits it as where information came from: then it is a source (the
-    sources stage lists it), not an actor the article is about."""
+_DOMAIN = re.compile(r"\.(?:com|org|net|co\.uk|info|news)$", re.IGNORECASE)
+
+
+def cited_only(text: str, name: str, kind: str, mentions: list[tuple[int, int]]) -> bool:
+    """Whether every mention credits the body as where information came from: then it is a source (the sources
+    stage lists it), not an actor the article is about. A web address ("Bloomberg.com") is an outlet too."""
+    outlet = kind == "outlet" or bool(_DOMAIN.search(name))
     for s, e in mentions:
         found = offsets.head_token(text, s, e)
-        if found is None or not (_citing(found[1]) or _credit_line(text, s, e)):
+        if found is None or not (_citing(found[1], outlet=outlet) or (outlet and _credit_line(text, s, e))):
             return False
     return bool(mentions)
 
@@ -531,6 +560,17 @@ def _work_context(tok) -> bool:
     if tok.dep_ in ("appos", "compound", "nmod") and head.lower_ in WORK_NOUNS:
         return True
     return any(c.dep_ in ("appos", "compound") and c.lower_ in WORK_NOUNS for c in tok.children)
+
+
+_LOWER_PHRASE_BEFORE = re.compile(r"(?:^|\s)[a-z][\w-]*\s+[a-z][\w-]*\s*\($")
+
+
+def common_term(text: str, name: str, mentions: list[tuple[int, int]]) -> bool:
+    """Whether a name is no name at all: it has no capital letter ("patsy", "magician": a NER slip), or it is an
+    acronym the text defines for a lower-case phrase ("Ebola virus disease (EVD)": a term, not a body)."""
+    if not any(c.isupper() for c in name):
+        return True
+    return name.isupper() and any(_LOWER_PHRASE_BEFORE.search(text, max(0, s - 60), s) for s, _ in mentions)
 
 
 def title_like(text: str, name: str, kind: str, mentions: list[tuple[int, int]]) -> bool:
@@ -606,10 +646,12 @@ def run(doc: Document) -> None:
                 and _implausible(doc.text, cluster.name, [(m.start, m.end) for m in mentions])):
             continue
         spans = [(m.start, m.end) for m in mentions]
-        if cluster.type == "outlet" and cited_only(doc.text, spans):
+        if cluster.type in ("outlet", "organisation") and cited_only(doc.text, cluster.name, cluster.type, spans):
             continue  # an outlet only credited is a source (the sources stage lists it), not an actor
         if title_like(doc.text, cluster.name, cluster.type, spans) or (cluster.type == "person" and any(c.isdigit() for c in cluster.name)):
             continue  # a game, a film, an app or an encyclical
+        if cluster.type in ("person", "state", "organisation") and common_term(doc.text, cluster.name, spans):
+            continue
         acts, place_only = roles(doc.text, spans)
         if place_only and _TYPES[cluster.type] in ("state", "person") and not own and id(cluster) not in quoted:
             continue  # a town named only as where something happened is scenery (a "person" so placed, a NER slip)

@@ -133,7 +133,7 @@ class Names:
 
 def _core(text: str, start: int, end: int) -> tuple[int, int]:
     """Shrink an entity span to its name: no leading "the", no trailing possessive or punctuation."""
-    m = re.match(r"(?:the|The|THE)\s+", text[start:end])
+    m = re.match(r"(?:the|The|THE|a|an)\s+", text[start:end])  # "a Bureau of Land Management officer"
     if m and start + m.end() < end:
         start += m.end()
     for _ in range(2):
