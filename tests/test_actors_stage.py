@@ -290,7 +290,7 @@ def test_actors_are_capped_and_the_most_named_come_first():
         "Abbot Barlow Carver Dunmore Ellery Fairley Garner Hollis Ingram Jarvis Kettle Lorne Merrow Norcott Osgood "
         "Pellow Quarry Rendle Stroud Tolley Upton Varley Wexley Yarrow Zouch Ambler Birtle Calloway".split())]
     text = " ".join(f"{p} voted for the harbour plan on Monday." for p in people)
-    text += " " + " ".join(f"Later {people[-1].split()[1]} spoke again." for _ in range(3))
+    text += " " + " ".join(f"Later {people[-1]} spoke again." for _ in range(3))
     doc = _run(Document(text=text))
     assert len(doc.actors) == actors.MAX_ACTORS
     assert doc.actors[0].name.endswith("Calloway"), [a.name for a in doc.actors[:3]]  # named four times
@@ -361,3 +361,8 @@ def test_a_web_outlet_or_journal_only_published_in_is_no_actor():
     names = [a.name for a in _run(Document(text=text)).actors]
     assert "Ada Voss" in names
     assert not {"Frontiers", "Harbourwatch.com"} & set(names), names
+
+
+def test_an_example_that_is_the_subject_of_a_clause_still_takes_its_class():
+    doc = _run(Document(text="We need no more Kremlin-linked advisers like Dale Okafor serving in the cabinet."))
+    assert any("linked advisers" in lab for lab in _labels(doc, "Dale Okafor"))

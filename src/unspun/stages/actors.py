@@ -254,7 +254,9 @@ class _Labeller:
         while root.dep_ == "conj" and root.head.i != root.i:
             root = root.head
         prep = root.head
-        if root.dep_ != "pobj" or not (prep.lower_ == "like" or (prep.lower_ == "as" and any(
+        if root.dep_ == "nsubj" and prep.dep_ == "pcomp":  # "individuals like X serving as …"
+            root, prep = prep, prep.head
+        if root.dep_ not in ("pobj", "pcomp") or not (prep.lower_ == "like" or (prep.lower_ == "as" and any(
                 c.lower_ == "such" for c in prep.children))):
             return []
         noun = prep.head
@@ -587,10 +589,11 @@ def title_like(text: str, name: str, kind: str, mentions: list[tuple[int, int]])
 
 
 def importance(actor: Actor, acts: bool) -> tuple[float, int]:
-    """How central an actor is (GUIDE: most important first): quoted and labelled actors and those the text names
-    often come first; ties keep the order of first mention."""
-    return (-(math.log1p(len(actor.mentions)) * 2 + 2.0 * actor.quoted + 1.5 * bool(actor.labels) + 1.0 * acts),
-            actor.mentions[0].start)
+    """How central an actor is (GUIDE: most important first): quoted and labelled actors, those that act and those
+    the text names often come first, and a likely real one (its `score`) before a doubtful one; ties keep the
+    order of first mention."""
+    weight = math.log1p(len(actor.mentions)) * 2 + 2.0 * actor.quoted + 1.5 * bool(actor.labels) + 1.0 * acts
+    return -(weight + 3.0 * (actor.score if actor.score is not None else 0.5)), actor.mentions[0].start
 
 
 MAX_ACTORS = 25
@@ -659,9 +662,9 @@ def run(doc: Document) -> None:
             continue  # one example among several ("countries including A, B and C")
         actor = Actor(id="", name=cluster.name, type=_TYPES[cluster.type], mentions=mentions, labels=own,
                       quoted=id(cluster) in quoted)
-        found.append((actor, acts, place_only))
-    found.sort(key=lambda f: importance(f[0], f[1]))
-    for actor, acts, place_only in found[:MAX_ACTORS]:
-        added = doc.add(Actor, name=actor.name, type=actor.type, mentions=actor.mentions, labels=actor.labels,
-                        quoted=actor.quoted)
-        added.score = item_scores.probability("actors", item_scores.actor_features(added, acts, place_only))
+        actor.score = item_scores.probability("actors", item_scores.actor_features(actor, acts, place_only))
+        found.append((actor, acts))
+    found.sort(key=lambda f: importance(*f))
+    for actor, _ in found[:MAX_ACTORS]:
+        doc.add(Actor, name=actor.name, type=actor.type, mentions=actor.mentions, labels=actor.labels,
+                quoted=actor.quoted, score=actor.score)

@@ -40,7 +40,8 @@ GROUP_NOUNS = {
     "rebels": "Rebels", "insurgents": "Insurgents", "separatists": "Separatists", "extremists": "Extremists",
     "terrorists": "Terrorists", "nazis": "Nazis", "neo-nazis": "Neo-Nazis", "fascists": "Fascists",
     "globalists": "Globalists", "oligarchs": "Oligarchs", "mercenaries": "Mercenaries",
-    "millennials": "Millennials", "boomers": "Boomers",
+    "millennials": "Millennials", "boomers": "Boomers", "illegals": "Illegal immigrants", "aliens": "Aliens",
+    "immigrants": "Immigrants", "migrants": "Migrants",
 }
 # Where people post, not who they are: never an actor by themselves.
 PLATFORM_NAMES = frozenset("twitter x facebook telegram instagram tiktok youtube reddit weibo linkedin".split())
