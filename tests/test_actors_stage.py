@@ -366,3 +366,9 @@ def test_a_web_outlet_or_journal_only_published_in_is_no_actor():
 def test_an_example_that_is_the_subject_of_a_clause_still_takes_its_class():
     doc = _run(Document(text="We need no more Kremlin-linked advisers like Dale Okafor serving in the cabinet."))
     assert any("linked advisers" in lab for lab in _labels(doc, "Dale Okafor"))
+
+
+def test_a_judging_noun_pinned_on_a_pronoun_labels_its_referent():
+    text = "Senator Mara Quill backed the deal. Critics say that would make her a reckless gambler with public money."
+    doc = _run(Document(text=text))
+    assert any("reckless gambler" in lab for lab in _labels(doc, "Mara Quill"))

@@ -72,7 +72,10 @@ _MEMBERS_OF = lexicon.OWNER_ROLE_NOUNS | frozenset("people peoples citizens popu
 _COPULAS = frozenset("is are was were be been being remains remain remained seems seem seemed 's 're became become becomes".split())
 _GOVERNMENT_PREPS = frozenset(("in", "of"))
 _POSSESSIVE = {"its": ("state", "organisation", "outlet", "group"), "their": ("state", "organisation", "outlet", "group"),
-               "his": ("person",), "her": ("person",)}
+               "his": ("person",), "her": ("person",), "him": ("person",),
+               "them": ("state", "organisation", "outlet", "group")}
+# Verbs that turn their object into what follows ("would render him an unofficial protector of …").
+_MAKING_VERBS = frozenset("make makes made making render renders rendered rendering".split())
 
 
 def _evaluative(tok) -> bool:
@@ -337,6 +340,35 @@ class _Labeller:
                                                                      bisect_left(self.starts, end)]):
                 return True
         return False
+
+    def named_pronouns(self) -> list[tuple[int, int, int]]:
+        """ "they call him a traitor", "would render him an unofficial protector": a judging noun pinned on an object
+        pronoun labels the pronoun's referent (the nearest earlier fitting actor, as for "its")."""
+        out = []
+        for offset, tok in nlp.tokens(self.text):
+            if tok.lower_ not in ("him", "her", "them"):
+                continue
+            if tok.dep_ == "nsubj" and tok.head.pos_ == "NOUN" and tok.head.dep_ in ("ccomp", "xcomp", "oprd"):
+                pred, verb = tok.head, tok.head.head  # "make her a reckless gambler" parsed as a small clause
+            elif tok.dep_ in ("dobj", "dative"):
+                verb = tok.head
+                pred = next((c for c in verb.children if c.i > tok.i and c.pos_ == "NOUN"
+                             and c.dep_ in ("oprd", "attr", "xcomp", "dobj")), None)
+            else:
+                continue
+            if not (verb.lower_ in _NAMING_VERBS or verb.lower_ in _MAKING_VERBS):
+                continue
+            if pred is None:
+                continue
+            mods = [c for c in pred.lefts if _evaluative(c)]
+            if not mods and pred.lower_ not in LOADED_NOUNS:
+                continue
+            actor = self.referent(offset, tok)
+            if actor is None:
+                continue
+            first = min((t for m in mods for t in m.subtree), key=lambda t: t.i, default=pred)
+            out.append((offsets.start_of(offset, first), offsets.end_of(offset, pred), actor))
+        return out
 
     def possessive_phrases(self) -> list[tuple[int, int, int]]:
         """ "its criminal Prime Minister": an evaluative phrase owned by a pronoun, labelling the pronoun's referent."""
@@ -633,7 +665,7 @@ def run(doc: Document) -> None:
         for s, e in cluster.mentions:
             for ls, le, actor in labeller.attributive(s, e):
                 add(actor, ls, le, None)
-    for ls, le, actor in labeller.possessive_phrases():
+    for ls, le, actor in labeller.possessive_phrases() + labeller.named_pronouns():
         add(actor, ls, le, None)
     for ls, le, actor in labeller.descriptions():
         add(actor, ls, le, None)
