@@ -372,3 +372,13 @@ def test_a_judging_noun_pinned_on_a_pronoun_labels_its_referent():
     text = "Senator Mara Quill backed the deal. Critics say that would make her a reckless gambler with public money."
     doc = _run(Document(text=text))
     assert any("reckless gambler" in lab for lab in _labels(doc, "Mara Quill"))
+
+
+def test_a_heading_that_runs_a_name_into_the_next_word_is_cut_back():
+    text = ("Harbour Guard Tomas Brenner Shot During Ferry Riot Raises Questions\n\n"
+            "The infamous harbour guard at the ferry terminal was not on the roster.\n"
+            "Tomas Brenner, who the police keep changing their story about, is still missing.")
+    doc = _run(Document(text=text))
+    brenner = _actor(doc, "Tomas Brenner")
+    assert len(brenner.mentions) == 2
+    assert any("infamous" in lab.text for lab in brenner.labels)

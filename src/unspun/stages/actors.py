@@ -310,7 +310,7 @@ class _Labeller:
                 continue
             # "the Mexican national and career criminal": a second noun shares the first one's article
             phrase_head = tok.head if tok.dep_ == "conj" and tok.head.pos_ == "NOUN" else tok
-            if phrase_head.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj", "attr", "poss", "ROOT"):
+            if phrase_head.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj", "attr", "poss", "appos", "ROOT"):
                 continue
             det = next((c for c in phrase_head.lefts if c.dep_ == "det"), None)
             if det is None or det.lower_ not in _DEFINITE:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from unspun import gazetteer, lexicon
+from unspun.ingest.text import heading_line
 from unspun.runtime import nlp, offsets
 
 PRONOUNS = frozenset(
@@ -234,6 +235,23 @@ def _mentions(text: str) -> list[_Mention]:
     return out
 
 
+def _trim_heading_names(text: str, mentions: list[_Mention]) -> None:
+    """ "Guard Jesus Campos Shot During …": in a Title Case heading NER runs a name into the next capitalised word;
+    when the text names a person elsewhere with the first words of such a mention, the mention is cut back to them."""
+    known = {tuple(m.name.split()) for m in mentions if m.type == "person" and len(m.name.split()) > 1
+             and not heading_line(text, m.start)}
+    for m in mentions:
+        words = m.name.split()
+        if m.type != "person" or len(words) < 3 or not heading_line(text, m.start):
+            continue
+        for k in range(len(words) - 1, 1, -1):
+            if tuple(words[:k]) in known:
+                cut = text.find(words[k - 1], m.start, m.end)
+                if cut >= 0:
+                    m.end, m.name, m.ckey = cut + len(words[k - 1]), " ".join(words[:k]), "n:" + key(" ".join(words[:k]))
+                break
+
+
 def _link_people(mentions: list[_Mention]) -> None:
     """Point surname-only and title variants at the full name they shorten (cluster keys are rewritten in place)."""
     full: dict[str, list[str]] = {}  # surname key -> full-name cluster keys, in text order
@@ -328,6 +346,7 @@ def _untagged_surnames(text: str, mentions: list[_Mention]) -> list[_Mention]:
 def names(text: str) -> Names:
     """Every named referent in `text`, one cluster each, in order of first mention (cached per text)."""
     mentions = _mentions(text)
+    _trim_heading_names(text, mentions)
     _link_people(mentions)
     mentions = _untagged_surnames(text, mentions)
     _link_acronyms(text, mentions)
