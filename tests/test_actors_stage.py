@@ -382,3 +382,12 @@ def test_a_heading_that_runs_a_name_into_the_next_word_is_cut_back():
     brenner = _actor(doc, "Tomas Brenner")
     assert len(brenner.mentions) == 2
     assert any("infamous" in lab.text for lab in brenner.labels)
+
+
+def test_phrases_that_ner_took_for_names_are_no_actors():
+    text = ("Header Image: Fishermen have worked the Dunmore coast for centuries.\n"
+            "Governor Ada Voss wrote: “I will call up the Guard and CLOSE OUR HARBOUR GATES!”\n"
+            "Players can now buy Illusion spells with the new Challenge system, Voss's office said.")
+    names = [a.name for a in _run(Document(text=text)).actors]
+    assert "Ada Voss" in names
+    assert not [n for n in names if n in ("Header Image", "Illusion", "Challenge") or "OUR" in n], names

@@ -607,6 +607,30 @@ def common_term(text: str, name: str, mentions: list[tuple[int, int]]) -> bool:
     return name.isupper() and any(_LOWER_PHRASE_BEFORE.search(text, max(0, s - 60), s) for s, _ in mentions)
 
 
+_PRONOUN_WORDS = frozenset("our we you your my me their them".split())
+# Nouns an agent's name may modify and still act through ("the EBMUD plan", "FBI agents", "a Reuters report").
+_AGENT_THINGS = (lexicon.STATEMENT_NOUNS | lexicon.DESCRIBED_PERSON_NOUNS | lexicon.ORG_NOUNS | lexicon.OWNER_ROLE_NOUNS
+                 | frozenset("""plan plans proposal proposals policy policies decision decisions bill bills programme
+                 program programs campaign campaigns investigation investigations report reports operation operations
+                 agent agents officials staff members employees spokesperson chief head""".split()))
+
+
+def no_name(text: str, name: str, mentions: list[tuple[int, int]]) -> bool:
+    """Whether NER's "name" is a phrase, not a name: it holds a pronoun ("CLOSE OUR SOUTHERN BORDER", "Devouring
+    Us"), the tagger reads every mention as a common noun ("Header Image:", "Death Row"), or every mention only
+    modifies a noun for a thing ("the Challenge system", "Illusion spells": a kind of thing, not a participant)."""
+    words = name.split()
+    if any(w.lower() in _PRONOUN_WORDS or w in ("Us", "us") for w in words):
+        return True
+    heads = [offsets.head_token(text, s, e) for s, e in mentions]
+    toks = [h[1] for h in heads if h is not None]
+    if not toks or len(toks) < len(heads):
+        return False
+    if all(t.tag_ in ("NN", "NNS") for t in toks):
+        return True
+    return all(t.dep_ == "compound" and t.head.pos_ == "NOUN" and t.head.lower_ not in _AGENT_THINGS for t in toks)
+
+
 def title_like(text: str, name: str, kind: str, mentions: list[tuple[int, int]]) -> bool:
     """Whether a cluster is a title of a work or a product rather than an actor: NER itself calls the same words a
     product or a work somewhere in the text, every mention sits in its own quotation marks (a group in scare
@@ -685,7 +709,8 @@ def run(doc: Document) -> None:
             continue  # an outlet only credited is a source (the sources stage lists it), not an actor
         if title_like(doc.text, cluster.name, cluster.type, spans) or (cluster.type == "person" and any(c.isdigit() for c in cluster.name)):
             continue  # a game, a film, an app or an encyclical
-        if cluster.type in ("person", "state", "organisation") and common_term(doc.text, cluster.name, spans):
+        if cluster.type in ("person", "state", "organisation") and (
+                common_term(doc.text, cluster.name, spans) or no_name(doc.text, cluster.name, spans)):
             continue
         acts, place_only = roles(doc.text, spans)
         if place_only and _TYPES[cluster.type] in ("state", "person") and not own and id(cluster) not in quoted:
