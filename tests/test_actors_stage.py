@@ -391,3 +391,16 @@ def test_phrases_that_ner_took_for_names_are_no_actors():
     names = [a.name for a in _run(Document(text=text)).actors]
     assert "Ada Voss" in names
     assert not [n for n in names if n in ("Header Image", "Illusion", "Challenge") or "OUR" in n], names
+
+
+def test_a_word_capitalised_once_but_written_in_lower_case_elsewhere_is_no_actor():
+    text = ("Vexel Studios said the season pass costs ten dollars. Rewards come faster the farther you get into the "
+            "Pass, Vexel Studios added.")
+    names = [a.name for a in _run(Document(text=text)).actors]
+    assert "Pass" not in names, names
+
+
+def test_software_that_apps_use_is_no_actor():
+    text = ("Vexel Studios makes apps using DepthKit. The studio's newest game uses DepthKit too, Vexel Studios said.")
+    names = [a.name for a in _run(Document(text=text)).actors]
+    assert "DepthKit" not in names, names

@@ -465,7 +465,10 @@ def _implausible(text: str, name: str, mentions: list[tuple[int, int]]) -> bool:
     if len(words) == 1 and len(name.split()) == 1:
         low = name.lower()
         starts_only = all(_SENTENCE_START.search(text, max(0, s - 3), s) or heading_line(text, s) for s, _ in mentions)
-        if starts_only and re.search(r"(?<![\w-])" + re.escape(low) + r"(?![\w-])", text):
+        # a word capitalised once where the text also writes it in lower case ("the Pass" beside "a pass") is a
+        # common word dressed up, as is one capitalised only where every word is
+        once = len(mentions) == 1 and not name.isupper()
+        if (starts_only or once) and re.search(r"(?<![\w-])" + re.escape(low) + r"(?![\w-])", text):
             return True
     return False
 
@@ -586,9 +589,16 @@ def _quoted_term(text: str, start: int, end: int) -> bool:
     return bool(before) and before in _QUOTES_OPEN and after[:1] in _QUOTES_CLOSE
 
 
+_TOOL_VERBS = frozenset("use uses used using download downloads downloaded downloading install installs installed "
+                        "installing play plays played playing".split())
+
+
 def _work_context(tok) -> bool:
-    """ "games like X", "the game X", "X, the app", "the X app": the name is governed by a noun for a made thing."""
+    """ "games like X", "the game X", "X, the app", "the X app", "apps using X", "playing X": the name is governed by
+    a noun for a made thing, or is what someone uses or plays."""
     head = tok.head
+    if tok.dep_ == "dobj" and head.lower_ in _TOOL_VERBS:
+        return True
     if tok.dep_ == "pobj" and head.lower_ in ("like", "as", "including") and head.head.lower_ in WORK_NOUNS:
         return True
     if tok.dep_ in ("appos", "compound", "nmod") and head.lower_ in WORK_NOUNS:
@@ -608,6 +618,7 @@ def common_term(text: str, name: str, mentions: list[tuple[int, int]]) -> bool:
 
 
 _PRONOUN_WORDS = frozenset("our we you your my me their them".split())
+_TRAILING_FUNCTION_WORDS = frozenset("and or of the for to with".split())
 # Nouns an agent's name may modify and still act through ("the EBMUD plan", "FBI agents", "a Reuters report").
 _AGENT_THINGS = (lexicon.STATEMENT_NOUNS | lexicon.DESCRIBED_PERSON_NOUNS | lexicon.ORG_NOUNS | lexicon.OWNER_ROLE_NOUNS
                  | frozenset("""plan plans proposal proposals policy policies decision decisions bill bills programme
@@ -622,6 +633,8 @@ def no_name(text: str, name: str, mentions: list[tuple[int, int]]) -> bool:
     words = name.split()
     if any(w.lower() in _PRONOUN_WORDS or w in ("Us", "us") for w in words):
         return True
+    if words[-1] in _TRAILING_FUNCTION_WORDS or re.match(r"(?:non|anti|pro|pre|post)-", name):
+        return True  # "iPhone XS and", "non-Illusion": a run past the name, or a word built on one
     heads = [offsets.head_token(text, s, e) for s, e in mentions]
     toks = [h[1] for h in heads if h is not None]
     if not toks or len(toks) < len(heads):
