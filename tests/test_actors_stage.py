@@ -404,3 +404,19 @@ def test_software_that_apps_use_is_no_actor():
     text = ("Vexel Studios makes apps using DepthKit. The studio's newest game uses DepthKit too, Vexel Studios said.")
     names = [a.name for a in _run(Document(text=text)).actors]
     assert "DepthKit" not in names, names
+
+
+def test_a_time_zone_a_brand_and_a_released_product_are_no_actors():
+    text = ("Mayor Ada Voss said the new season starts at 10:00 a.m. (5 p.m. UTC) on Monday. Last October the "
+            "weather agency released its Harbour Outlook. Police found a Sig Sauer .40 caliber pistol, Voss said.")
+    names = [a.name for a in _run(Document(text=text)).actors]
+    assert "Ada Voss" in names
+    assert not {"UTC", "Harbour Outlook", "Sauer", "Sig Sauer"} & set(names), names
+
+
+def test_a_description_is_never_pinned_on_a_name_that_is_no_actor():
+    text = ("Tomas Brenner was deported five times. In May the criminal illegal picked up a Sig Sauer .40 caliber "
+            "pistol and fired it.\nThe foreign national and career criminal enjoyed every right of the courts.")
+    doc = _run(Document(text=text))
+    assert any("criminal" in lab for lab in _labels(doc, "Tomas Brenner"))
+    assert not [a for a in doc.actors if "Sauer" in a.name]

@@ -98,6 +98,7 @@ class _Labeller:
         self.spans = sorted((s, e, c) for c, cl in enumerate(names.clusters) for s, e in cl.mentions)
         self.starts = [s for s, _, _ in self.spans]
         self.index = {id(c): i for i, c in enumerate(names.clusters)}
+        self.skip: set[int] = set()  # clusters that are no actors: never the referent of a pronoun or description
 
     def cluster_of(self, offset: int, tok) -> int | None:
         c = self.names.at(offsets.start_of(offset, tok), offsets.end_of(offset, tok))
@@ -112,7 +113,7 @@ class _Labeller:
         i = bisect_left(self.starts, at) - 1
         while i >= 0 and at - self.spans[i][0] < 1000:
             c = self.spans[i][2]
-            if self.names.clusters[c].type in wanted:
+            if self.names.clusters[c].type in wanted and c not in self.skip:
                 return c
             i -= 1
         return None
@@ -281,7 +282,7 @@ class _Labeller:
         seen: set[int] = set()
         while i >= 0 and at - self.spans[i][0] < window:
             c = self.spans[i][2]
-            if self.names.clusters[c].type == "person":
+            if self.names.clusters[c].type == "person" and c not in self.skip:
                 seen.add(c)
             i -= 1
         if not seen:
@@ -589,6 +590,8 @@ def _quoted_term(text: str, start: int, end: int) -> bool:
     return bool(before) and before in _QUOTES_OPEN and after[:1] in _QUOTES_CLOSE
 
 
+_RELEASING = frozenset("release releases released releasing publish publishes published launch launches launched "
+                       "unveil unveils unveiled issue issues issued".split())
 _TOOL_VERBS = frozenset("use uses used using download downloads downloaded downloading install installs installed "
                         "installing play plays played playing".split())
 
@@ -599,6 +602,8 @@ def _work_context(tok) -> bool:
     head = tok.head
     if tok.dep_ == "dobj" and head.lower_ in _TOOL_VERBS:
         return True
+    if tok.dep_ == "dobj" and head.lower_ in _RELEASING and any(c.dep_ == "poss" for c in tok.children):
+        return True  # "NOAA released its Winter Outlook": what a body releases as its own is a product
     if tok.dep_ == "pobj" and head.lower_ in ("like", "as", "including") and head.head.lower_ in WORK_NOUNS:
         return True
     if tok.dep_ in ("appos", "compound", "nmod") and head.lower_ in WORK_NOUNS:
@@ -619,6 +624,7 @@ def common_term(text: str, name: str, mentions: list[tuple[int, int]]) -> bool:
 
 _PRONOUN_WORDS = frozenset("our we you your my me their them".split())
 _TRAILING_FUNCTION_WORDS = frozenset("and or of the for to with".split())
+_CLOCK_BEFORE = re.compile(r"(?:\d[.:]?\d*\s*(?:a\.m\.|p\.m\.|am|pm)|\d{1,2}:\d{2})\s*$", re.IGNORECASE)
 # Nouns an agent's name may modify and still act through ("the EBMUD plan", "FBI agents", "a Reuters report").
 _AGENT_THINGS = (lexicon.STATEMENT_NOUNS | lexicon.DESCRIBED_PERSON_NOUNS | lexicon.ORG_NOUNS | lexicon.OWNER_ROLE_NOUNS
                  | frozenset("""plan plans proposal proposals policy policies decision decisions bill bills programme
@@ -641,7 +647,10 @@ def no_name(text: str, name: str, mentions: list[tuple[int, int]]) -> bool:
         return False
     if all(t.tag_ in ("NN", "NNS") for t in toks):
         return True
-    return all(t.dep_ == "compound" and t.head.pos_ == "NOUN" and t.head.lower_ not in _AGENT_THINGS for t in toks)
+    if all(t.dep_ in ("compound", "nmod") and t.head.pos_ in ("NOUN", "PROPN") and t.head.text.islower()
+           and t.head.lower_ not in _AGENT_THINGS for t in toks):
+        return True
+    return all(_CLOCK_BEFORE.search(text, max(0, s - 12), s) for s, _ in mentions)  # "5 p.m. UTC": a time zone
 
 
 def title_like(text: str, name: str, kind: str, mentions: list[tuple[int, int]]) -> bool:
@@ -668,6 +677,23 @@ def importance(actor: Actor, acts: bool) -> tuple[float, int]:
 MAX_ACTORS = 25
 
 
+def not_an_actor(doc: Document, cluster: names_mod.Cluster, quoted: bool) -> bool:
+    """Whether a cluster is no actor whatever labels it gets (a NER slip, a title, a credited outlet, a term), so
+    that a description is never pinned on it ("the career criminal" on the "Sauer" of "a Sig Sauer pistol")."""
+    spans = [(s, e) for s, e in cluster.mentions if not doc.is_removed(s, e)]
+    if not spans:
+        return True
+    text, name, kind = doc.text, cluster.name, cluster.type
+    named_kind = kind in ("person", "state", "organisation")
+    if named_kind and not quoted and _implausible(text, name, spans):
+        return True
+    if kind in ("outlet", "organisation") and cited_only(text, name, kind, spans):
+        return True  # an outlet only credited is a source (the sources stage lists it), not an actor
+    if title_like(text, name, kind, spans) or (kind == "person" and any(c.isdigit() for c in name)):
+        return True  # a game, a film, an app or an encyclical
+    return named_kind and (common_term(text, name, spans) or no_name(text, name, spans))
+
+
 NAME = "actors"  # the stage contract (unspun.pipeline): its name, the stages it needs first, and run(doc)
 REQUIRES: tuple[str, ...] = ("techniques", "quotes")
 
@@ -678,7 +704,9 @@ def run(doc: Document) -> None:
     if not doc.text.strip():
         return
     names = names_mod.names(doc.text)
+    quoted = _speaker_actors(doc, names)
     labeller = _Labeller(doc, names)
+    labeller.skip = {i for i, c in enumerate(names.clusters) if not_an_actor(doc, c, id(c) in quoted)}
     labels: dict[int, dict[tuple[int, int, str | None], ActorLabel]] = {}
 
     def add(actor: int, start: int, end: int, technique: str | None) -> None:
@@ -707,24 +735,15 @@ def run(doc: Document) -> None:
     for ls, le, actor in labeller.descriptions():
         add(actor, ls, le, None)
 
-    quoted = _speaker_actors(doc, names)
-    found: list[tuple[Actor, bool, bool]] = []
+    found: list[tuple[Actor, bool]] = []
     for i, cluster in enumerate(names.clusters):
         mentions = [doc.span(s, e) for s, e in cluster.mentions if not doc.is_removed(s, e)]
         if not mentions:
             continue
         own = sorted(labels.get(i, {}).values(), key=lambda lab: (lab.start, lab.end))
-        if (cluster.type in ("person", "state", "organisation") and id(cluster) not in quoted
-                and _implausible(doc.text, cluster.name, [(m.start, m.end) for m in mentions])):
+        if i in labeller.skip:
             continue
         spans = [(m.start, m.end) for m in mentions]
-        if cluster.type in ("outlet", "organisation") and cited_only(doc.text, cluster.name, cluster.type, spans):
-            continue  # an outlet only credited is a source (the sources stage lists it), not an actor
-        if title_like(doc.text, cluster.name, cluster.type, spans) or (cluster.type == "person" and any(c.isdigit() for c in cluster.name)):
-            continue  # a game, a film, an app or an encyclical
-        if cluster.type in ("person", "state", "organisation") and (
-                common_term(doc.text, cluster.name, spans) or no_name(doc.text, cluster.name, spans)):
-            continue
         acts, place_only = roles(doc.text, spans)
         if place_only and _TYPES[cluster.type] in ("state", "person") and not own and id(cluster) not in quoted:
             continue  # a town named only as where something happened is scenery (a "person" so placed, a NER slip)
