@@ -420,3 +420,10 @@ def test_a_description_is_never_pinned_on_a_name_that_is_no_actor():
     doc = _run(Document(text=text))
     assert any("criminal" in lab for lab in _labels(doc, "Tomas Brenner"))
     assert not [a for a in doc.actors if "Sauer" in a.name]
+
+
+def test_a_thing_someone_owns_is_not_that_someone():
+    text = ("The analysis should be as thorough as Ada Voss’s Harbour Memorandum was in its day. "
+            "Minister Tomas Brenner said he agreed.")
+    names = [a.name for a in _run(Document(text=text)).actors]
+    assert "Tomas Brenner" in names and not [n for n in names if "Memorandum" in n], names

@@ -622,7 +622,7 @@ def common_term(text: str, name: str, mentions: list[tuple[int, int]]) -> bool:
     return name.isupper() and any(_LOWER_PHRASE_BEFORE.search(text, max(0, s - 60), s) for s, _ in mentions)
 
 
-_PRONOUN_WORDS = frozenset("our we you your my me their them".split())
+_PRONOUN_WORDS = frozenset("our we you your my me their them his its".split())
 _TRAILING_FUNCTION_WORDS = frozenset("and or of the for to with".split())
 _CLOCK_BEFORE = re.compile(r"(?:\d[.:]?\d*\s*(?:a\.m\.|p\.m\.|am|pm)|\d{1,2}:\d{2})\s*$", re.IGNORECASE)
 # Nouns an agent's name may modify and still act through ("the EBMUD plan", "FBI agents", "a Reuters report").
@@ -634,13 +634,15 @@ _AGENT_THINGS = (lexicon.STATEMENT_NOUNS | lexicon.DESCRIBED_PERSON_NOUNS | lexi
 
 def no_name(text: str, name: str, mentions: list[tuple[int, int]]) -> bool:
     """Whether NER's "name" is a phrase, not a name: it holds a pronoun ("CLOSE OUR SOUTHERN BORDER", "Devouring
-    Us"), the tagger reads every mention as a common noun ("Header Image:", "Death Row"), or every mention only
+    Us", "the Sacrifice of His Body") or a possessive ("X’s Long Telegram"), the tagger reads every mention as a common noun ("Header Image:", "Death Row"), or every mention only
     modifies a noun for a thing ("the Challenge system", "Illusion spells": a kind of thing, not a participant)."""
     words = name.split()
     if any(w.lower() in _PRONOUN_WORDS or w in ("Us", "us") for w in words):
         return True
     if words[-1] in _TRAILING_FUNCTION_WORDS or re.match(r"(?:non|anti|pro|pre|post)-", name):
         return True  # "iPhone XS and", "non-Illusion": a run past the name, or a word built on one
+    if re.search(r"\w['’]s\s+\w", name):
+        return True  # "George Kennan’s Long Telegram": a thing someone owns, not the owner
     heads = [offsets.head_token(text, s, e) for s, e in mentions]
     toks = [h[1] for h in heads if h is not None]
     if not toks or len(toks) < len(heads):
