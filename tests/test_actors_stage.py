@@ -427,3 +427,9 @@ def test_a_thing_someone_owns_is_not_that_someone():
             "Minister Tomas Brenner said he agreed.")
     names = [a.name for a in _run(Document(text=text)).actors]
     assert "Tomas Brenner" in names and not [n for n in names if "Memorandum" in n], names
+
+
+def test_what_an_author_wrote_is_no_actor():
+    text = "Tomas Brenner is the author of the acclaimed United in Fear, a history of the harbour strikes."
+    names = [a.name for a in _run(Document(text=text)).actors]
+    assert "Tomas Brenner" in names and "United" not in names and "United in Fear" not in names, names

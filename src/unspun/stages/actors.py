@@ -592,6 +592,7 @@ def _quoted_term(text: str, start: int, end: int) -> bool:
 
 _RELEASING = frozenset("release releases released releasing publish publishes published launch launches launched "
                        "unveil unveils unveiled issue issues issued".split())
+_MAKERS = frozenset("author authors co-author writer director producer composer creator developer".split())
 _TOOL_VERBS = frozenset("use uses used using download downloads downloaded downloading install installs installed "
                         "installing play plays played playing".split())
 
@@ -602,6 +603,8 @@ def _work_context(tok) -> bool:
     head = tok.head
     if tok.dep_ == "dobj" and head.lower_ in _TOOL_VERBS:
         return True
+    if tok.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in _MAKERS:
+        return True  # "the author of X": a book
     if tok.dep_ == "dobj" and head.lower_ in _RELEASING and any(c.dep_ == "poss" for c in tok.children):
         return True  # "NOAA released its Winter Outlook": what a body releases as its own is a product
     if tok.dep_ == "pobj" and head.lower_ in ("like", "as", "including") and head.head.lower_ in WORK_NOUNS:
