@@ -433,3 +433,15 @@ def test_what_an_author_wrote_is_no_actor():
     text = "Tomas Brenner is the author of the acclaimed United in Fear, a history of the harbour strikes."
     names = [a.name for a in _run(Document(text=text)).actors]
     assert "Tomas Brenner" in names and "United" not in names and "United in Fear" not in names, names
+
+
+def test_a_heading_word_or_a_predicate_adjective_is_no_actor():
+    text = ("Funding Shortcomings\n“We find that the money never arrived,” the report says.\n"
+            "Critics say it is “cruel” and Islamophobic to ask, Senator Ada Voss said.")
+    doc = Document(text=text)
+    start = text.index("Shortcomings")
+    doc.add(Quote, text.index("We find"), text.index(" the money") + 20, speaker="Shortcomings",
+            speaker_start=start, speaker_end=start + len("Shortcomings"), kind="direct", cue="says")
+    names = [a.name for a in _run(doc).actors]
+    assert "Ada Voss" in names
+    assert not {"Shortcomings", "Islamophobic"} & set(names), names

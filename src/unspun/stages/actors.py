@@ -652,6 +652,9 @@ def no_name(text: str, name: str, mentions: list[tuple[int, int]]) -> bool:
         return False
     if all(t.tag_ in ("NN", "NNS") for t in toks):
         return True
+    if all(t.dep_ == "acomp" or (t.dep_ == "conj" and (t.head.dep_ == "acomp" or any(
+            c.dep_ == "acomp" for c in t.head.children))) for t in toks):
+        return True  # "it is racist and Islamophobic": the parser joins it to the adjective (or to its verb)
     if all(t.dep_ in ("compound", "nmod") and t.head.pos_ in ("NOUN", "PROPN") and t.head.text.islower()
            and t.head.lower_ not in _AGENT_THINGS for t in toks):
         return True
@@ -692,6 +695,8 @@ def not_an_actor(doc: Document, cluster: names_mod.Cluster, quoted: bool) -> boo
     named_kind = kind in ("person", "state", "organisation")
     if named_kind and not quoted and _implausible(text, name, spans):
         return True
+    if named_kind and len(name.split()) == 1 and all(heading_line(text, s) for s, _ in spans):
+        return True  # a word of a heading ("Policy Shortcomings") even when the quotes stage made it a speaker
     if kind in ("outlet", "organisation") and cited_only(text, name, kind, spans):
         return True  # an outlet only credited is a source (the sources stage lists it), not an actor
     if title_like(text, name, kind, spans) or (kind == "person" and any(c.isdigit() for c in name)):
