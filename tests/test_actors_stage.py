@@ -445,3 +445,13 @@ def test_a_heading_word_or_a_predicate_adjective_is_no_actor():
     names = [a.name for a in _run(doc).actors]
     assert "Ada Voss" in names
     assert not {"Shortcomings", "Islamophobic"} & set(names), names
+
+
+def test_a_labelling_span_on_a_false_name_goes_to_the_person_it_means():
+    text = ("Tomas Brenner was arrested within hours. But to avoid detection, they needed a patsy, which is the "
+            "term that Brenner used himself.")
+    doc = Document(text=text)
+    _technique(doc, "patsy", "Name_Calling,Labeling")
+    doc = _run(doc)
+    assert "patsy" not in [a.name for a in doc.actors]  # NER tags the word as a person
+    assert "patsy" in _labels(doc, "Tomas Brenner")

@@ -47,7 +47,7 @@ LOADED_NOUNS = frozenset(
     crook crooks fraud fanatics zealots radicals extremists illegal illegals nut nutjob lunatic lunatics maniac
     maniacs scum loser losers coward cowards hypocrite hypocrites idiot idiots moron morons shill shills
     presstitutes felon felons killer killers murderer murderers rapist rapists spy spies thief thieves creature
-    creatures""".split()
+    creatures patsy patsies pawn pawns dupe dupes""".split()
 )
 # Nouns for a person that an evaluative word can turn into a label ("the infamous security guard").
 PERSON_HEADS = frozenset(
@@ -273,6 +273,14 @@ class _Labeller:
             first = min((t for c in ties for t in c.subtree), key=lambda t: t.i)
             span = offsets.start_of(offset, first), offsets.end_of(offset, noun)
         return [(*span, actor)] if span else []
+
+    def person_called(self, start: int, end: int) -> int | None:
+        """The person a labelling span that ends in a loaded noun for a person refers back to ("they needed a
+        patsy"), as for a description; None for any other span."""
+        words = _LETTERS.findall(self.text[start:end].lower())
+        if not words or words[-1] not in LOADED_NOUNS or words[-1] in _NOT_PEOPLE:
+            return None
+        return self.described_person(start, words[-1])
 
     def described_person(self, at: int, noun: str, window: int = 1500) -> int | None:
         """Who a description before `at` refers back to: among the people mentioned in the `window` characters before
@@ -734,6 +742,8 @@ def run(doc: Document) -> None:
     for t in sorted(doc.techniques, key=lambda t: (t.start, t.end)):
         if t.technique in LABEL_TECHNIQUES:
             actor = labeller.target(t.start, t.end)
+            if actor in labeller.skip:
+                actor = labeller.person_called(t.start, t.end)  # NER took "a patsy" for a name
             if actor is not None:
                 add(actor, t.start, t.end, t.technique)
     for cluster in names.clusters:
