@@ -455,3 +455,14 @@ def test_a_labelling_span_on_a_false_name_goes_to_the_person_it_means():
     doc = _run(doc)
     assert "patsy" not in [a.name for a in doc.actors]  # NER tags the word as a person
     assert "patsy" in _labels(doc, "Tomas Brenner")
+
+
+def test_names_only_in_a_repeated_widget_line_are_no_actors():
+    poll = "Will Ada Voss be re-elected to the Harbour Council?\n"
+    text = ("Mayor Tomas Brenner opened the ferry terminal on Monday.\ntake our poll - story continues below\n"
+            + poll * 3 + "Brenner said the ferry would run hourly. " * 2
+            + "The terminal cost four million pounds and took three years to build, the council's report says. "
+            "Fares will rise in spring, and commuters from the outer islands fear they will be priced out.\n" * 4)
+    names = [a.name for a in _run(Document(text=text)).actors]
+    assert "Tomas Brenner" in names
+    assert not [n for n in names if "Voss" in n or "Council" in n], names

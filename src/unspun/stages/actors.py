@@ -17,6 +17,8 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left
+from collections import Counter
+from functools import lru_cache
 
 from unspun import lexicon
 from unspun.document import Actor, ActorLabel, Document
@@ -693,6 +695,28 @@ def importance(actor: Actor, acts: bool) -> tuple[float, int]:
 MAX_ACTORS = 25
 
 
+def _line_at(text: str, pos: int) -> str:
+    a = text.rfind("\n", 0, pos) + 1
+    b = text.find("\n", pos)
+    return text[a:b if b >= 0 else len(text)].strip()
+
+
+@lru_cache(maxsize=4)
+def _line_counts(text: str) -> Counter:
+    return Counter(line.strip() for line in text.split("\n") if len(line.strip()) >= 20)
+
+
+def boilerplate_only(text: str, mentions: list[tuple[int, int]]) -> bool:
+    """Whether every mention sits in a line the text repeats word for word three times or more while such lines
+    stay a small part of it: a widget (a poll's question, a share box), not the article."""
+    counts = _line_counts(text)
+    for s, _ in mentions:
+        line = _line_at(text, s)
+        if counts.get(line, 0) < 3 or counts[line] * len(line) > 0.2 * len(text):
+            return False
+    return bool(mentions)
+
+
 def not_an_actor(doc: Document, cluster: names_mod.Cluster, quoted: bool) -> bool:
     """Whether a cluster is no actor whatever labels it gets (a NER slip, a title, a credited outlet, a term), so
     that a description is never pinned on it ("the career criminal" on the "Sauer" of "a Sig Sauer pistol")."""
@@ -702,6 +726,8 @@ def not_an_actor(doc: Document, cluster: names_mod.Cluster, quoted: bool) -> boo
     text, name, kind = doc.text, cluster.name, cluster.type
     named_kind = kind in ("person", "state", "organisation")
     if named_kind and not quoted and _implausible(text, name, spans):
+        return True
+    if boilerplate_only(text, spans):
         return True
     if named_kind and len(name.split()) == 1 and all(heading_line(text, s) for s, _ in spans):
         return True  # a word of a heading ("Policy Shortcomings") even when the quotes stage made it a speaker
