@@ -64,11 +64,13 @@ _HYPHEN_PARTICIPLES = frozenset(
     "backed funded led sponsored controlled installed armed trained supported run linked affiliated aligned tied "
     "inspired allied".split())
 # Verbs that pin a description on their object ("they call Assange a traitor", "branded him a liar").
-_NAMING_VERBS = frozenset("call calls called calling label labels labelled labeled brand brands branded dub dubs dubbed "
-                          "deem deems deemed consider considers considered".split())
+_NAMING_VERBS = frozenset(
+    "call calls called calling label labels labelled labeled brand brands branded dub dubs dubbed deem deems deemed "
+    "consider considers considered".split())
 # Verbs whose subject rules its object ("the authoritarian theocrats that rule Iran").
-_RULING_VERBS = frozenset("rule rules ruled run runs ran govern governs governed control controls controlled lead leads "
-                          "led dominate dominates dominated".split())
+_RULING_VERBS = frozenset(
+    "rule rules ruled run runs ran govern governs governed control controls controlled lead leads led dominate "
+    "dominates dominated".split())
 # Nouns for the people or the rulers of a state ("the repressive leaders of X", "the secular people of X").
 _MEMBERS_OF = lexicon.OWNER_ROLE_NOUNS | frozenset("people peoples citizens population rulers theocrats".split())
 _COPULAS = frozenset("is are was were be been being remains remain remained seems seem seemed 's 're became become becomes".split())
@@ -562,7 +564,8 @@ def _credit_line(text: str, start: int, end: int) -> bool:
     return all(w in _CREDIT_WORDS for w in _LETTERS.findall(rest))
 
 
-_CREDIT_WORDS = frozenset("source sources via credit photo image courtesy of by originally published in the from".split())
+_CREDIT_WORDS = frozenset(
+    "source sources via credit photo image courtesy of by originally published in the from".split())
 
 
 _DOMAIN = re.compile(r"\.(?:com|org|net|co\.uk|info|news)$", re.IGNORECASE)
@@ -647,8 +650,9 @@ _AGENT_THINGS = (lexicon.STATEMENT_NOUNS | lexicon.DESCRIBED_PERSON_NOUNS | lexi
 
 def no_name(text: str, name: str, mentions: list[tuple[int, int]]) -> bool:
     """Whether NER's "name" is a phrase, not a name: it holds a pronoun ("CLOSE OUR SOUTHERN BORDER", "Devouring
-    Us", "the Sacrifice of His Body") or a possessive ("X’s Long Telegram"), the tagger reads every mention as a common noun ("Header Image:", "Death Row"), or every mention only
-    modifies a noun for a thing ("the Challenge system", "Illusion spells": a kind of thing, not a participant)."""
+    Us", "the Sacrifice of His Body") or a possessive ("X’s Long Telegram"), the tagger reads every mention as a
+    common noun ("Header Image:", "Death Row"), or every mention only modifies a noun for a thing ("the Challenge
+    system", "Illusion spells": a kind of thing, not a participant)."""
     words = name.split()
     if any(w.lower() in _PRONOUN_WORDS or w in ("Us", "us") for w in words):
         return True
@@ -671,12 +675,18 @@ def no_name(text: str, name: str, mentions: list[tuple[int, int]]) -> bool:
     return all(_CLOCK_BEFORE.search(text, max(0, s - 12), s) for s, _ in mentions)  # "5 p.m. UTC": a time zone
 
 
+@lru_cache(maxsize=4)
+def _title_surfaces(text: str) -> frozenset[str]:
+    """The words NER calls a product, a work, an event, a law or a language anywhere in the text (once per text)."""
+    return frozenset(text[s:e] for s, e, label in nlp.entities(text) if label in _TITLE_ENTITIES)
+
+
 def title_like(text: str, name: str, kind: str, mentions: list[tuple[int, int]]) -> bool:
     """Whether a cluster is a title of a work or a product rather than an actor: NER itself calls the same words a
     product or a work somewhere in the text, every mention sits in its own quotation marks (a group in scare
     quotes, the "Millennials", is still a group) or is governed by a noun for a made thing."""
     surfaces = {text[s:e] for s, e in mentions} | {name}
-    if any(label in _TITLE_ENTITIES and text[s:e] in surfaces for s, e, label in nlp.entities(text)):
+    if surfaces & _title_surfaces(text):
         return True
     if kind != "group" and all(_quoted_term(text, s, e) for s, e in mentions):
         return True
