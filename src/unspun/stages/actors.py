@@ -466,10 +466,10 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”]\s+|\n\s*)$")
 
 
 def _implausible(text: str, name: str, mentions: list[tuple[int, int]]) -> bool:
-    """A cluster NER made out of something that is no actor (known outlets and group nouns are never checked): a name with no word of two letters ("n’t", "W]e"),
-    a capitalised common word ("Hate", "Challenge") seen only where every word is capitalised (a sentence's first
-    word, a heading) while the text also uses it in lower case, or a name found only in headings ("Jesus Campos
-    Shot" from a Title Case headline)."""
+    """A cluster NER made out of something that is no actor (known outlets and group nouns are never checked): a
+    name with no word of two letters ("n’t", "W]e"), a capitalised common word ("Hate", "Challenge") seen only where
+    every word is capitalised (a sentence's first word, a heading) or only once, while the text also uses it in
+    lower case, or a name found only in headings ("Jesus Campos Shot" from a Title Case headline)."""
     words = _LETTERS.findall(name)
     if not words or any(c in name for c in "[]{}<>|=_"):
         return True
@@ -481,9 +481,15 @@ def _implausible(text: str, name: str, mentions: list[tuple[int, int]]) -> bool:
         # a word capitalised once where the text also writes it in lower case ("the Pass" beside "a pass") is a
         # common word dressed up, as is one capitalised only where every word is
         once = len(mentions) == 1 and not name.isupper()
-        if (starts_only or once) and re.search(r"(?<![\w-])" + re.escape(low) + r"(?![\w-])", text):
+        if (starts_only or once) and low in _words_of(text):
             return True
     return False
+
+
+@lru_cache(maxsize=4)
+def _words_of(text: str) -> frozenset[str]:
+    """The text's words as written (hyphenated ones whole), once per text."""
+    return frozenset(re.findall(r"[\w-]+", text))
 
 
 _LIST_DEPS = frozenset(("conj", "appos"))
