@@ -460,9 +460,13 @@ def test_a_labelling_span_on_a_false_name_goes_to_the_person_it_means():
 def test_names_only_in_a_repeated_widget_line_are_no_actors():
     poll = "Will Ada Voss be re-elected to the Harbour Council?\n"
     text = ("Mayor Tomas Brenner opened the ferry terminal on Monday.\ntake our poll - story continues below\n"
-            + poll * 3 + "Brenner said the ferry would run hourly. " * 2
-            + "The terminal cost four million pounds and took three years to build, the council's report says. "
-            "Fares will rise in spring, and commuters from the outer islands fear they will be priced out.\n" * 4)
+            + poll * 3 + "Brenner said the ferry would run hourly from June, with a night service at weekends.\n"
+            "The terminal cost four million pounds and took three years to build, the council's report says.\n"
+            "Fares will rise in spring, and commuters from the outer islands fear they will be priced out.\n"
+            "A second berth is planned for 2027 if the first year's passenger numbers meet the forecast.\n"
+            "Local traders welcomed the opening and said the quay had been empty for most of the decade.\n"
+            "The old ferry, in service since 1979, will be sold to a museum on the mainland next year.\n"
+            "Harbour staff will move into the new building once the ticket hall is finished in August.\n")
     names = [a.name for a in _run(Document(text=text)).actors]
     assert "Tomas Brenner" in names
     assert not [n for n in names if "Voss" in n or "Council" in n], names

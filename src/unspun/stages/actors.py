@@ -718,19 +718,21 @@ def _line_at(text: str, pos: int) -> str:
 
 
 @lru_cache(maxsize=4)
-def _line_counts(text: str) -> Counter:
-    return Counter(line.strip() for line in text.split("\n") if len(line.strip()) >= 20)
+def _repeated_lines(text: str) -> frozenset[str]:
+    """Lines of 20 characters or more that the text repeats three times or more, when all such lines together
+    stay under a fifth of the text (a widget repeats; a text that repeats itself throughout is just long)."""
+    counts = Counter(line.strip() for line in text.split("\n") if len(line.strip()) >= 20)
+    repeated = {line: n for line, n in counts.items() if n >= 3}
+    if sum(n * len(line) for line, n in repeated.items()) > 0.2 * len(text):
+        return frozenset()
+    return frozenset(repeated)
 
 
 def boilerplate_only(text: str, mentions: list[tuple[int, int]]) -> bool:
-    """Whether every mention sits in a line the text repeats word for word three times or more while such lines
-    stay a small part of it: a widget (a poll's question, a share box), not the article."""
-    counts = _line_counts(text)
-    for s, _ in mentions:
-        line = _line_at(text, s)
-        if counts.get(line, 0) < 3 or counts[line] * len(line) > 0.2 * len(text):
-            return False
-    return bool(mentions)
+    """Whether every mention sits in a line the text repeats word for word (see `_repeated_lines`): a widget (a
+    poll's question, a share box), not the article."""
+    repeated = _repeated_lines(text)
+    return bool(mentions) and bool(repeated) and all(_line_at(text, s) in repeated for s, _ in mentions)
 
 
 def not_an_actor(doc: Document, cluster: names_mod.Cluster, quoted: bool) -> bool:
