@@ -660,6 +660,8 @@ def no_name(text: str, name: str, mentions: list[tuple[int, int]]) -> bool:
     common noun ("Header Image:", "Death Row"), or every mention only modifies a noun for a thing ("the Challenge
     system", "Illusion spells": a kind of thing, not a participant)."""
     words = name.split()
+    if not words:
+        return True
     if any(w.lower() in _PRONOUN_WORDS or w in ("Us", "us") for w in words):
         return True
     if words[-1] in _TRAILING_FUNCTION_WORDS or re.match(r"(?:non|anti|pro|pre|post)-", name):
