@@ -154,7 +154,8 @@ def test_outputs_show_actors():
     assert _actor(doc, "European Union").mentions[0].text == "Brussels"
     assert "## Actors" in markdown.render([doc])
     rows = [r.split("\t") for r in tsv.render([doc]).splitlines()[1:]]
-    assert rows[0][1:3] == ["actors", "a0"] and rows[0][5] == "organisation" and rows[0][7] == "NATO"
+    # most important first: the European Union is named twice ("Brussels" stands for it), NATO once
+    assert rows[0][1:3] == ["actors", "a0"] and rows[0][5] == "organisation" and rows[0][7] == "European Union"
     assert doc.models["actors"]["name"].startswith("spacy/")
 
 
@@ -235,3 +236,237 @@ def test_a_judged_thing_an_actor_owns_is_no_label_of_the_actor():
     labels = [lab.text for a in doc.actors if a.name == "Norvania" for lab in a.labels]
     assert not any("programme" in t for t in labels), labels
     assert any("regime" in t for t in labels) and any("leaders" in t for t in labels), labels
+
+
+def test_a_name_given_once_in_a_list_of_examples_is_no_actor():
+    text = ("Premier Ada Voss signed the fisheries pact on Tuesday. Boats will sell to countries including Norway, "
+            "Chile, Kenya and Peru. Voss said the pact would double exports.")
+    doc = _run(Document(text=text))
+    names = [a.name for a in doc.actors]
+    assert "Ada Voss" in names
+    assert not {"Chile", "Kenya", "Peru"} & set(names), names
+
+
+def test_a_list_that_acts_keeps_its_names():
+    text = ("Senators like Laura Quint, Peter Hale and Susan Marsh voted against the harbour bill on Friday. "
+            "The vote was close.")
+    names = [a.name for a in _run(Document(text=text)).actors]
+    assert {"Laura Quint", "Peter Hale", "Susan Marsh"} <= set(names), names
+
+
+def test_an_outlet_only_credited_is_a_source_not_an_actor():
+    text = ("Mayor Lena Okafor resigned on Monday, according to the Harbour Times. Okafor told the Daily Bugle "
+            "that she was tired of the fight over the ferry.")
+    names = [a.name for a in _run(Document(text=text)).actors]
+    assert "Lena Okafor" in names
+    assert not [n for n in names if "Times" in n or "Bugle" in n], names
+
+
+def test_an_outlet_that_acts_stays_an_actor():
+    text = "The Harbour Times sued Mayor Lena Okafor over the ferry contract. Okafor called the suit baseless."
+    names = [a.name for a in _run(Document(text=text)).actors]
+    assert "Harbour Times" in names, names
+
+
+def test_a_title_in_its_own_quotation_marks_is_no_actor():
+    text = ("The ministry dropped its “Safer Harbours Compact” on Monday. Minister Ana Ruiz said the "
+            "“Safer Harbours Compact” had cost too much.")
+    names = [a.name for a in _run(Document(text=text)).actors]
+    assert "Ana Ruiz" in names
+    assert not [n for n in names if "Compact" in n], names
+
+
+def test_a_game_named_after_games_like_is_no_actor():
+    text = ("Vexel Studios said its season pass copies games like Fortnite. Vexel Studios will release the pass "
+            "in May.")
+    names = [a.name for a in _run(Document(text=text)).actors]
+    assert "Fortnite" not in names, names
+
+
+def test_actors_are_capped_and_the_most_named_come_first():
+    people = [f"{first} {last}" for first, last in zip(
+        "Ada Ben Cal Dee Eli Fay Gus Hal Ian Joy Kai Lea Max Ned Oda Pia Quin Rex Sol Tia Uma Vic Wes Xia Yul Zed Amo "
+        "Bea".split(),
+        "Abbot Barlow Carver Dunmore Ellery Fairley Garner Hollis Ingram Jarvis Kettle Lorne Merrow Norcott Osgood "
+        "Pellow Quarry Rendle Stroud Tolley Upton Varley Wexley Yarrow Zouch Ambler Birtle Calloway".split())]
+    text = " ".join(f"{p} voted for the harbour plan on Monday." for p in people)
+    text += " " + " ".join(f"Later {people[-1]} spoke again." for _ in range(3))
+    doc = _run(Document(text=text))
+    assert len(doc.actors) == actors.MAX_ACTORS
+    assert doc.actors[0].name.endswith("Calloway"), [a.name for a in doc.actors[:3]]  # named four times
+
+
+def _labels(doc: Document, name: str) -> list[str]:
+    return [lab.text for lab in _actor(doc, name).labels]
+
+
+def test_naming_verbs_pin_their_complement_on_the_object():
+    doc = _run(Document(text="For years the tabloids would call Mara Quill a traitor. Mara Quill ignored them."))
+    assert any("traitor" in lab for lab in _labels(doc, "Mara Quill"))
+
+
+def test_judging_words_on_the_rulers_or_people_of_a_state_label_it():
+    doc = _run(Document(text="The minister never criticised the brutal leaders of Venezuela at the summit."))
+    assert any("brutal leaders" in lab for lab in _labels(doc, "Venezuela"))
+    doc = _run(Document(text="The plan drives a wedge between the corrupt theocrats that rule Iran and its people."))
+    assert any("corrupt theocrats" in lab for lab in _labels(doc, "Iran"))
+
+
+def test_the_class_a_name_is_an_example_of_labels_it():
+    text = ("The council keeps funding Hamas front groups such as the Harbour Aid Trust. "
+            "Mara Quill listened to cowards like Dale Okafor.")
+    doc = _run(Document(text=text))
+    assert any("cowards" in lab for lab in _labels(doc, "Dale Okafor"))
+
+
+def test_a_loaded_description_after_a_name_labels_that_person():
+    text = ("Tomas Brenner, 41, has been convicted six times. The city refused to hand the felon over to federal "
+            "agents, and the killer's lawyer called the verdict fair.")
+    doc = _run(Document(text=text))
+    labels = _labels(doc, "Tomas Brenner")
+    assert "felon" in labels and "killer" in labels, labels
+
+
+def test_a_generation_named_as_a_group_keeps_its_labels():
+    doc = _run(Document(text='The cartoon mocks the myth of the lazy, narcissistic "Millennials," and it went viral.'))
+    assert any("lazy" in lab for lab in _labels(doc, "Millennials"))
+
+
+def test_the_end_of_a_full_name_is_the_same_person():
+    text = ("Mexican national Luis Alberto Ortega Ruiz was arrested on Monday. Later Ortega Ruiz told the court "
+            "he was innocent.")
+    doc = _run(Document(text=text))
+    people = [a for a in doc.actors if "Ruiz" in a.name]
+    assert len(people) == 1 and len(people[0].mentions) == 2, [(a.name, len(a.mentions)) for a in doc.actors]
+
+
+def test_places_named_as_where_something_happened_are_no_actors():
+    text = ("Two cases were confirmed in the market town of Castlebar. A third was found in the Ballykeel area. "
+            "A man was arrested in Millbrook, Kansas. Health Minister Ada Voss said more tests would follow.")
+    names = [a.name for a in _run(Document(text=text)).actors]
+    assert "Ada Voss" in names
+    assert not {"Castlebar", "Ballykeel", "Millbrook"} & set(names), names
+
+
+def test_an_acronym_for_a_common_phrase_is_a_term_not_a_body():
+    text = ("Marburg virus disease (MVD) was first seen in 1967. The World Health Organization (WHO) said on "
+            "Tuesday that it would send a team.")
+    names = [a.name for a in _run(Document(text=text)).actors]
+    assert "MVD" not in names and any("World Health Organization" in n for n in names), names
+
+
+def test_a_web_outlet_or_journal_only_published_in_is_no_actor():
+    text = ("A study published in Frontiers found the forests shrinking, according to a report by Harbourwatch.com. "
+            "Professor Ada Voss led the study.")
+    names = [a.name for a in _run(Document(text=text)).actors]
+    assert "Ada Voss" in names
+    assert not {"Frontiers", "Harbourwatch.com"} & set(names), names
+
+
+def test_an_example_that_is_the_subject_of_a_clause_still_takes_its_class():
+    doc = _run(Document(text="We need no more Kremlin-linked advisers like Dale Okafor serving in the cabinet."))
+    assert any("linked advisers" in lab for lab in _labels(doc, "Dale Okafor"))
+
+
+def test_a_judging_noun_pinned_on_a_pronoun_labels_its_referent():
+    text = "Senator Mara Quill backed the deal. Critics say that would make her a reckless gambler with public money."
+    doc = _run(Document(text=text))
+    assert any("reckless gambler" in lab for lab in _labels(doc, "Mara Quill"))
+
+
+def test_a_heading_that_runs_a_name_into_the_next_word_is_cut_back():
+    text = ("Harbour Guard Tomas Brenner Shot During Ferry Riot Raises Questions\n\n"
+            "The infamous harbour guard at the ferry terminal was not on the roster.\n"
+            "Tomas Brenner, who the police keep changing their story about, is still missing.")
+    doc = _run(Document(text=text))
+    brenner = _actor(doc, "Tomas Brenner")
+    assert len(brenner.mentions) == 2
+    assert any("infamous" in lab.text for lab in brenner.labels)
+
+
+def test_phrases_that_ner_took_for_names_are_no_actors():
+    text = ("Header Image: Fishermen have worked the Dunmore coast for centuries.\n"
+            "Governor Ada Voss wrote: “I will call up the Guard and CLOSE OUR HARBOUR GATES!”\n"
+            "Players can now buy Illusion spells with the new Challenge system, Voss's office said.")
+    names = [a.name for a in _run(Document(text=text)).actors]
+    assert "Ada Voss" in names
+    assert not [n for n in names if n in ("Header Image", "Illusion", "Challenge") or "OUR" in n], names
+
+
+def test_a_word_capitalised_once_but_written_in_lower_case_elsewhere_is_no_actor():
+    text = ("Vexel Studios said the season pass costs ten dollars. Rewards come faster the farther you get into the "
+            "Pass, Vexel Studios added.")
+    names = [a.name for a in _run(Document(text=text)).actors]
+    assert "Pass" not in names, names
+
+
+def test_software_that_apps_use_is_no_actor():
+    text = ("Vexel Studios makes apps using DepthKit. The studio's newest game uses DepthKit too, Vexel Studios said.")
+    names = [a.name for a in _run(Document(text=text)).actors]
+    assert "DepthKit" not in names, names
+
+
+def test_a_time_zone_a_brand_and_a_released_product_are_no_actors():
+    text = ("Mayor Ada Voss said the new season starts at 10:00 a.m. (5 p.m. UTC) on Monday. Last October the "
+            "weather agency released its Harbour Outlook. Police found a Sig Sauer .40 caliber pistol, Voss said.")
+    names = [a.name for a in _run(Document(text=text)).actors]
+    assert "Ada Voss" in names
+    assert not {"UTC", "Harbour Outlook", "Sauer", "Sig Sauer"} & set(names), names
+
+
+def test_a_description_is_never_pinned_on_a_name_that_is_no_actor():
+    text = ("Tomas Brenner was deported five times. In May the criminal illegal picked up a Sig Sauer .40 caliber "
+            "pistol and fired it.\nThe foreign national and career criminal enjoyed every right of the courts.")
+    doc = _run(Document(text=text))
+    assert any("criminal" in lab for lab in _labels(doc, "Tomas Brenner"))
+    assert not [a for a in doc.actors if "Sauer" in a.name]
+
+
+def test_a_thing_someone_owns_is_not_that_someone():
+    text = ("The analysis should be as thorough as Ada Voss’s Harbour Memorandum was in its day. "
+            "Minister Tomas Brenner said he agreed.")
+    names = [a.name for a in _run(Document(text=text)).actors]
+    assert "Tomas Brenner" in names and not [n for n in names if "Memorandum" in n], names
+
+
+def test_what_an_author_wrote_is_no_actor():
+    text = "Tomas Brenner is the author of the acclaimed United in Fear, a history of the harbour strikes."
+    names = [a.name for a in _run(Document(text=text)).actors]
+    assert "Tomas Brenner" in names and "United" not in names and "United in Fear" not in names, names
+
+
+def test_a_heading_word_or_a_predicate_adjective_is_no_actor():
+    text = ("Funding Shortcomings\n“We find that the money never arrived,” the report says.\n"
+            "Critics say it is “cruel” and Islamophobic to ask, Senator Ada Voss said.")
+    doc = Document(text=text)
+    start = text.index("Shortcomings")
+    doc.add(Quote, text.index("We find"), text.index(" the money") + 20, speaker="Shortcomings",
+            speaker_start=start, speaker_end=start + len("Shortcomings"), kind="direct", cue="says")
+    names = [a.name for a in _run(doc).actors]
+    assert "Ada Voss" in names
+    assert not {"Shortcomings", "Islamophobic"} & set(names), names
+
+
+def test_a_labelling_span_on_a_false_name_goes_to_the_person_it_means():
+    text = ("Tomas Brenner was arrested within hours. But to avoid detection, they needed a patsy, which is the "
+            "term that Brenner used himself.")
+    doc = Document(text=text)
+    _technique(doc, "patsy", "Name_Calling,Labeling")
+    doc = _run(doc)
+    assert "patsy" not in [a.name for a in doc.actors]  # NER tags the word as a person
+    assert "patsy" in _labels(doc, "Tomas Brenner")
+
+
+def test_names_only_in_a_repeated_widget_line_are_no_actors():
+    poll = "Will Ada Voss be re-elected to the Harbour Council?\n"
+    text = ("Mayor Tomas Brenner opened the ferry terminal on Monday.\ntake our poll - story continues below\n"
+            + poll * 3 + "Brenner said the ferry would run hourly from June, with a night service at weekends.\n"
+            "The terminal cost four million pounds and took three years to build, the council's report says.\n"
+            "Fares will rise in spring, and commuters from the outer islands fear they will be priced out.\n"
+            "A second berth is planned for 2027 if the first year's passenger numbers meet the forecast.\n"
+            "Local traders welcomed the opening and said the quay had been empty for most of the decade.\n"
+            "The old ferry, in service since 1979, will be sold to a museum on the mainland next year.\n"
+            "Harbour staff will move into the new building once the ticket hall is finished in August.\n")
+    names = [a.name for a in _run(Document(text=text)).actors]
+    assert "Tomas Brenner" in names
+    assert not [n for n in names if "Voss" in n or "Council" in n], names

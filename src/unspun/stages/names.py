@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from unspun import gazetteer, lexicon
+from unspun.ingest.text import heading_line
 from unspun.runtime import nlp, offsets
 
 PRONOUNS = frozenset(
@@ -40,6 +41,8 @@ GROUP_NOUNS = {
     "rebels": "Rebels", "insurgents": "Insurgents", "separatists": "Separatists", "extremists": "Extremists",
     "terrorists": "Terrorists", "nazis": "Nazis", "neo-nazis": "Neo-Nazis", "fascists": "Fascists",
     "globalists": "Globalists", "oligarchs": "Oligarchs", "mercenaries": "Mercenaries",
+    "millennials": "Millennials", "boomers": "Boomers", "illegals": "Illegal immigrants", "aliens": "Aliens",
+    "immigrants": "Immigrants", "migrants": "Migrants",
 }
 # Where people post, not who they are: never an actor by themselves.
 PLATFORM_NAMES = frozenset("twitter x facebook telegram instagram tiktok youtube reddit weibo linkedin".split())
@@ -132,7 +135,7 @@ class Names:
 
 def _core(text: str, start: int, end: int) -> tuple[int, int]:
     """Shrink an entity span to its name: no leading "the", no trailing possessive or punctuation."""
-    m = re.match(r"(?:the|The|THE)\s+", text[start:end])
+    m = re.match(r"(?:the|The|THE|a|an)\s+", text[start:end])  # "a Bureau of Land Management officer"
     if m and start + m.end() < end:
         start += m.end()
     for _ in range(2):
@@ -232,6 +235,23 @@ def _mentions(text: str) -> list[_Mention]:
     return out
 
 
+def _trim_heading_names(text: str, mentions: list[_Mention]) -> None:
+    """ "Guard Jesus Campos Shot During …": in a Title Case heading NER runs a name into the next capitalised word;
+    when the text names a person elsewhere with the first words of such a mention, the mention is cut back to them."""
+    known = {tuple(m.name.split()) for m in mentions if m.type == "person" and len(m.name.split()) > 1
+             and not heading_line(text, m.start)}
+    for m in mentions:
+        words = m.name.split()
+        if m.type != "person" or len(words) < 3 or not heading_line(text, m.start):
+            continue
+        for k in range(len(words) - 1, 1, -1):
+            if tuple(words[:k]) in known:
+                cut = text.find(words[k - 1], m.start, m.end)
+                if cut >= 0:
+                    m.end, m.name, m.ckey = cut + len(words[k - 1]), " ".join(words[:k]), "n:" + key(" ".join(words[:k]))
+                break
+
+
 def _link_people(mentions: list[_Mention]) -> None:
     """Point surname-only and title variants at the full name they shorten (cluster keys are rewritten in place)."""
     full: dict[str, list[str]] = {}  # surname key -> full-name cluster keys, in text order
@@ -241,8 +261,10 @@ def _link_people(mentions: list[_Mention]) -> None:
             words = key(m.name).split()
             if not words:
                 continue
-            # "Vladimir Vladimirovich Putin" and "Vladimir Putin" are one person
-            same = [k for k in full.get(words[-1], []) if k.split(":", 1)[1].split()[:1] == words[:1]]
+            # "Vladimir Vladimirovich Putin" and "Vladimir Putin" are one person, and "Garcia Zarate" is the end of
+            # "Jose Ines Garcia Zarate" (a name given once in full and later in part)
+            same = [k for k in full.get(words[-1], []) if k.split(":", 1)[1].split()[:1] == words[:1]
+                    or k.split(":", 1)[1].split()[-len(words):] == words]
             m.ckey = same[0] if same else m.ckey
             if m.ckey not in full.setdefault(words[-1], []):
                 full[words[-1]].append(m.ckey)
@@ -324,6 +346,7 @@ def _untagged_surnames(text: str, mentions: list[_Mention]) -> list[_Mention]:
 def names(text: str) -> Names:
     """Every named referent in `text`, one cluster each, in order of first mention (cached per text)."""
     mentions = _mentions(text)
+    _trim_heading_names(text, mentions)
     _link_people(mentions)
     mentions = _untagged_surnames(text, mentions)
     _link_acronyms(text, mentions)
