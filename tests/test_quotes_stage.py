@@ -502,3 +502,11 @@ def test_a_speaker_on_a_later_line_introduces_what_follows():
     assert not _next_line_speaker(sig, (sig.index("Ola"), sig.index(",")), [(1, sig.index("”"))])
     same = "“Keep every school open,” Mayor Ola Brisk said."
     assert not _next_line_speaker(same, (same.index("Mayor"), same.index(" said")), [(1, same.index(","))])
+
+
+def test_we_inside_quotation_marks_is_the_speaker_not_the_author():
+    from unspun.stages.quotes import _author_speaks
+
+    text = '"Yes. We held four meetings with their association, and they asked for the western route."'
+    assert not _author_speaks(text, (text.index("asked"), text.index("asked") + 5))
+    assert not _author_speaks(text, (text.index("held"), text.index("held") + 4))

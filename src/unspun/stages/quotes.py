@@ -319,11 +319,17 @@ def _trailing_attribution(text: str, end: int) -> tuple[tuple[int, int], tuple[i
     return m.span(name), m.span(verb)
 
 
+def _within_marks(text: str, pos: int) -> bool:
+    """`pos` lies inside quotation marks opened earlier on its line."""
+    line = text[text.rfind("\n", 0, pos) + 1 : pos]
+    return line.count("“") > line.count("”") or line.count('"') % 2 == 1
+
+
 def _author_speaks(text: str, cue: tuple[int, int]) -> bool:
     """The cue verb's grammatical subject is "I" or "we" (followed up a chain of conjoined verbs: "I went to the
     desk and asked")."""
-    if not any(ch.isalpha() for ch in text[cue[0] : cue[1]]):
-        return False
+    if not any(ch.isalpha() for ch in text[cue[0] : cue[1]]) or _within_marks(text, cue[0]):
+        return False  # inside quotation marks "we" is the speaker's ("“Yes. We held four meetings …”")
     found = offsets.head_token(text, *cue)
     if found is None:
         return False
