@@ -510,3 +510,10 @@ def test_we_inside_quotation_marks_is_the_speaker_not_the_author():
     text = '"Yes. We held four meetings with their association, and they asked for the western route."'
     assert not _author_speaks(text, (text.index("asked"), text.index("asked") + 5))
     assert not _author_speaks(text, (text.index("held"), text.index("held") + 4))
+
+
+def test_a_pronoun_with_no_one_to_stand_for_is_no_speaker_name():
+    doc = _run('“The nets were empty all week,” he said. “We will sail again on Monday.”')
+    q = _find(doc, "The nets were empty")
+    assert q.speaker is None and q.speaker_resolved_from is None
+    assert doc.text[q.speaker_start:q.speaker_end] == "he"  # the mention stays; no name is made up

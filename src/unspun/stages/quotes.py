@@ -17,7 +17,7 @@ from unspun.runtime import nlp, offsets
 from unspun.runtime.models import load_quotes
 from unspun.runtime.quote_model import CLOSE_MARKS, OPEN_MARKS, Attribution, QuoteModel
 from unspun.stages import works
-from unspun.stages.speakers import ANONYMOUS, PERSON_PRONOUNS, EntityIndex, resolve
+from unspun.stages.speakers import ANONYMOUS, GROUP_PRONOUNS, PERSON_PRONOUNS, EntityIndex, resolve
 
 _EDGE_PUNCT = " \t\n,.;:!?-–—"
 _BLOCK_CUES = ("put it", "puts it", "wrote", "writes", "write")
@@ -610,6 +610,9 @@ def add_quotes(doc: Document, model: QuoteModel, min_score: float, calibration: 
         explicit = bool(att.extra.get("rule")) or bool(cue and _ACCORDING_TO.fullmatch(cue.strip()))
         if not admitted(kind, mention, speaker, att.score, min_score, by_rule=explicit):
             continue
+        if speaker_from == "pronoun" and mention and speaker.lower() == mention.lower() and (
+                mention.lower() in PERSON_PRONOUNS or mention.lower() in GROUP_PRONOUNS):
+            speaker = speaker_from = None  # "he" with no one it can stand for: the mention stays, no name is made up
         # "Trump knew that …", "officials believe …": an attribution whose cue reports no words is a view, not a
         # quote. Direct quotes keep their marks' evidence that someone's words are given.
         if kind == "direct" and (_title_of_a_work(text[parts[0][0] : parts[-1][1]])
@@ -623,13 +626,15 @@ def add_quotes(doc: Document, model: QuoteModel, min_score: float, calibration: 
             if trailing:  # '“…,” Fa said.' that the tagger left untagged, or tagged on a heading
                 person = recent[1] if recent and trailing[0][0] - recent[0] <= RECENT_PERSON_CHARS else None
                 res = resolve(text, *trailing[0], index, recent_person=person)
-                if res.name and _names_someone(res.name):
+                named = res.name and res.name.lower() != text[trailing[0][0] : trailing[0][1]].lower()
+                if res.name and _names_someone(res.name) and (named or res.resolved_from != "pronoun"):
                     said_by, said_at, said_from = res.name, trailing[0], res.resolved_from
                     cue_at, cue_word = trailing[1], text[trailing[1][0] : trailing[1][1]]
                     if res.resolved_from == "name" and index.is_person(res.name):
                         recent = (trailing[0][1], res.name)
             before = doc.quotes[-1] if doc.quotes else None
-            if said_by is None and group_kind == "direct" and before is not None and _continues(text, before, group[0][0]):
+            if (said_by is None and said_at is None and group_kind == "direct" and before is not None
+                    and _continues(text, before, group[0][0])):
                 # a paragraph that is all quotation right after one attributed to someone: the same voice goes on
                 said_by, said_from = before.speaker, before.speaker_resolved_from
                 said_at = (before.speaker_start, before.speaker_end) if before.speaker_start is not None else None
