@@ -278,3 +278,12 @@ def test_a_work_cited_by_its_title_is_a_document_source():
     doc = _run(Document(text=text))
     documents = {x.name for x in doc.sources if x.type == "document"}
     assert {"Ferry fares to double by spring", "Tidal flats and the winter diet of shorebirds"} <= documents
+
+
+def test_a_heading_or_a_page_reference_is_no_source():
+    text = ('The letter “Ferry fares to double” (Page B1, Jan. 15) said the fares would rise.\n'
+            'Policy Shortcomings\n“We find that the board often ignores the islands,” Ola Brisk said.')
+    doc = _run(Document(text=text))
+    names = [x.name for x in doc.sources]
+    assert not any("Page" in n for n in names), names
+    assert not any("Shortcomings" in n for n in names), names

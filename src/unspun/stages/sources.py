@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 from unspun import lexicon
 from unspun.document import Document, Mention, Source
 from unspun.ingest.site import link_domain
+from unspun.ingest.text import heading_line
 from unspun.runtime import item_scores, nlp, offsets
 from unspun.stages import names as names_mod
 from unspun.stages import works
@@ -171,7 +172,12 @@ class _Builder:
         """A source from a noun phrase in a sourcing role (a reporting verb's subject, "according to" X)."""
         if head.pos_ == "PRON" or names_mod.is_pronoun(head.text):
             return None
+        head_at = offsets.start_of(offset, head)
+        if heading_line(self.text, head_at):
+            return None  # "Policy Shortcomings" over a section: the parse runs on into the next line
         start, end, toks = _phrase(offset, head)
+        if lexicon.is_reference(self.text[start:end]):
+            return None  # "(Page B1, Jan. 15)": where in the paper, not who
         head_start, head_end = offsets.start_of(offset, head), offsets.end_of(offset, head)
         cluster = self.names.at(head_start, head_end)
         if cluster is not None and cluster.type not in ("group",):
@@ -245,7 +251,7 @@ class _Builder:
                 found = self.from_cluster(cluster, use_span)
                 if found is not None and use_span is None and found.order > q.start:
                     found.order = q.start
-            elif use_span is not None:
+            elif use_span is not None and q.speaker is not None:  # the quotes stage abstained: so does this one
                 head = offsets.head_token(self.text, *use_span)
                 if head is not None:
                     found = self.from_phrase(*head)
