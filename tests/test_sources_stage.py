@@ -287,3 +287,14 @@ def test_a_heading_or_a_page_reference_is_no_source():
     names = [x.name for x in doc.sources]
     assert not any("Page" in n for n in names), names
     assert not any("Shortcomings" in n for n in names), names
+
+
+def test_a_group_named_after_the_comma_of_a_speaker_mention_is_not_the_speaker():
+    text = "The jury of six men and six women, including three immigrants, found the driver not guilty."
+    doc = Document(text=text)
+    s, e = _at(text, "The jury of six men and six women, including three immigrants")
+    doc.add(Quote, text.index("the driver"), len(text) - 1, kind="indirect",
+            speaker="The jury of six men and six women", speaker_start=s, speaker_end=e)
+    _run(doc)
+    assert all("mmigrant" not in x.name for x in doc.sources if "q0" in x.quote_ids), \
+        [(x.name, x.quote_ids) for x in doc.sources]

@@ -243,8 +243,14 @@ class _Builder:
             if q.speaker_start is not None and q.speaker_end is not None and q.speaker_start < q.speaker_end:
                 span = (q.speaker_start, q.speaker_end)
             mention_text = self.text[span[0]:span[1]] if span else ""
-            cluster = self.names.at(*span) if span and not names_mod.is_pronoun(mention_text) else None
+            head = span
+            if span and "," in mention_text:  # "The jury of six men and six women, including three immigrants"
+                head = (span[0], span[0] + mention_text.index(","))
+            cluster = self.names.at(*head) if head and not names_mod.is_pronoun(mention_text) else None
             cluster = cluster or self.names.find(q.speaker)
+            if cluster is None and span and head != span and not names_mod.is_pronoun(mention_text):
+                named = self.names.at(head[1], span[1])  # "the city engineer, John Smith": an apposition names them
+                cluster = named if named is not None and named.type == "person" else None
             use_span = span if span and not names_mod.is_pronoun(mention_text) else None
             found = None
             if cluster is not None:
