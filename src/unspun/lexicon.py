@@ -106,6 +106,15 @@ REPORTING_FORMS = finite(REPORTING) | frozenset("saying telling reporting claimi
 CLAIM_REPORTING = (REPORTING - frozenset("declare describe disclose indicate maintain publish reveal".split())
                    | frozenset({"testify", "post"}))
 CLAIM_REPORTING_FORMS = finite(CLAIM_REPORTING) | frozenset({"saying", "shown"})
+# The plain saying verbs: their subject is credited with what follows even with no clause after it ("Officials
+# told reporters …"). The claims stage asks every other statement verb for a clause ("found that …", not "found
+# him not guilty").
+SAYING = frozenset("""
+say tell state claim report announce confirm insist argue warn note add write tweet post allege explain testify
+acknowledge admit assert contend deny
+""".split())
+# Statement verbs with a physical sense ("enemies attack whoever's nearest"): no attribution by themselves.
+PHYSICAL = frozenset("attack blast slam charge hit_back lash_out cry".split())
 
 # --- nouns for people and bodies by their role --------------------------------------------------------------
 # Titles and roles that stand for a person named earlier ("the senator said"; the quotes stage's speakers).

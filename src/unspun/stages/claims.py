@@ -117,15 +117,18 @@ def reports_content(text: str, start: int, end: int, cue: str | None = None) -> 
     return verbal and lexicon.reports_speech(cue) is True
 
 
-def best_quote(doc: Document, start: int, end: int):
-    """The quote that overlaps [start, end) most (by its parts), if the overlap is big enough to count; an
-    indirect quote counts only when it reports content (`reports_content`)."""
+def _carrying(doc: Document, start: int, end: int) -> list:
+    """The quotes that overlap [start, end) and can carry its claim: an indirect quote only when it reports content
+    (`reports_content`, judged once per sentence for both checks below)."""
+    return [q for q in doc.quotes if q.start < end and start < q.end
+            and (q.kind != "indirect" or reports_content(doc.text, q.start, q.end, q.cue))]
+
+
+def best_quote(quotes: list, start: int, end: int):
+    """Of `quotes` (see `_carrying`), the one that overlaps [start, end) most (by its parts), if the overlap is big
+    enough to count."""
     best, best_overlap = None, 0
-    for q in doc.quotes:
-        if q.end <= start or q.start >= end:
-            continue
-        if q.kind == "indirect" and not reports_content(doc.text, q.start, q.end, q.cue):
-            continue
+    for q in quotes:
         parts = q.parts or [[q.start, q.end]]
         overlap = sum(max(0, min(end, b) - max(start, a)) for a, b in parts)
         if overlap >= SENTENCE_SHARE * (end - start) and overlap > best_overlap:
@@ -149,10 +152,8 @@ class _Tokens:
 # Verbs whose subject is attributed what follows only when a clause follows ("the jury found that …", not "the
 # jury found him not guilty"; "Warren called a meeting" is an act, "Warren called it a cover-up, …" is speech only
 # with a clause): every statement verb of the lexicon, plus the claims list's verbs of belief.
-_CLAUSE_VERBS = (lexicon.STATEMENT_FORMS | lexicon.CLAIM_REPORTING_FORMS) - lexicon.forms(
-    frozenset("attack blast slam charge hit_back lash_out cry".split()))  # "enemies attack whoever's nearest"
-_SAY = lexicon.forms(frozenset("say tell state claim report announce confirm insist argue warn note add write tweet "
-                               "post allege explain testify acknowledge admit assert contend deny".split()))
+_CLAUSE_VERBS = (lexicon.STATEMENT_FORMS | lexicon.CLAIM_REPORTING_FORMS) - lexicon.forms(lexicon.PHYSICAL)
+_SAY = lexicon.forms(lexicon.SAYING)
 
 
 def speech_attribution(tokens) -> bool:
@@ -168,20 +169,20 @@ def speech_attribution(tokens) -> bool:
     return False
 
 
-def _cue_inside(doc: Document, start: int, end: int):
-    """A quote whose cue and speaker mention both lie in [start, end): the sentence reports someone's words
-    ("Rundle theorized in 2017 that Apple would do this"), however short the quoted part."""
-    for q in doc.quotes:
+def _cue_inside(quotes: list, start: int, end: int):
+    """Of `quotes` (see `_carrying`), one whose cue and speaker mention both lie in [start, end): the sentence
+    reports someone's words ("Rundle theorized in 2017 that Apple would do this"), however short the quoted part."""
+    for q in quotes:
         if (q.cue_start is not None and q.speaker_start is not None and start <= q.cue_start < end
-                and start <= q.speaker_start < end and q.start < end and start < q.end
-                and (q.kind != "indirect" or reports_content(doc.text, q.start, q.end, q.cue))):
+                and start <= q.speaker_start < end):
             return q
     return None
 
 
 def sourcing_of(doc: Document, start: int, end: int, tokens: _Tokens) -> tuple[str, str | None]:
     """(sourcing, quote_id) for the sentence at [start, end)."""
-    quote = best_quote(doc, start, end) or _cue_inside(doc, start, end)
+    quotes = _carrying(doc, start, end)
+    quote = best_quote(quotes, start, end) or _cue_inside(quotes, start, end)
     if quote is not None:
         return "attributed", quote.id
     sentence = doc.text[start:end]
