@@ -319,6 +319,13 @@ def _trailing_attribution(text: str, end: int) -> tuple[tuple[int, int], tuple[i
     return m.span(name), m.span(verb)
 
 
+def _unresolved(name: str | None, resolved_from: str | None, mention: str) -> bool:
+    """A he/she/they that resolution gave back as itself: it stands for no one the text names."""
+    word = mention.lower()
+    return (resolved_from == "pronoun" and name is not None and name.lower() == word
+            and (word in PERSON_PRONOUNS or word in GROUP_PRONOUNS))
+
+
 def _within_marks(text: str, pos: int) -> bool:
     """`pos` lies inside quotation marks opened earlier on its line."""
     line = text[text.rfind("\n", 0, pos) + 1 : pos]
@@ -610,8 +617,7 @@ def add_quotes(doc: Document, model: QuoteModel, min_score: float, calibration: 
         explicit = bool(att.extra.get("rule")) or bool(cue and _ACCORDING_TO.fullmatch(cue.strip()))
         if not admitted(kind, mention, speaker, att.score, min_score, by_rule=explicit):
             continue
-        if speaker_from == "pronoun" and mention and speaker.lower() == mention.lower() and (
-                mention.lower() in PERSON_PRONOUNS or mention.lower() in GROUP_PRONOUNS):
+        if mention and _unresolved(speaker, speaker_from, mention):
             speaker = speaker_from = None  # "he" with no one it can stand for: the mention stays, no name is made up
         # "Trump knew that …", "officials believe …": an attribution whose cue reports no words is a view, not a
         # quote. Direct quotes keep their marks' evidence that someone's words are given.
@@ -626,8 +632,8 @@ def add_quotes(doc: Document, model: QuoteModel, min_score: float, calibration: 
             if trailing:  # '“…,” Fa said.' that the tagger left untagged, or tagged on a heading
                 person = recent[1] if recent and trailing[0][0] - recent[0] <= RECENT_PERSON_CHARS else None
                 res = resolve(text, *trailing[0], index, recent_person=person)
-                named = res.name and res.name.lower() != text[trailing[0][0] : trailing[0][1]].lower()
-                if res.name and _names_someone(res.name) and (named or res.resolved_from != "pronoun"):
+                said = text[trailing[0][0] : trailing[0][1]]
+                if res.name and _names_someone(res.name) and not _unresolved(res.name, res.resolved_from, said):
                     said_by, said_at, said_from = res.name, trailing[0], res.resolved_from
                     cue_at, cue_word = trailing[1], text[trailing[1][0] : trailing[1][1]]
                     if res.resolved_from == "name" and index.is_person(res.name):
