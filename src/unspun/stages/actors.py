@@ -207,8 +207,7 @@ class _Labeller:
         mods = [c for c in head.lefts if _evaluative(c)]
         mods += [m for c in head.lefts if c.dep_ == "compound" and c.pos_ == "NOUN" for m in c.lefts if _evaluative(m)]
         if mods:
-            first = min((t for m in mods for t in m.subtree), key=lambda t: t.i)
-            out.append((offsets.start_of(offset, first), offsets.end_of(offset, head), actor))
+            out.append((*_judging_span(offset, head, mods), actor))
         parent = head.head
         # "the corrupt regime in Kiev", "the repressive leaders of X"
         if head.dep_ == "pobj" and parent.lower_ in _GOVERNMENT_PREPS and (
@@ -337,8 +336,7 @@ class _Labeller:
             actor = self.described_person(offsets.start_of(offset, det), tok.lower_)
             if actor is None:
                 continue
-            first = min((t for m in mods for t in m.subtree), key=lambda t: t.i, default=tok)
-            out.append((offsets.start_of(offset, first), offsets.end_of(offset, tok), actor))
+            out.append((*_judging_span(offset, tok, mods), actor))
         return out
 
     def _names_someone(self, offset: int, noun) -> bool:
@@ -371,17 +369,19 @@ class _Labeller:
                 continue
             if not (verb.lower_ in _NAMING_VERBS or verb.lower_ in _MAKING_VERBS):
                 continue
-            if pred is None:
-                continue
-            mods = [c for c in pred.lefts if _evaluative(c)]
-            if not mods and pred.lower_ not in LOADED_NOUNS:
-                continue
-            actor = self.referent(offset, tok)
-            if actor is None:
-                continue
-            first = min((t for m in mods for t in m.subtree), key=lambda t: t.i, default=pred)
-            out.append((offsets.start_of(offset, first), offsets.end_of(offset, pred), actor))
+            label = self._pronoun_label(offset, tok, pred) if pred is not None else None
+            if label is not None:
+                out.append(label)
         return out
+
+    def _pronoun_label(self, offset: int, pronoun, noun) -> tuple[int, int, int] | None:
+        """(start, end, actor): the judging words on `noun` ("reckless gambler", "criminal Prime Minister") as a
+        label of the pronoun's referent, when the noun is loaded or carries an evaluative word."""
+        mods = [c for c in noun.lefts if _evaluative(c)]
+        if not mods and noun.lower_ not in LOADED_NOUNS:
+            return None
+        actor = self.referent(offset, pronoun)
+        return None if actor is None else (*_judging_span(offset, noun, mods), actor)
 
     def possessive_phrases(self) -> list[tuple[int, int, int]]:
         """ "its criminal Prime Minister": an evaluative phrase owned by a pronoun, labelling the pronoun's referent."""
@@ -392,15 +392,16 @@ class _Labeller:
             noun = tok.head
             if noun.lower_ not in LOADED_NOUNS and noun.lower_ not in lexicon.OWNER_ROLE_NOUNS and noun.pos_ != "PROPN":
                 continue  # "its coastal routes" says nothing about the owner
-            mods = [c for c in noun.lefts if _evaluative(c)]
-            if not mods and noun.lower_ not in LOADED_NOUNS:
-                continue
-            actor = self.referent(offset, tok)
-            if actor is None:
-                continue
-            first = min((t for m in mods for t in m.subtree), key=lambda t: t.i, default=noun)
-            out.append((offsets.start_of(offset, first), offsets.end_of(offset, noun), actor))
+            label = self._pronoun_label(offset, tok, noun)
+            if label is not None:
+                out.append(label)
         return out
+
+
+def _judging_span(offset: int, noun, mods: list) -> tuple[int, int]:
+    """From the first word of the judging modifiers on `noun` (or the noun itself) to the noun, in text offsets."""
+    first = min((t for m in mods for t in m.subtree), key=lambda t: t.i, default=noun)
+    return offsets.start_of(offset, first), offsets.end_of(offset, noun)
 
 
 def _speaker_actors(doc: Document, names: names_mod.Names) -> set[int]:
