@@ -84,14 +84,19 @@ def _expand(pieces):
     return [(a, offsets, [s.astype(np.float32) for s in states]) for a, offsets, states in pieces]
 
 
+def _read_cache(path: Path) -> dict:
+    """A pickled cache, or {} when there is none yet (its folder is made so it can be written)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        return {}
+    with path.open("rb") as f:
+        return pickle.load(f)
+
+
 def encoded(model_name: str, model, texts: dict[str, str]) -> dict[str, tuple[str, list]]:
     """{id: (text, pieces)} with the model's encoder output, cached on disk (float16)."""
-    CACHE.mkdir(parents=True, exist_ok=True)
     path = CACHE / f"{model_name}.pkl"
-    cache: dict = {}
-    if path.exists():
-        with path.open("rb") as f:
-            cache = pickle.load(f)
+    cache = _read_cache(path)
     missing = [i for i in texts if i not in cache or cache[i][0] != texts[i]]
     if missing:
         t0 = time.time()
@@ -117,13 +122,8 @@ def ordinary_tables(model_name: str, model, texts: dict[str, str]) -> tuple[dict
     from unspun.runtime.technique_model import document_evidence
     from unspun.training import technique_decisions as td
 
-    folder = REPO / "build" / "technique-gate"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{model_name}-polnear-train.pkl"
-    cache: dict = {}
-    if path.exists():
-        with path.open("rb") as f:
-            cache = pickle.load(f)
+    path = REPO / "build" / "technique-gate" / f"{model_name}-polnear-train.pkl"
+    cache = _read_cache(path)
     # older entries were keyed "polnear:<stem>"
     cache = {(k.replace("polnear:", "polnear-train:", 1) if k.startswith("polnear:") else k): v for k, v in cache.items()}
     missing = [i for i in texts if i not in cache or cache[i][0] != texts[i]]
