@@ -32,3 +32,26 @@ def test_blank_lines_with_spaces_and_crlf_split_but_a_wrapped_line_does_not():
 def test_offsets_survive_leading_and_trailing_whitespace():
     text = "\n\n  One sentence here.  \n\n\n Another one there. \n"
     assert _texts(text) == ["One sentence here.", "Another one there."]
+
+
+def test_a_scrape_with_one_paragraph_per_line_splits_at_each_line():
+    # The parser runs a quote's closing line into the next paragraph's first sentence; a claim must not span both.
+    text = ("The mayor wrote: “A shameful ruling for the harbour!\nNo wonder the town is angry.”\n"
+            "Harbour worker Ana Ruiz, 41, has been fined three times.\nWhy?\nBecause the rules changed in 2019.")
+    assert _texts(text) == [
+        "The mayor wrote: “A shameful ruling for the harbour!",
+        "No wonder the town is angry.”",
+        "Harbour worker Ana Ruiz, 41, has been fined three times.",
+        "Why?",
+        "Because the rules changed in 2019.",
+    ]
+
+
+def test_a_line_that_runs_on_is_not_cut():
+    # a lower-case next line, or a line ending in a comma or a word that needs more, continues the sentence
+    text = ("Ruiz told the crowd at Harbour Now!\nthat the fines were unfair.\n"
+            "The council, which met on\nMonday, voted to fine the\nHarbour Trust again,\nSmith said.")
+    assert _texts(text) == [
+        "Ruiz told the crowd at Harbour Now!\nthat the fines were unfair.",
+        "The council, which met on\nMonday, voted to fine the\nHarbour Trust again,\nSmith said.",
+    ]

@@ -113,18 +113,41 @@ def parse(text: str) -> tuple[Chunk, ...]:
 
 
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
+_LINE_BREAK = re.compile(r"\n")
+# A line that ends in one of these words (or in , ; ( & / or a hyphen) runs on into the next line: a wrapped sentence.
+_RUNS_ON = frozenset(
+    "a an the of to in on at for from by with as and or but nor than that which who whom whose is are was were be "
+    "been has have had said says told his her their its our my your this these those".split()
+)
+
+
+def _paragraph_break(text: str, nl: int) -> bool:
+    """Whether the single newline at `nl` ends a paragraph (scrapes put one paragraph per line) rather than wrapping
+    a sentence. The next line must start with no lower-case letter, and the line before must not end in a comma,
+    an open bracket or a word that needs a continuation ("… told the leftists at Democracy Now!\nthat …" and
+    "… percent in the\nthree months …" stay whole; "… Immigration.”\nMexican national …" splits)."""
+    after = text[nl + 1 : nl + 80].lstrip(" \t\r")
+    if not after or after[0].islower():
+        return False
+    before = text[max(0, nl - 80) : nl].rstrip(" \t\r")
+    if not before.strip() or before[-1] in ",;(&/-":
+        return False
+    last = before.rsplit(None, 1)[-1].lower()
+    return last not in _RUNS_ON
 
 
 def sentences(text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of each sentence, trimmed of surrounding whitespace, in document offsets.
 
     A blank line always ends a sentence: the parser joins a headline without a full stop to the paragraph below it
-    ("… Sold Out Port Ellery\n\nFor years, …"), and no sentence runs across paragraphs."""
+    ("… Sold Out Port Ellery\n\nFor years, …"), and no sentence runs across paragraphs. A single line break ends
+    one too when it reads as a paragraph break (`_paragraph_break`), as in one-paragraph-per-line scrapes."""
     for chunk in parse(text):
         for sent in chunk.doc.sents:
             a = chunk.offset + sent.start_char
             b = chunk.offset + sent.end_char
-            cuts = [m.start() + 1 for m in _BLANK_LINE.finditer(text, a, b)]
+            cuts = sorted({m.start() + 1 for m in _BLANK_LINE.finditer(text, a, b)}
+                          | {m.start() + 1 for m in _LINE_BREAK.finditer(text, a, b) if _paragraph_break(text, m.start())})
             for start, end in zip([a, *cuts], [*cuts, b]):
                 while start < end and text[start].isspace():
                     start += 1
