@@ -517,3 +517,57 @@ def test_a_pronoun_with_no_one_to_stand_for_is_no_speaker_name():
     q = _find(doc, "The nets were empty")
     assert q.speaker is None and q.speaker_resolved_from is None
     assert doc.text[q.speaker_start:q.speaker_end] == "he"  # the mention stays; no name is made up
+
+
+def _span(text: str, fragment: str, through: str | None = None) -> tuple[int, int]:
+    start = text.index(fragment)
+    return start, (text.index(through) + len(through)) if through else start + len(fragment)
+
+
+def test_a_quote_ends_where_its_marks_close_and_the_author_goes_on():
+    from unspun.stages.quotes import _closed_quotes
+    # at a line break outside the marks: the next line is the author's
+    text = 'The guard turned to me. "You should head north to the mill."\nWow, thanks for nothing.'
+    span = _span(text, '"You should', "Wow, thanks")
+    assert _closed_quotes(text, [span]) == [_span(text, '"You should head north to the mill."')]
+    # at a new sentence after the closing mark, on the same line
+    text = 'The verdict was "a disgrace to the county." For the sheriff it was a relief.'
+    span = _span(text, 'verdict was', "a relief")
+    assert _closed_quotes(text, [span]) == [_span(text, 'verdict was "a disgrace to the county."')]
+
+
+def test_a_new_quotation_after_the_marks_close_becomes_its_own_part():
+    from unspun.stages.quotes import _closed_quotes
+    text = ("Ms Ortiz said the town needs “tighter rules for landlords.”\n"
+            "“Unless the council acts, rents will double,” she added.")
+    span = _span(text, "the town needs", "will double,”")
+    assert _closed_quotes(text, [span]) == [_span(text, "the town needs “tighter rules for landlords.”"),
+                                            _span(text, "“Unless the council acts, rents will double,”")]
+
+
+def test_line_breaks_inside_the_marks_are_no_end():
+    from unspun.stages.quotes import _closed_quotes
+    text = "“We rebuilt the pier in a year.\nWe will rebuild the school next,” the mayor said."
+    span = _span(text, "“We rebuilt", "next,”")
+    assert _closed_quotes(text, [span]) == [span]
+    # a split quote whose gap holds the attribution is one quote
+    text = "“The bridge is safe,” said John Smith. “We tested it twice.”"
+    parts = [_span(text, "“The bridge is safe,”"), _span(text, "“We tested it twice.”")]
+    said = _span(text, "said"), _span(text, "John Smith")
+    assert _closed_quotes(text, parts, said) == parts
+
+
+def test_a_later_part_after_a_new_sentence_without_the_attribution_is_someone_elses():
+    from unspun.stages.quotes import _closed_quotes
+    text = ("“There was no other way to put it. The harbour was lost,” Jan Ruiz told the Gazette.\n"
+            "“It was lost in a week.” His sister Ana was “shocked that nobody came.”")
+    parts = [_span(text, "“It was lost in a week.”"), _span(text, "“shocked that nobody came.”")]
+    assert _closed_quotes(text, parts, (_span(text, "told"), _span(text, "Jan Ruiz"))) == parts[:1]
+
+
+def test_the_stage_stops_a_quote_at_its_closing_mark():
+    doc = _run("Jan Ruiz, the harbour master, spoke to reporters on Monday.\n"
+               "“The storm wrecked half the fleet,” Ruiz said. “We will need a year to recover.”\n"
+               "Nobody else in town would comment.")
+    q = _find(doc, "storm wrecked")
+    assert "Nobody" not in q.text and "Ruiz" in q.speaker

@@ -229,6 +229,82 @@ def _within_paragraph(text: str, parts: list[tuple[int, int]]) -> list[tuple[int
     return out or parts[:1]
 
 
+_DOUBLE_OPEN = "“„«"
+_DOUBLE_CLOSE = "”»"
+
+
+def _mark_depth(text: str, start: int, end: int, depth: int = 0) -> list[tuple[int, int]]:
+    """(position, depth after it) for each double quotation mark in text[start:end], from `depth` at `start`.
+    A straight '"' opens when outside marks and closes when inside; single marks are skipped (they are apostrophes
+    too often to count)."""
+    out = []
+    for i in range(start, end):
+        c = text[i]
+        if c in _DOUBLE_OPEN or (c == '"' and depth == 0):
+            depth += 1
+        elif c in _DOUBLE_CLOSE or c == '"':
+            depth = max(0, depth - 1)
+        else:
+            continue
+        out.append((i, depth))
+    return out
+
+
+_NEXT_SENTENCE = re.compile(r"[.!?]?[ \t]+(?=[A-Z“\"])")
+
+
+def _new_sentence_between(text: str, end: int, start: int, attribution: tuple[tuple[int, int] | None, ...]) -> bool:
+    """The gap text[end:start] between two parts of a quote starts a new sentence and names neither the cue nor
+    the speaker."""
+    gap = text[end:start]
+    if any(span and end <= span[0] < start for span in attribution):
+        return False
+    before = text[max(0, end - 2) : end]
+    return any(c in ".!?" for c in before) and bool(re.match(r"[”»\"’']?\s+[A-Z]", gap))
+
+
+def _closed_quotes(text: str, parts: list[tuple[int, int]],
+                   attribution: tuple[tuple[int, int] | None, ...] = ()) -> list[tuple[int, int]]:
+    """A quote with quotation marks ends where its marks close and the author goes on: at a line break outside the
+    marks ('"You should go to Solitude."\nWow, dude'), or at a new sentence after the closing mark ('… not served.”
+    Her brother was …'). What follows is kept only as a new part when it opens a new quotation ('… weak laws.”\n
+    “In addition …'); the first part that does not ends the quote. Line breaks inside the marks (a quote of several
+    paragraphs) are no end. Nor does a later part follow on when the text between begins a sentence that holds
+    neither the cue nor the speaker (`attribution`): '“… not served.” Her brother Brad was “stunned …”' is
+    someone else's."""
+    line = text.rfind("\n", 0, parts[0][0]) + 1
+    marks = _mark_depth(text, line, parts[0][0])
+    depth = marks[-1][1] if marks else 0
+    out: list[tuple[int, int]] = []
+    for s, e in parts:
+        if out and _new_sentence_between(text, out[-1][1], s, attribution):
+            return out
+        after = dict(_mark_depth(text, s, e, depth))  # position of a mark -> depth after it
+        cuts: list[tuple[int, int]] = []  # (end of a piece, start of the next)
+        cur = depth
+        for i in range(s, e):
+            cur = after.get(i, cur)
+            if cur:
+                continue
+            if text[i] == "\n":
+                cuts.append((i, i + 1))
+            elif i in after and (text[i - 1] in ".!?" or text[i + 1 : i + 2] in (".", "!", "?")):
+                m = _NEXT_SENTENCE.match(text, i + 1)
+                if m and m.end() < e:
+                    cuts.append((m.start() + (text[m.start()] in ".!?"), m.end()))
+        depth = cur
+        starts = [s] + [b for _, b in cuts]
+        ends = [a for a, _ in cuts] + [e]
+        for k, (ps, pe) in enumerate(zip(starts, ends)):
+            piece = _tidy(text, ps, pe) if pe > ps else None
+            if piece is None:
+                continue
+            if k and text[piece[0]] not in _DOUBLE_OPEN + '"':
+                return out or parts[:1]  # the author's own words after the quote: it ends here
+            out.append(piece)
+    return out or parts[:1]
+
+
 _MINOR_WORDS = frozenset("a an the of to in on at by for and or but nor with from as vs via into over is are be".split())
 
 
@@ -607,6 +683,9 @@ def add_quotes(doc: Document, model: QuoteModel, min_score: float, calibration: 
         if att.cue and cue is None and text[att.cue[0]:att.cue[1]].strip():
             cue_span, cue = att.cue, text[att.cue[0] : att.cue[1]]  # a bare ":" cue
         kind = att.extra.get("kind") or kind_of(text, parts, cue)
+        if kind in ("direct", "mixed"):
+            parts = _closed_quotes(text, parts, (att.cue, att.source))  # the marks closed and the author went on: the quote ends there
+            kind = att.extra.get("kind") or kind_of(text, parts, cue)
         if cue_span and kind != "block" and _author_speaks(text, cue_span):
             continue  # "I … asked the librarian, “Do you have …?”": the author's own words, whatever was tagged
         if kind == "indirect":
