@@ -209,3 +209,50 @@ def test_an_indirect_quote_that_names_only_an_object_reports_no_content():
     s = "The governor threatened to tighten the rules on short-term lets."
     assert content(s, "to tighten the rules on short-term lets", "threatened")
     assert not content("A county jury found the driver not guilty.", "the driver not guilty", "found")
+
+
+def test_a_report_in_a_subordinate_part_of_the_sentence_does_not_source_it():
+    from unspun.runtime import nlp
+    from unspun.stages.claims import speech_attribution
+
+    def attributed(sentence: str) -> bool:
+        return speech_attribution([tok for _, tok in nlp.tokens(sentence)])
+
+    # the main clause is the author's: the speech verb sits in a prepositional or adverbial part
+    assert not attributed("Contrary to what the council is claiming, the harbour lost 300 jobs in 2019.")
+    assert not attributed("The port closed in 1998 after the minister warned that it was losing money.")
+    # the speech verb is the main predicate, a parenthetical, or "as X said"
+    assert attributed("The harbour lost 300 jobs in 2019, the council said.")
+    assert attributed("The harbour, the council said, lost 300 jobs in 2019.")
+    assert attributed("As the council has revealed, the harbour lost 300 jobs in 2019.")
+    assert attributed("He added that the harbour lost jobs, noting that 300 went in 2019.")
+
+
+def test_a_quote_whose_cue_is_subordinate_does_not_carry_the_claim():
+    text = "The board sold the port in 1998 after the minister warned the board that it was losing money."
+    doc = Document(text=text)
+    start = text.index("the board that")
+    cue = text.index("warned")
+    doc.add(Quote, start, len(text) - 1, kind="indirect", parts=[[start, len(text) - 1]], cue="warned",
+            cue_start=cue, cue_end=cue + len("warned"), speaker="the minister",
+            speaker_start=text.index("the minister"), speaker_end=text.index("the minister") + 12)
+    assert claims.sourcing_of(doc, 0, len(text), claims._Tokens(text)) == ("asserted", None)
+    text = "The minister warned the board that the port was losing 2 million euros a year."
+    doc = Document(text=text)
+    start, cue = text.index("the board that"), text.index("warned")
+    doc.add(Quote, start, len(text) - 1, kind="indirect", parts=[[start, len(text) - 1]], cue="warned",
+            cue_start=cue, cue_end=cue + len("warned"), speaker="The minister", speaker_start=0, speaker_end=12)
+    assert claims.sourcing_of(doc, 0, len(text), claims._Tokens(text))[0] == "attributed"
+
+
+@pytest.mark.parametrize("sentence, is_hedged", [
+    ("The harbour master, who was allegedly bribed, still runs the port with 300 staff.", False),
+    ("There is no record of the alleged payment to the harbour master in 2019.", False),
+    ("The harbour master allegedly took 40,000 euros from the shipping firm in 2019.", True),
+    ("Fruit bats are widely considered the natural hosts of the virus in central Africa.", True),
+    ("The mayor has presumably made a deal with the port that ends in April.", True),
+    ("The story goes that an officer saw the game played in Manipur in 1859.", True),
+])
+def test_a_hedge_counts_where_it_qualifies_what_the_sentence_states(sentence, is_hedged):
+    tokens = claims._Tokens(sentence)
+    assert claims.hedged(sentence, tokens.pairs(0, len(sentence)), 0) is is_hedged

@@ -35,8 +35,10 @@ _ATTRIBUTION = re.compile(
 )
 _FIRST_PERSON = frozenset({"i", "we"})
 _HEDGE = re.compile(
-    r"\b(?:allegedly|reportedly|purportedly|supposedly|apparently|seemingly|ostensibly|possibly|perhaps|probably"
-    r"|rumou?red|unconfirmed|unverified)\b"
+    r"\b(?:allegedly|alleged|reportedly|purportedly|supposedly|apparently|seemingly|ostensibly|possibly|perhaps"
+    r"|probably|presumably|rumou?red|unconfirmed|unverified)\b"
+    r"|\b(?:is|are|was|were)\s+(?:widely\s+|generally\s+|often\s+)?(?:considered|regarded\s+as)\b"
+    r"|\b(?:the|as\s+the)\s+story\s+goes\b|\blegend\s+has\s+it\b"
     r"|\bit\s+(?:is|was|has\s+been)\s+(?:claimed|said|alleged|believed|thought|reported|rumou?red|suggested|understood)\b"
     r"|\b(?:is|are|was|were)\s+(?:said|believed|thought|alleged|reported|rumou?red|understood|claimed)\s+to\b"
     r"|\b(?:may|might|could)\s+(?:have|be)\b|\b(?:appears?|seems?)\s+to\b|\bit\s+(?:appears|seems)\b"
@@ -88,8 +90,17 @@ def evidence_assertion(sentence: str) -> bool:
     return any(w.lower() not in _FILLER for w in _WORD.findall(rest))
 
 
-def hedged(sentence: str) -> bool:
-    return _HEDGE.search(sentence) is not None
+def hedged(sentence: str, tokens: list | None = None, start: int = 0) -> bool:
+    """Whether the sentence is reported with uncertainty. Given its tokens as (document offset, token) pairs and
+    its own offset, a hedge counts only where it qualifies what the sentence states: not on a noun ("this alleged
+    hero"), nor inside a subordinate part ("the guard, who was allegedly shot, is not registered")."""
+    within = {tok.i for _, tok in tokens} if tokens else None
+    for m in _HEDGE.finditer(sentence):
+        tok = next((t for at, t in tokens if at == start + m.start()), None) if tokens else None
+        if tok is not None and (tok.dep_ == "amod" or subordinate(tok.head if tok.dep_ == "advmod" else tok, within)):
+            continue
+        return True
+    return False
 
 
 _FINITE = frozenset(("VBD", "VBZ", "VBP", "MD"))
@@ -117,11 +128,76 @@ def reports_content(text: str, start: int, end: int, cue: str | None = None) -> 
     return verbal and lexicon.reports_speech(cue) is True
 
 
+# Dependencies that put a verb or noun inside a subordinate part of its sentence: an adverbial or adnominal clause
+# ("before the cardinal warned the pope that …", "…, explaining that …"), a preposition's object ("precipitated by
+# his announcement that …", "contrary to what the press is asserting").
+_SUBORDINATE = frozenset({"advcl", "acl", "relcl", "pcomp", "pobj", "prep", "agent", "npadvmod", "amod"})
+
+
+def _speech_word(tok) -> bool:
+    return tok.lower_ in _CLAUSE_VERBS or tok.lower_ in lexicon.STATEMENT_NOUNS
+
+
+def _as_clause(tok) -> bool:
+    """"As the council has revealed, …": a parenthetical attribution of what the main clause states."""
+    return tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children)
+
+
+def subordinate(tok, within: set[int] | None = None) -> bool:
+    """Whether `tok` (a cue) sits in a subordinate part of its sentence rather than in its main predication. Then
+    what the sentence states (its main clause) is the author's, and a report inside it sources only itself. A
+    subordinate clause that hangs on a speech verb or noun ("He added that …, noting that …", "a statement saying
+    …") stays the speaker's, and so does "as X has revealed, …", a parenthetical attribution. `within` holds the
+    indices of the sentence's tokens: a parse that ran past the sentence says nothing about it."""
+    seen = 0
+    while tok.head.i != tok.i and seen < 40:
+        if within is not None and tok.head.i not in within:
+            return False
+        if _as_clause(tok):
+            return False
+        if tok.dep_ in _SUBORDINATE and not _speech_word(tok.head):
+            return True
+        if tok.dep_ in ("ccomp", "xcomp") and not _speech_word(tok.head):
+            return True  # "… the first place I saw anyone say that …": a report inside the author's own statement
+        tok, seen = tok.head, seen + 1
+    return False
+
+
+def _marked_share(text: str, start: int, end: int) -> float:
+    """The share of text[start:end] inside double quotation marks."""
+    inside, depth = 0, 0
+    for c in text[start:end]:
+        if c in "“«" or (c == '"' and depth == 0):
+            depth = 1
+        elif c in "”»\"":
+            depth = 0
+        elif depth:
+            inside += 1
+    return inside / max(end - start, 1)
+
+
+def _main_cue(text: str, quote, start: int, end: int) -> bool:
+    """The quote's cue is part of the main predication of the sentence at [start, end), or it does not matter:
+    "according to" and "as X put it" are attributions wherever they stand, and so are quotes that are mostly
+    someone's words in quotation marks."""
+    if quote.cue_start is None or quote.kind in ("direct", "block") or _ATTRIBUTION.search(quote.cue or ""):
+        return True
+    if _marked_share(text, quote.start, quote.end) >= 0.5:
+        return True
+    cue = offsets.tokens_in(text, quote.cue_start, quote.cue_end)
+    sentence = offsets.tokens_in(text, start, end)
+    if cue is None or sentence is None:
+        return True
+    return not subordinate(cue[1].root, {t.i for t in sentence[1]})
+
+
 def _carrying(doc: Document, start: int, end: int) -> list:
     """The quotes that overlap [start, end) and can carry its claim: an indirect quote only when it reports content
-    (`reports_content`, judged once per sentence for both checks below)."""
+    (`reports_content`, judged once per sentence for both checks below), and an indirect or mixed one only when its
+    cue is the sentence's main predicate (`subordinate`)."""
     return [q for q in doc.quotes if q.start < end and start < q.end
-            and (q.kind != "indirect" or reports_content(doc.text, q.start, q.end, q.cue))]
+            and (q.kind != "indirect" or reports_content(doc.text, q.start, q.end, q.cue))
+            and (not start <= (q.cue_start or -1) < end or _main_cue(doc.text, q, start, end))]
 
 
 def best_quote(quotes: list, start: int, end: int):
@@ -143,10 +219,14 @@ class _Tokens:
         self.items = [(offset + tok.idx, tok) for offset, tok in nlp.tokens(text)]
         self.starts = [s for s, _ in self.items]
 
-    def within(self, start: int, end: int):
+    def pairs(self, start: int, end: int) -> list:
+        """(document offset, token) for the tokens that start in [start, end)."""
         i = bisect.bisect_left(self.starts, start)
         j = bisect.bisect_left(self.starts, end)
-        return [tok for _, tok in self.items[i:j]]
+        return self.items[i:j]
+
+    def within(self, start: int, end: int) -> list:
+        return [tok for _, tok in self.pairs(start, end)]
 
 
 # Verbs whose subject is attributed what follows only when a clause follows ("the jury found that …", not "the
@@ -156,15 +236,16 @@ _CLAUSE_VERBS = (lexicon.STATEMENT_FORMS | lexicon.CLAIM_REPORTING_FORMS) - lexi
 _SAY = lexicon.forms(lexicon.SAYING)
 
 
-def speech_attribution(tokens) -> bool:
+def speech_attribution(tokens: list) -> bool:
     """A speech or report verb with an active subject that is not the author ("X said", "reports say"). A verb
-    that can also name an act ("found", "called", "showed", "described") counts only with a clause after it."""
+    that can also name an act ("found", "called", "showed", "described") counts only with a clause after it, and
+    none counts inside a subordinate part of the sentence ("Contrary to what the press is asserting, …")."""
     for tok in tokens:
         word = tok.lower_
         if word in _CLAUSE_VERBS and tok.pos_ in ("VERB", "AUX"):
             clause = any(c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX") for c in tok.children)  # not "him guilty"
             subject = any(c.dep_ == "nsubj" and c.lower_ not in _FIRST_PERSON for c in tok.children)
-            if subject and (word in _SAY or clause):
+            if subject and (word in _SAY or clause or _as_clause(tok)) and not subordinate(tok, {t.i for t in tokens}):
                 return True
     return False
 
@@ -188,7 +269,7 @@ def sourcing_of(doc: Document, start: int, end: int, tokens: _Tokens) -> tuple[s
     sentence = doc.text[start:end]
     if _ATTRIBUTION.search(sentence) or speech_attribution(tokens.within(start, end)):
         return "attributed", None
-    if hedged(sentence):
+    if hedged(sentence, tokens.pairs(start, end), start):
         return "hedged", None
     return "asserted", None
 
