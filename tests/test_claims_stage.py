@@ -209,6 +209,11 @@ def test_an_indirect_quote_that_names_only_an_object_reports_no_content():
     s = "The governor threatened to tighten the rules on short-term lets."
     assert content(s, "to tighten the rules on short-term lets", "threatened")
     assert not content("A county jury found the driver not guilty.", "the driver not guilty", "found")
+    # an adverbial clause (a comparison, a purpose) is no reported content
+    s = "The mayor described the flood in more detail than any of her predecessors ever did."
+    assert not content(s, "the flood in more detail than any of her predecessors ever did", "described")
+    s = "The mayor called an emergency meeting of the council to discuss the flood."
+    assert not content(s, "an emergency meeting of the council to discuss the flood", "called")
 
 
 def test_a_report_in_a_subordinate_part_of_the_sentence_does_not_source_it():
@@ -226,6 +231,9 @@ def test_a_report_in_a_subordinate_part_of_the_sentence_does_not_source_it():
     assert attributed("The harbour, the council said, lost 300 jobs in 2019.")
     assert attributed("As the council has revealed, the harbour lost 300 jobs in 2019.")
     assert attributed("He added that the harbour lost jobs, noting that 300 went in 2019.")
+    # "this" or "none of this" as the subject is the author reasoning, not someone's voice
+    assert not attributed("None of this explains why the harbour lost 300 jobs in 2019.")
+    assert not attributed("This shows that the harbour lost 300 jobs in 2019.")
 
 
 def test_a_quote_whose_cue_is_subordinate_does_not_carry_the_claim():

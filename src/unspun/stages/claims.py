@@ -34,6 +34,8 @@ _ATTRIBUTION = re.compile(
     re.IGNORECASE,
 )
 _FIRST_PERSON = frozenset({"i", "we"})
+# Subjects that are no one's voice: "none of this explains why …", "this shows that …" is the author reasoning.
+_NO_VOICE = frozenset({"this", "these", "those", "none", "nothing"})
 _HEDGE = re.compile(
     r"\b(?:allegedly|alleged|reportedly|purportedly|supposedly|apparently|seemingly|ostensibly|possibly|perhaps"
     r"|probably|presumably|rumou?red|unconfirmed|unverified)\b"
@@ -120,7 +122,10 @@ def reports_content(text: str, start: int, end: int, cue: str | None = None) -> 
                                                 for t in span):
         return True
     # the tokens the span hangs from ("reporters" and "raise" in "told reporters the state would not raise taxes")
-    tops = [t for t in span if t.head.i < span.start or t.head.i >= span.end or t.head.i == t.i]
+    # An adverbial clause is no content: "… in greater detail than any predecessor ever did", "called a meeting to
+    # address the leak".
+    tops = [t for t in span if (t.head.i < span.start or t.head.i >= span.end or t.head.i == t.i)
+            and t.dep_ != "advcl"]
     if any(t.tag_ in _FINITE or any(c.tag_ in _FINITE for c in t.children if c.dep_ in ("aux", "auxpass"))
            for t in tops):
         return True
@@ -244,7 +249,7 @@ def speech_attribution(tokens: list) -> bool:
         word = tok.lower_
         if word in _CLAUSE_VERBS and tok.pos_ in ("VERB", "AUX"):
             clause = any(c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX") for c in tok.children)  # not "him guilty"
-            subject = any(c.dep_ == "nsubj" and c.lower_ not in _FIRST_PERSON for c in tok.children)
+            subject = any(c.dep_ == "nsubj" and c.lower_ not in _FIRST_PERSON | _NO_VOICE for c in tok.children)
             if subject and (word in _SAY or clause or _as_clause(tok)) and not subordinate(tok, {t.i for t in tokens}):
                 return True
     return False
