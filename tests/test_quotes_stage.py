@@ -571,3 +571,18 @@ def test_the_stage_stops_a_quote_at_its_closing_mark():
                "Nobody else in town would comment.")
     q = _find(doc, "storm wrecked")
     assert "Nobody" not in q.text and "Ruiz" in q.speaker
+
+
+def test_a_speech_act_that_names_only_its_topic_is_a_view_not_a_quote():
+    text = ("Mayor Ana Ruiz spoke for an hour on Monday. Ruiz described the damage to the harbour in more detail than "
+            "any of her predecessors ever did. Ruiz said the sea wall would be rebuilt by March.")
+    doc = _run(text)
+    assert not any("damage" in q.text for q in doc.quotes)
+    assert [v.cue for v in doc.views if "damage" in v.text] == ["described"]
+    assert _find(doc, "sea wall would be rebuilt").kind == "indirect"
+
+
+def test_a_stance_verb_with_a_noun_phrase_still_reports_what_was_said():
+    from unspun.stages.quotes import _STANCE
+    assert {"recommends", "recommending", "criticised", "denied", "urging"} <= _STANCE
+    assert not {"described", "discussed", "called", "found"} & _STANCE

@@ -113,6 +113,13 @@ SAYING = frozenset("""
 say tell state claim report announce confirm insist argue warn note add write tweet post allege explain testify
 acknowledge admit assert contend deny
 """.split())
+# Speech acts whose object states the speaker's position ("recommends a national campaign", "criticised the
+# agency for waiting", "denied the charges"): with them a noun phrase is what was said, where after "described",
+# "discussed" or "called" it names only a topic or an act.
+STANCE = frozenset("""
+urge demand plead appeal promise pledge vow threaten recommend advise suggest propose praise criticise criticize
+condemn denounce decry blast slam lament accuse deny reject dispute question charge
+""".split())
 # Statement verbs with a physical sense ("enemies attack whoever's nearest"): no attribution by themselves.
 PHYSICAL = frozenset("attack blast slam charge hit_back lash_out cry".split())
 

@@ -23,6 +23,7 @@ from unspun.document import Claim, Document
 from unspun.limits import check_time
 from unspun.runtime import nlp, offsets
 from unspun.runtime.models import load_claims
+from unspun.stages.reported import reports_content
 
 # A claim is linked to a quote that covers at least this share of the sentence: a quote that covers the sentence
 # carries the claim, while a short scare-quoted phrase inside the author's own sentence does not.
@@ -103,34 +104,6 @@ def hedged(sentence: str, tokens: list | None = None, start: int = 0) -> bool:
             continue
         return True
     return False
-
-
-_FINITE = frozenset(("VBD", "VBZ", "VBP", "MD"))
-_CLAUSE_OPENERS = frozenset("that whether if why how what when where who".split())
-
-
-def reports_content(text: str, start: int, end: int, cue: str | None = None) -> bool:
-    """Whether reported speech without quotation marks gives what was said, a clause ("that the dam is safe", "the
-    state would not raise taxes", "whether …"; after a statement verb also an infinitive, "threatened to withhold
-    aid"), rather than only naming a speech act's object ("Trump described Iran's crimes in detail", "the jury found
-    the man not guilty"). In the second case the sentence's facts are the author's, so it is no attribution."""
-    found = offsets.tokens_in(text, start, end)
-    if found is None:
-        return True  # no parse to judge by
-    _, span = found
-    if span[0].lower_ in _CLAUSE_OPENERS or any(t.dep_ == "mark" and t.lower_ in ("that", "whether", "if")
-                                                for t in span):
-        return True
-    # the tokens the span hangs from ("reporters" and "raise" in "told reporters the state would not raise taxes")
-    # An adverbial clause is no content: "… in greater detail than any predecessor ever did", "called a meeting to
-    # address the leak".
-    tops = [t for t in span if (t.head.i < span.start or t.head.i >= span.end or t.head.i == t.i)
-            and t.dep_ != "advcl"]
-    if any(t.tag_ in _FINITE or any(c.tag_ in _FINITE for c in t.children if c.dep_ in ("aux", "auxpass"))
-           for t in tops):
-        return True
-    verbal = any(t.tag_ in ("VB", "VBG") for t in tops) or any(t.tag_ == "TO" for t in span[:3])
-    return verbal and lexicon.reports_speech(cue) is True
 
 
 # Dependencies that put a verb or noun inside a subordinate part of its sentence: an adverbial or adnominal clause

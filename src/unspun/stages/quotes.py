@@ -16,12 +16,13 @@ from unspun.ingest import text as text_ingest
 from unspun.runtime import nlp, offsets
 from unspun.runtime.models import load_quotes
 from unspun.runtime.quote_model import CLOSE_MARKS, OPEN_MARKS, Attribution, QuoteModel
-from unspun.stages import works
+from unspun.stages import reported, works
 from unspun.stages.speakers import ANONYMOUS, GROUP_PRONOUNS, PERSON_PRONOUNS, EntityIndex, resolve
 
 _EDGE_PUNCT = " \t\n,.;:!?-–—"
 _BLOCK_CUES = ("put it", "puts it", "wrote", "writes", "write")
 RECENT_PERSON_CHARS = 800
+_STANCE = lexicon.forms(lexicon.STANCE) | frozenset((w[:-1] if w.endswith("e") else w) + "ing" for w in lexicon.STANCE)
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 # "Nobody is saying the docks should be left to rot": a negated speaker reports no speech
 NEGATED_SPEAKERS = frozenset({"nobody", "no one", "no-one", "none", "noone", "nothing", "no official", "no source"})
@@ -703,7 +704,10 @@ def add_quotes(doc: Document, model: QuoteModel, min_score: float, calibration: 
         if kind == "direct" and (_title_of_a_work(text[parts[0][0] : parts[-1][1]])
                                  or works.cited_work(text, parts[0][0], parts[-1][1])):
             continue  # '"9 Steps to Successfully Counter Jihad"', 'Re. “Rates rise again,” Page B4': a title, not words said
-        is_view = kind in ("indirect", "mixed") and not explicit and lexicon.reports_speech(cue) is False
+        is_view = kind in ("indirect", "mixed") and not explicit and lexicon.reports_speech(cue) is False or (
+            # "Trump described Iran's crimes in detail": a speech act's topic, not its words
+            kind == "indirect" and not explicit and cue is not None and not _STANCE.intersection(cue.lower().split())
+            and not reported.reports_content(text, parts[0][0], parts[-1][1], cue))
         for group in _paragraph_groups(text, parts) if kind in ("direct", "mixed") else [parts]:
             group_kind = kind if len(group) == len(parts) else kind_of(text, group, cue)
             said_by, said_at, said_from, cue_at, cue_word = speaker, speaker_span, speaker_from, cue_span, cue
