@@ -298,3 +298,32 @@ def test_a_group_named_after_the_comma_of_a_speaker_mention_is_not_the_speaker()
     _run(doc)
     assert all("mmigrant" not in x.name for x in doc.sources if "q0" in x.quote_ids), \
         [(x.name, x.quote_ids) for x in doc.sources]
+
+
+def test_the_quotes_stage_speaker_wins_over_another_name_in_its_span():
+    """A speaker span that begins with another entity ("Harbour Authority chief Dana Whitfield"), or that is not
+    the speaker at all ("spoke at his Spring Gala said"), gives the source the quotes stage named, not that
+    entity."""
+    text = ("Harbour Authority chief Dana Whitfield said the pier would reopen in May. "
+            "Later Mayor Tom Brennan spoke at the Spring Gala said that the fares would fall.")
+    doc = Document(text=text)
+    ss, se = _at(text, "Harbour Authority chief Dana Whitfield")
+    qs, qe = _at(text, "the pier would reopen in May")
+    doc.add(Quote, qs, qe, kind="indirect", speaker="Dana Whitfield", speaker_start=ss, speaker_end=se)
+    ss, se = _at(text, "the Spring Gala")
+    qs, qe = _at(text, "that the fares would fall")
+    doc.add(Quote, qs, qe, kind="indirect", speaker="Tom Brennan", speaker_start=ss, speaker_end=se)
+    _run(doc)
+    by_quote = {q: x.name for x in doc.sources for q in x.quote_ids}
+    assert by_quote == {"q0": "Dana Whitfield", "q1": "Tom Brennan"}, [(x.name, x.quote_ids) for x in doc.sources]
+
+
+def test_a_verb_that_can_name_an_act_reports_only_with_a_clause():
+    """"found that …", "showed that …" report; "showed symptoms", "can't predict storms" are acts, and their subject
+    is no source. The saying verbs need no clause ("officials told reporters")."""
+    text = ("The night employee showed concussion symptoms after the tests. Scientists cannot predict storms a year "
+            "out. Investigators found that the valve had failed. Officials told reporters about the delay.")
+    doc = _run(Document(text=text))
+    names = {x.name for x in doc.sources}
+    assert {"Investigators", "Officials"} <= names, names
+    assert not any("employee" in n or "Scientists" in n for n in names), names

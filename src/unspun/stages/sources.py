@@ -73,6 +73,7 @@ _EMBEDDED_PLATFORMS = {"twitter": "Twitter", "facebook": "Facebook", "instagram"
 _POST_NOUNS = frozenset("post posts tweet tweets video message thread retweet livestream".split())
 _TWEET_VERBS = frozenset("tweeted tweets tweet retweeted".split())
 _POSTING_VERBS = frozenset("wrote writes posted posts said says shared announced claimed published took".split())
+_SAYING_FORMS = lexicon.forms(lexicon.SAYING)
 _MAX_PHRASE = 10
 _DETERMINERS = frozenset("a an the this that these those its his her their our my your some".split())
 
@@ -150,6 +151,19 @@ def _looks_named(name: str) -> bool:
     "Councillor Amira Osei"), not a description ("One café owner", "The board's defenders")."""
     words = name.split()
     return any(w[:1].isupper() for w in words[1:]) or (len(words) == 1 and words[0][:1].isupper())
+
+
+def _names_apart(name: str, speaker: str | None) -> bool:
+    """Whether a cluster's name and a quote's speaker share no word: the quotes stage resolved the speaker to
+    someone other than the entity its span overlaps."""
+    return not set(names_mod.key(name).split()) & set(names_mod.key(speaker or "").split())
+
+
+def _reports(verb) -> bool:
+    """Whether a reporting verb reports here: a saying verb always ("officials told reporters"); a verb that can
+    also name an act or a result ("found", "showed", "predicted", "estimated") only with a clause after it ("the
+    study found that …", not "the employee showed symptoms", "scientists can't predict hurricanes")."""
+    return verb.lower_ in _SAYING_FORMS or any(c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX") for c in verb.children)
 
 
 def _source_type(cluster_type: str) -> str:
@@ -247,11 +261,17 @@ class _Builder:
             if span and "," in mention_text:  # "The jury of six men and six women, including three immigrants"
                 head = (span[0], span[0] + mention_text.index(","))
             cluster = self.names.at(*head) if head and not names_mod.is_pronoun(mention_text) else None
-            cluster = cluster or self.names.find(q.speaker)
+            said = self.names.find(q.speaker)
+            use_span = span if span and not names_mod.is_pronoun(mention_text) else None
+            if cluster is not None and said is not None and _names_apart(cluster.name, q.speaker):
+                # "Police Undersheriff Kevin McMahill" (the span's first name is not the speaker), "Bishop Davies spoke
+                # at his Chrism Mass said" (the span is not the speaker at all): the quotes stage's speaker wins
+                cluster = said
+                use_span = next(((s, e) for s, e in said.mentions if span[0] <= s and e <= span[1]), None)
+            cluster = cluster or said
             if cluster is None and span and head != span and not names_mod.is_pronoun(mention_text):
                 named = self.names.at(head[1], span[1])  # "the city engineer, John Smith": an apposition names them
                 cluster = named if named is not None and named.type == "person" else None
-            use_span = span if span and not names_mod.is_pronoun(mention_text) else None
             found = None
             if cluster is not None:
                 found = self.from_cluster(cluster, use_span)
@@ -277,7 +297,7 @@ class _Builder:
         """Reporting verbs, "according to", "told <outlet>", documents in sourcing roles, social-post cues."""
         for offset, tok in nlp.tokens(self.text):
             word = tok.lower_
-            if word in lexicon.REPORTING_FORMS and tok.pos_ in ("VERB", "AUX"):
+            if word in lexicon.REPORTING_FORMS and tok.pos_ in ("VERB", "AUX") and _reports(tok):
                 for child in tok.children:
                     if child.dep_ == "nsubj":
                         self.from_phrase(offset, child)
