@@ -327,3 +327,61 @@ def test_a_verb_that_can_name_an_act_reports_only_with_a_clause():
     names = {x.name for x in doc.sources}
     assert {"Investigators", "Officials"} <= names, names
     assert not any("employee" in n or "Scientists" in n for n in names), names
+
+
+def _quote(doc: Document, content: str, speaker: str, span: str, cue: str, kind: str = "indirect") -> None:
+    """A quote on `content` whose speaker mention is the first `span`, its cue the first `cue` after it (else the
+    last before it)."""
+    text = doc.text
+    qs, qe = _at(text, content)
+    ss, se = _at(text, span)
+    cs = text.find(cue, ss)
+    cs = cs if cs >= 0 else text.rindex(cue, 0, ss)
+    doc.add(Quote, qs, qe, kind=kind, speaker=speaker, speaker_start=ss, speaker_end=se, cue=cue, cue_start=cs,
+            cue_end=cs + len(cue))
+
+
+def test_a_quote_whose_cue_reports_no_speech_makes_no_source():
+    """The quotes stage may take a state ("the main line was that …", "they are required to …") or an act ("found
+    the driver not guilty", "called a meeting") for a cue: the subject is no source. "called the plan a disaster"
+    and "found that …" report speech."""
+    text = ("The main line was that the ferry had sunk. The panel found the driver not guilty of all charges. "
+            "Mayor Dana Lutz called a meeting of the board. Councillor Ada Perrin called the plan a disaster. "
+            "Inspector Joel Varga found that the brakes had failed.")
+    doc = Document(text=text)
+    _quote(doc, "that the ferry had sunk", "The main line", "The main line", "was")
+    _quote(doc, "the driver not guilty of all charges", "The panel", "The panel", "found")
+    _quote(doc, "a meeting of the board", "Dana Lutz", "Mayor Dana Lutz", "called")
+    _quote(doc, "the plan a disaster", "Ada Perrin", "Councillor Ada Perrin", "called")
+    _quote(doc, "that the brakes had failed", "Joel Varga", "Inspector Joel Varga", "found")
+    _run(doc)
+    by_quote = {q: x.name for x in doc.sources for q in x.quote_ids}
+    assert by_quote == {"q3": "Ada Perrin", "q4": "Joel Varga"}, [(x.name, x.quote_ids) for x in doc.sources]
+
+
+def test_the_one_told_or_a_modifier_is_no_speaker():
+    """"promised city officials that …": the officials are told, not telling; "the official statement said": the
+    adjective is no noun phrase of its own."""
+    text = ("Rocco Lane promised city officials that the road would open in May. "
+            "The official statement said that the road was safe.")
+    doc = Document(text=text)
+    _quote(doc, "that the road would open in May", "city officials", "city officials", "promised")
+    _quote(doc, "that the road was safe", "The official", "The official", "said")
+    _run(doc)
+    assert not [x for x in doc.sources if x.quote_ids], [(x.name, x.quote_ids) for x in doc.sources]
+
+
+def test_an_unknown_noun_speaks_only_with_a_saying_verb():
+    """A speaker phrase this stage cannot type ("the revised schedule") is a person only when it says something;
+    with a verb that things do too ("shows"), it is no source. A document noun is a document, a post noun a post."""
+    text = ("The revised schedule shows that the trains ran late. A porter says the trains were full. "
+            "The trains were never full, the paper states. The mayor's tweet on Monday: the line is closed.")
+    doc = Document(text=text)
+    _quote(doc, "that the trains ran late", "The revised schedule", "The revised schedule", "shows")
+    _quote(doc, "the trains were full", "A porter", "A porter", "says")
+    _quote(doc, "The trains were never full", "the paper", "the paper", "states")
+    _quote(doc, "the line is closed", "tweet", "tweet", ":", kind="direct")
+    _run(doc)
+    by_quote = {q: (x.name, x.type) for x in doc.sources for q in x.quote_ids}
+    assert "q0" not in by_quote and by_quote["q1"] == ("A porter", "person"), by_quote
+    assert by_quote["q2"][1] == "document" and by_quote["q3"][1] == "social_post", by_quote

@@ -73,7 +73,11 @@ _EMBEDDED_PLATFORMS = {"twitter": "Twitter", "facebook": "Facebook", "instagram"
 _POST_NOUNS = frozenset("post posts tweet tweets video message thread retweet livestream".split())
 _TWEET_VERBS = frozenset("tweeted tweets tweet retweeted".split())
 _POSTING_VERBS = frozenset("wrote writes posted posts said says shared announced claimed published took".split())
+# Statement verbs with a common sense that reports nothing: finding or showing a thing, calling a meeting.
+_ACT_SENSE_FORMS = lexicon.forms(frozenset("find show reveal indicate predict call label".split()))
+_NAMING_FORMS = lexicon.forms(frozenset({"call", "label"}))
 _SAYING_FORMS = lexicon.forms(lexicon.SAYING)
+_QUOTING_FORMS = lexicon.forms(frozenset({"quote", "cite"}))  # "quoted Smith as saying": the object is the speaker
 _MAX_PHRASE = 10
 _DETERMINERS = frozenset("a an the this that these those its his her their our my your some".split())
 
@@ -160,10 +164,43 @@ def _names_apart(name: str, speaker: str | None) -> bool:
 
 
 def _reports(verb) -> bool:
-    """Whether a reporting verb reports here: a saying verb always ("officials told reporters"); a verb that can
-    also name an act or a result ("found", "showed", "predicted", "estimated") only with a clause after it ("the
-    study found that …", not "the employee showed symptoms", "scientists can't predict hurricanes")."""
-    return verb.lower_ in _SAYING_FORMS or any(c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX") for c in verb.children)
+    """Whether a reporting verb reports here. A verb that can also name an act or a result ("found", "showed",
+    "predicted", "called") reports only with a clause after it ("the study found that …", not "the employee showed
+    symptoms", "scientists can't predict hurricanes", "the jury found him not guilty", "Warren called a meeting"),
+    or for "call" and "label" with what the thing is called ("called the plan a disaster")."""
+    word = verb.lower_
+    if word not in _ACT_SENSE_FORMS:
+        return True
+    if any(c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX") for c in verb.children):
+        return True
+    return word in _NAMING_FORMS and any(c.dep_ in ("oprd", "xcomp") for c in verb.children)
+
+
+def _span_head(text: str, start: int, end: int):
+    """(chunk offset, token) for the head of a speaker span: its syntactic root, or its last noun (else its last
+    word) when the root is a determiner or a preposition ("the paper states", misparsed with "states" as the
+    noun; "the official statement", where "the official" modifies a noun outside the span)."""
+    found = offsets.tokens_in(text, start, end)
+    if found is None:
+        return None
+    offset, span = found
+    root = span.root
+    if root.pos_ in ("DET", "ADP", "PUNCT", "CCONJ"):
+        root = next((t for t in reversed(span) if t.pos_ in ("NOUN", "PROPN")), span[-1])
+    return offset, root
+
+
+def _cue_verb(text: str, start: int, end: int, word: str | None):
+    """(chunk offset, token) for the word of a quote's cue that carries it (`lexicon.cue_verb`), or None."""
+    found = offsets.tokens_in(text, start, end) if word else None
+    tok = next((t for t in found[1] if t.lower_ == word), None) if found else None
+    return (found[0], tok) if tok is not None else None
+
+
+def _person_noun(word: str) -> bool:
+    """Whether a common noun names a person or people by role (the anonymous-source nouns, titles, trades)."""
+    singular = word[:-1] if word.endswith("s") else word
+    return word in ANONYMOUS_NOUNS or word in lexicon.DESCRIBED_PERSON_NOUNS or singular in lexicon.DESCRIBED_PERSON_NOUNS
 
 
 def _source_type(cluster_type: str) -> str:
@@ -256,6 +293,8 @@ class _Builder:
             span = None
             if q.speaker_start is not None and q.speaker_end is not None and q.speaker_start < q.speaker_end:
                 span = (q.speaker_start, q.speaker_end)
+            if not self.cites(q, span):
+                continue
             mention_text = self.text[span[0]:span[1]] if span else ""
             head = span
             if span and "," in mention_text:  # "The jury of six men and six women, including three immigrants"
@@ -278,9 +317,12 @@ class _Builder:
                 if found is not None and use_span is None and found.order > q.start:
                     found.order = q.start
             elif use_span is not None and q.speaker is not None:  # the quotes stage abstained: so does this one
-                head = offsets.head_token(self.text, *use_span)
+                head = _span_head(self.text, *use_span)
                 if head is not None:
-                    found = self.from_phrase(*head)
+                    found = self.from_phrase(*head) or self.post_noun(*head)
+                if found is None and head is not None and head[1].pos_ == "NOUN" and not _person_noun(head[1].lower_) \
+                        and q.cue and lexicon.cue_verb(q.cue) not in _SAYING_FORMS:
+                    continue  # "the revised timeline shows …": no saying verb to make an unknown noun a speaker
                 if found is None:
                     name = names_mod.clean(q.speaker or mention_text, person=True)
                     found = self.out.add("person:" + names_mod.key(name), name, "person", _looks_named(name), use_span)
@@ -292,6 +334,31 @@ class _Builder:
                 found.quote_ids.append(q.id)
                 linked[q.id] = found
         return linked
+
+    def cites(self, q, span: tuple[int, int] | None) -> bool:
+        """Whether a quote makes its speaker a source: its cue reports speech ("said", "according to", no cue at
+        all), not a state or an act ("the official account was", "are required to oppose"); an indirect quote's
+        act verb has a clause after it ("found that …", not "found him not guilty", "called a meeting"); and the
+        speaker span is a noun phrase of its own that is not the one told ("promised embassy officials that …",
+        "the official account")."""
+        if q.cue and lexicon.reports_speech(q.cue) is not True:
+            return False
+        verb, verb_at = None, -1
+        if q.cue_start is not None and q.cue_end is not None:
+            found = _cue_verb(self.text, q.cue_start, q.cue_end, lexicon.cue_verb(q.cue))
+            if found is not None:
+                verb, verb_at = found[1], offsets.start_of(*found)
+        if q.kind == "indirect" and verb is not None and verb.pos_ in ("VERB", "AUX") and not _reports(verb):
+            return False
+        head = _span_head(self.text, *span) if span else None
+        if head is not None:
+            tok = head[1]
+            if tok.pos_ == "ADJ":
+                return False
+            if verb is not None and tok.dep_ in ("dobj", "dative") and offsets.start_of(head[0], tok.head) == verb_at and \
+                    verb.lower_ not in _QUOTING_FORMS:
+                return False
+        return True
 
     def cues(self) -> None:
         """Reporting verbs, "according to", "told <outlet>", documents in sourcing roles, social-post cues."""
@@ -321,16 +388,23 @@ class _Builder:
             elif tok.pos_ == "NOUN" and word in WEAK_DOCUMENT_NOUNS and tok.dep_ in ("dobj", "nsubjpass") and \
                     tok.head.lower_ in _DOCUMENT_VERBS:
                 self.document(offset, tok)
-            if word in _POST_NOUNS and tok.pos_ == "NOUN":
-                platform = next((PLATFORMS[c.lower_] for c in tok.lefts if c.lower_ in PLATFORMS and
-                                 c.dep_ in ("compound", "amod", "nmod")), None)
-                if platform or word in ("tweet", "tweets", "retweet"):
-                    self.social(offset, tok, tok, platform or "Twitter")
+            self.post_noun(offset, tok)
             if tok.dep_ == "pobj" and word in PLATFORMS and tok.text[:1].isupper() and tok.head.lower_ in ("on", "to") \
                     and tok.head.head.lower_ in _POSTING_VERBS:
                 self.social(offset, tok.head.head, tok, PLATFORMS[word])
 
-    def social(self, offset: int, verb, cue_tok, platform: str) -> None:
+    def post_noun(self, offset: int, tok):
+        """A social post named by its noun: "a Facebook post", "the tweet" (Twitter unless the text says which)."""
+        word = tok.lower_
+        if word not in _POST_NOUNS or tok.pos_ != "NOUN":
+            return None
+        platform = next((PLATFORMS[c.lower_] for c in tok.lefts if c.lower_ in PLATFORMS and
+                         c.dep_ in ("compound", "amod", "nmod")), None)
+        if platform or word in ("tweet", "tweets", "retweet"):
+            return self.social(offset, tok, tok, platform or "Twitter")
+        return None
+
+    def social(self, offset: int, verb, cue_tok, platform: str) -> _Found | None:
         """A social post cue: the account is the posting verb's subject when there is one."""
         governor = verb
         # spaCy makes a new Token object on each access, so compare positions, never identity; the root is its own
@@ -353,7 +427,7 @@ class _Builder:
             start, end = offsets.start_of(offset, cue_tok), offsets.end_of(offset, cue_tok)
         name = f"{account} on {platform}" if account else f"{platform} post"
         key = "post:" + names_mod.key(platform) + ":" + names_mod.key(account or "").replace(" ", "")
-        self.out.add(key, name, "social_post", named, (start, end))
+        return self.out.add(key, name, "social_post", named, (start, end))
 
     def outlets(self) -> None:
         for cluster in self.names.clusters:
