@@ -385,3 +385,33 @@ def test_an_unknown_noun_speaks_only_with_a_saying_verb():
     by_quote = {q: (x.name, x.type) for x in doc.sources for q in x.quote_ids}
     assert "q0" not in by_quote and by_quote["q1"] == ("A porter", "person"), by_quote
     assert by_quote["q2"][1] == "document" and by_quote["q3"][1] == "social_post", by_quote
+
+
+def test_links_that_name_or_explain_are_no_sources():
+    """A link on the byline is the author's; a link on a name that is already a source is that source's URL; a
+    link on a name to that name's own page (a treaty's page, a Wikipedia article) says what it is; a link on a
+    phrase that names no source, document or report ("a standard definition") explains a term. A link on "a new
+    study", on a reporting verb or on "here" stays a source."""
+    text = ("Written by: Jane Roe\nThe marsh is in trouble. Engineer Priya Ramanathan said the cracks were new. "
+            "The goal under the Kyoto Protocol is to cut emissions, and Lake Vostok is cold. The authors used a "
+            "standard definition of wetlands. A new study found that the marsh is shrinking, the council reported, as shown here.")
+    doc = Document(text=text, source_type="html")
+    qs, qe = _at(text, "the cracks were new")
+    ss, se = _at(text, "Engineer Priya Ramanathan")
+    doc.add(Quote, qs, qe, kind="indirect", speaker="Priya Ramanathan", speaker_start=ss, speaker_end=se,
+            cue="said", cue_start=se + 1, cue_end=se + 5)
+    urls = {"Jane Roe": "https://news.example.org/2024/05/marsh-story",
+            "Priya Ramanathan": "https://uni.example.edu/staff/dr-priya-ramanathan",
+            "Kyoto Protocol": "https://treaties.example.org/process/the-kyoto-protocol",
+            "Lake Vostok": "https://en.wikipedia.org/wiki/Lake_Vostok",
+            "a standard definition": "https://journal.example.org/content/3/1/e16",
+            "A new study": "https://journal.example.org/content/9/2/e77",
+            "reported": "https://council.example.gov/press/marsh",
+            "here": "https://data.example.org/marsh.csv"}
+    for anchor, url in urls.items():
+        s, e = _at(text, anchor)
+        doc.add(Link, s, e, url=url)
+    _run(doc)
+    assert sorted(x.url for x in doc.sources if x.type == "link") == sorted(
+        [urls["A new study"], urls["reported"], urls["here"]]), [(x.name, x.url) for x in doc.sources]
+    assert _by_name(doc, "Priya Ramanathan").url == urls["Priya Ramanathan"]

@@ -200,7 +200,7 @@ def _cue_verb(text: str, start: int, end: int, word: str | None):
 def _person_noun(word: str) -> bool:
     """Whether a common noun names a person or people by role (the anonymous-source nouns, titles, trades)."""
     singular = word[:-1] if word.endswith("s") else word
-    return word in ANONYMOUS_NOUNS or word in lexicon.DESCRIBED_PERSON_NOUNS or singular in lexicon.DESCRIBED_PERSON_NOUNS
+    return word in ANONYMOUS_NOUNS or bool(lexicon.DESCRIBED_PERSON_NOUNS & {word, singular})
 
 
 def _source_type(cluster_type: str) -> str:
@@ -303,8 +303,8 @@ class _Builder:
             said = self.names.find(q.speaker)
             use_span = span if span and not names_mod.is_pronoun(mention_text) else None
             if cluster is not None and said is not None and _names_apart(cluster.name, q.speaker):
-                # "Police Undersheriff Kevin McMahill" (the span's first name is not the speaker), "Bishop Davies spoke
-                # at his Chrism Mass said" (the span is not the speaker at all): the quotes stage's speaker wins
+                # "Police Undersheriff Kevin McMahill" (the span's first name is not the speaker), "Bishop Davies
+                # spoke at his Chrism Mass said" (the span is not the speaker at all): the quotes stage's speaker wins
                 cluster = said
                 use_span = next(((s, e) for s, e in said.mentions if span[0] <= s and e <= span[1]), None)
             cluster = cluster or said
@@ -320,8 +320,8 @@ class _Builder:
                 head = _span_head(self.text, *use_span)
                 if head is not None:
                     found = self.from_phrase(*head) or self.post_noun(*head)
-                if found is None and head is not None and head[1].pos_ == "NOUN" and not _person_noun(head[1].lower_) \
-                        and q.cue and lexicon.cue_verb(q.cue) not in _SAYING_FORMS:
+                if found is None and head is not None and head[1].pos_ == "NOUN" and \
+                        not _person_noun(head[1].lower_) and q.cue and lexicon.cue_verb(q.cue) not in _SAYING_FORMS:
                     continue  # "the revised timeline shows …": no saying verb to make an unknown noun a speaker
                 if found is None:
                     name = names_mod.clean(q.speaker or mention_text, person=True)
@@ -355,8 +355,8 @@ class _Builder:
             tok = head[1]
             if tok.pos_ == "ADJ":
                 return False
-            if verb is not None and tok.dep_ in ("dobj", "dative") and offsets.start_of(head[0], tok.head) == verb_at and \
-                    verb.lower_ not in _QUOTING_FORMS:
+            told = tok.dep_ in ("dobj", "dative") and offsets.start_of(head[0], tok.head) == verb_at
+            if verb is not None and told and verb.lower_ not in _QUOTING_FORMS:
                 return False
         return True
 
@@ -493,11 +493,60 @@ class _Builder:
                 self.out.add("post:" + names_mod.key("Twitter") + ":" + names_mod.key(handle).replace(" ", ""),
                              f"{handle} on Twitter", "social_post", True, (link.start, link.end), url=link.url)
                 continue
-            speaker = self._speaker_at(link.start, link.end, by_quote or {})
+            speaker = self._speaker_at(link.start, link.end, by_quote or {}) or self._named_at(link.start, link.end)
             if speaker is not None:
                 speaker.url = speaker.url or link.url
                 continue
+            if _BYLINE_BEFORE.search(self.text, max(0, link.start - 24), link.start):
+                continue  # "Written by: <author>": the author is not a source
+            if self._names_page(link.start, link.end, parts.path) or not self._anchor_cites(link.start, link.end):
+                continue
             self.out.add("link:" + link.url, domain, "link", True, (link.start, link.end), url=link.url)
+
+    def _named_at(self, start: int, end: int) -> _Found | None:
+        """The source already found for the name a link's anchor is ("John Fa" → the person John Fa): the link says
+        who they are, so it is their URL, not a second source."""
+        cluster = self.names.at(start, end)
+        found = self.out.items.get(self.cluster_keys[id(cluster)]) if cluster is not None else None
+        if found is None:
+            return None
+        covered = sum(max(0, min(e, end) - max(s, start)) for s, e in cluster.mentions)
+        return found if covered * 2 >= len(self.text[start:end].strip()) else None
+
+    def _names_page(self, start: int, end: int, path: str) -> bool:
+        """Whether a link on a name goes to that name's own page ("Paris Agreement" → …/the-paris-agreement,
+        "Jane Roe" → …/staff/jane-roe, a Wikipedia article): like a home page, it says what the name is, not where
+        a fact comes from."""
+        found = offsets.tokens_in(self.text, start, end)
+        if found is None or not all(t.pos_ == "PROPN" or t.is_punct or t.lower_ in _DETERMINERS or t.is_stop
+                                    for t in found[1]) or not any(t.pos_ == "PROPN" for t in found[1]):
+            return False
+        name = {w for w in _URL_WORD.findall(self.text[start:end].lower()) if w not in _DETERMINERS}
+        segment = next((x for x in reversed(path.split("/")) if x), "")
+        slug = {w for w in _URL_WORD.findall(segment.lower()) if w not in _DETERMINERS}
+        return bool(name) and name <= slug and len(slug - name) <= 1
+
+    def _anchor_cites(self, start: int, end: int) -> bool:
+        """Whether a link's anchor says it leads to a source: a name, a document, statement or post noun, a
+        reporting verb, a whole line (a headline), or a pointer ("here", "this"). A common-noun phrase that says
+        none of these ("a pre-existing definition") explains a term; it is not what the article relies on."""
+        found = offsets.tokens_in(self.text, start, end)
+        if found is None:
+            return True
+        toks = [t for t in found[1] if not t.is_punct and not t.is_space]
+        line_start = self.text.rfind("\n", 0, start) + 1
+        line_end = self.text.find("\n", end)
+        line = self.text[line_start:line_end if line_end >= 0 else len(self.text)]
+        if not toks or line.strip() == self.text[start:end].strip():
+            return True
+        for t in toks:
+            word = t.lower_
+            if t.pos_ in ("PROPN", "PRON", "NUM") or t.ent_type_ or word in _POINTERS:
+                return True
+            if word in DOCUMENT_NOUNS or word in WEAK_DOCUMENT_NOUNS or word in lexicon.STATEMENT_NOUNS or \
+                    word in _POST_NOUNS or word in lexicon.STATEMENT_FORMS:
+                return True
+        return False
 
 
 # Share and follow buttons: a link to a network's front page or to an account (twitter.com/ourpaper), or a share
@@ -507,6 +556,11 @@ _SOCIAL_DOMAINS = frozenset(
 )
 # "via Example Blog", "(h/t Example)", "Source: Example": a home page given as where the story came from.
 _CREDIT_BEFORE = re.compile(r"(?:\bvia|\bh/t|\bhat tip(?: to)?|\bsource:|\bcredit:|\bfrom)\s*$", re.IGNORECASE)
+# "By Jane Roe", "Written by: Jane Roe", "Author: Jane Roe" just before a link: the byline.
+_BYLINE_BEFORE = re.compile(r"(?:^|\n)\s*(?:(?:written|words|reporting|story)\s+)?(?:by|author)\s*:?\s*$",
+                            re.IGNORECASE)
+_URL_WORD = re.compile(r"[^\W_]+")
+_POINTERS = frozenset("here this link source sources click these those".split())
 _LICENCE = re.compile(r"creativecommons\.org/(?:licenses|publicdomain)/|/licen[cs]es?/?(?:$|[?#])", re.IGNORECASE)
 _IMAGE_HOSTS = frozenset(("t.co", "pic.twitter.com", "pbs.twimg.com"))
 _STATUS = re.compile(r"(?:twitter|x)\.com/(?P<h>[A-Za-z0-9_]{1,15})/status(?:es)?/\d+")
