@@ -415,3 +415,16 @@ def test_links_that_name_or_explain_are_no_sources():
     assert sorted(x.url for x in doc.sources if x.type == "link") == sorted(
         [urls["A new study"], urls["reported"], urls["here"]]), [(x.name, x.url) for x in doc.sources]
     assert _by_name(doc, "Priya Ramanathan").url == urls["Priya Ramanathan"]
+
+
+def test_a_post_belongs_to_its_owner_and_an_unowned_tweet_on_a_page_with_posts_is_one_of_them():
+    """"Mayor Ana Ruiz's tweet" is Ana Ruiz's post; the subject of a misparsed "Added …" is no account; on a page
+    that shows its posts, "Update: added the tweet" names one of them, not a post of its own."""
+    text = ("Mayor Ana Ruiz's tweet on Monday said the road was shut. The road is shut.\n"
+            "Update July 3rd, 8:05AM ET: Added ARKit explanation and tweet.")
+    doc = Document(text=text, source_type="html")
+    s, e = _at(text, "The road is shut.")
+    doc.add(Link, s, e, url="https://twitter.com/anaruiz/status/1146136279647772673")
+    _run(doc)
+    posts = sorted(x.name for x in doc.sources if x.type == "social_post")
+    assert posts == ["Ana Ruiz on Twitter"], posts  # her tweet and the linked one: one account, one source

@@ -214,6 +214,9 @@ class _Builder:
         self.names = names_mod.names(doc.text)
         self.out = _Sources(doc)
         self.cluster_keys: dict[int, str] = {id(c): f"c{i}" for i, c in enumerate(self.names.clusters)}
+        # the page shows posts (embedded, or linked one by one): an unowned "the tweet" is one of them
+        self.shows_posts = bool(doc.embedded_posts) or any(
+            _STATUS.search(link.url) for link in doc.links)
 
     # --- one named or anonymous source from a span of text -------------------------------------------------------
     def from_cluster(self, cluster, span, *, cue=True):
@@ -401,11 +404,13 @@ class _Builder:
         platform = next((PLATFORMS[c.lower_] for c in tok.lefts if c.lower_ in PLATFORMS and
                          c.dep_ in ("compound", "amod", "nmod")), None)
         if platform or word in ("tweet", "tweets", "retweet"):
-            return self.social(offset, tok, tok, platform or "Twitter")
+            return self.social(offset, tok, tok, platform or "Twitter", bare=not self.shows_posts)
         return None
 
-    def social(self, offset: int, verb, cue_tok, platform: str) -> _Found | None:
-        """A social post cue: the account is the posting verb's subject when there is one."""
+    def social(self, offset: int, verb, cue_tok, platform: str, *, bare: bool = True) -> _Found | None:
+        """A social post cue: the account is the posting verb's subject or the post's owner ("Trump's tweets") when
+        there is one. Without an account, `bare` says whether the post is a source of its own: not where the page
+        shows its posts ("Update: added the tweet" is one of those)."""
         governor = verb
         # spaCy makes a new Token object on each access, so compare positions, never identity; the root is its own
         # head, and a walk up a tree never takes more steps than the sentence has tokens.
@@ -417,9 +422,21 @@ class _Builder:
         for child in governor.children:
             if child.dep_ == "nsubj" and child.pos_ != "PRON":
                 cluster = self.names.at(offsets.start_of(offset, child), offsets.end_of(offset, child))
+                if cluster is None and not _person_noun(child.lower_) and child.lower_ not in ORGANISATION_NOUNS \
+                        and child.ent_type_ not in ("PERSON", "ORG"):
+                    continue  # "The release of the files will …", a misparsed "Added …": no one who posts
                 toks = _phrase(offset, child)[2]
                 account = cluster.name if cluster else _without_determiner(self.text, toks, offset)
                 named = cluster is not None or _has_name(toks)
+        if account is None and cue_tok.pos_ == "NOUN":  # "Mayor Ana Ruiz's tweet", "Trump tweet"
+            owner = next((c for c in cue_tok.lefts if c.dep_ in ("poss", "compound") and c.pos_ == "PROPN"
+                          and c.lower_ not in PLATFORMS), None)
+            if owner is not None:
+                cluster = self.names.at(offsets.start_of(offset, owner), offsets.end_of(offset, owner))
+                phrase = self.text[slice(*_phrase(offset, owner)[:2])]
+                account, named = cluster.name if cluster else names_mod.clean(phrase, person=True), True
+        if account is None and not bare:
+            return None
         if cue_tok.pos_ == "NOUN":  # "a Facebook post": the noun with what precedes it in its phrase
             first = min((t for t in cue_tok.subtree if t.i <= cue_tok.i), key=lambda t: t.i)
             start, end = offsets.start_of(offset, first), offsets.end_of(offset, cue_tok)
