@@ -394,7 +394,8 @@ def test_links_that_name_or_explain_are_no_sources():
     study", on a reporting verb or on "here" stays a source."""
     text = ("Written by: Jane Roe\nThe marsh is in trouble. Engineer Priya Ramanathan said the cracks were new. "
             "The goal under the Kyoto Protocol is to cut emissions, and Lake Vostok is cold. The authors used a "
-            "standard definition of wetlands. A new study found that the marsh is shrinking, the council reported, as shown here.")
+            "standard definition of wetlands. A new study found that the marsh is shrinking, the council reported, "
+            "as shown here.")
     doc = Document(text=text, source_type="html")
     qs, qe = _at(text, "the cracks were new")
     ss, se = _at(text, "Engineer Priya Ramanathan")
@@ -428,3 +429,20 @@ def test_a_post_belongs_to_its_owner_and_an_unowned_tweet_on_a_page_with_posts_i
     _run(doc)
     posts = sorted(x.name for x in doc.sources if x.type == "social_post")
     assert posts == ["Ana Ruiz on Twitter"], posts  # her tweet and the linked one: one account, one source
+
+
+@pytest.mark.parametrize("note", [
+    "Originally published in The Guardian.",
+    "This article first appeared in The Guardian.",
+    "We are, therefore, reprinting below her Guardian column.",
+])
+def test_where_the_article_itself_first_appeared_is_no_source(note):
+    """A provenance note names the piece's own publisher, like its author: no source. The same outlet cited for a
+    fact stays one, and a journal where a cited study first appeared is a source."""
+    text = (f"{note}\nThe council voted to close the pier. A study first published in the Tidewater Review found "
+            "that it was unsafe.")
+    doc = _run(Document(text=text))
+    names = {x.name for x in doc.sources}
+    assert "The Guardian" not in names and any("Tidewater Review" in n for n in names), names
+    cited = _run(Document(text=f"{note}\nThe Guardian reported that the pier would close."))
+    assert len(_by_name(cited, "The Guardian").mentions) == 1

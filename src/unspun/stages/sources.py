@@ -447,10 +447,22 @@ class _Builder:
         return self.out.add(key, name, "social_post", named, (start, end))
 
     def outlets(self) -> None:
+        """Every mention of an outlet, except where the text says where the article itself was first published
+        ("Originally published in the Jerusalem Post", "we are reprinting below his Breitbart article"): that
+        outlet is the piece's publisher, like its author, not a source it relies on."""
         for cluster in self.names.clusters:
             if cluster.type == "outlet":
                 for span in cluster.mentions:
-                    self.from_cluster(cluster, span)
+                    if not self._provenance(*span):
+                        self.from_cluster(cluster, span)
+
+    def _provenance(self, start: int, end: int) -> bool:
+        found = offsets.tokens_in(self.text, start, end)
+        if found is None:
+            return False
+        offset, span = found
+        sent = span[0].sent
+        return bool(_PROVENANCE.search(self.text[offsets.start_of(offset, sent[0]):offsets.end_of(offset, sent[-1])]))
 
     def cited_works(self) -> None:
         """A work the author cites by its title in quotation marks ("the paper titled “…”", "Re. “…”, Page A8")."""
@@ -576,6 +588,15 @@ _CREDIT_BEFORE = re.compile(r"(?:\bvia|\bh/t|\bhat tip(?: to)?|\bsource:|\bcredi
 # "By Jane Roe", "Written by: Jane Roe", "Author: Jane Roe" just before a link: the byline.
 _BYLINE_BEFORE = re.compile(r"(?:^|\n)\s*(?:(?:written|words|reporting|story)\s+)?(?:by|author)\s*:?\s*$",
                             re.IGNORECASE)
+# A note on where the article itself appeared first: a line that opens with "Originally published", "First
+# appeared", "Republished from", "Reprinted with permission", "Cross-posted from", or says "this article (was)
+# first/originally published/appeared" or "we are (therefore) reprinting". Not "the study, first published in
+# Nature, found …": there the journal is where a cited work appeared.
+_PROVENANCE = re.compile(
+    r"^\W*(?:(?:originally|first)\s+(?:published|appeared|posted|ran)|re-?published|re-?printed|cross-?posted)\b|"
+    r"\bthis\s+(?:article|story|piece|post|column|essay|op-ed|commentary)\s+(?:was\s+|has\s+been\s+)?"
+    r"(?:originally\s+|first\s+)?(?:published|appeared|posted)\b|"
+    r"\bwe\b[^.\n]{0,25}?\b(?:re-?print|re-?publish)(?:ing)?\b", re.IGNORECASE | re.MULTILINE)
 _URL_WORD = re.compile(r"[^\W_]+")
 _POINTERS = frozenset("here this link source sources click these those".split())
 _LICENCE = re.compile(r"creativecommons\.org/(?:licenses|publicdomain)/|/licen[cs]es?/?(?:$|[?#])", re.IGNORECASE)
