@@ -446,3 +446,20 @@ def test_where_the_article_itself_first_appeared_is_no_source(note):
     assert "The Guardian" not in names and any("Tidewater Review" in n for n in names), names
     cited = _run(Document(text=f"{note}\nThe Guardian reported that the pier would close."))
     assert len(_by_name(cited, "The Guardian").mentions) == 1
+
+
+def test_an_anaphoric_study_or_its_scientists_are_the_research_work_named_before():
+    """"their study" and "the scientists" stand for the research work the text named before ("a new research
+    paper"), with its quotes; with no such work before them they stay sources of their own."""
+    text = ("A new research paper by the Marsh Institute says the marsh is shrinking. Their study found that half "
+            "of it is gone. The scientists estimated that the rest will go by 2050.")
+    doc = Document(text=text)
+    _quote(doc, "that the rest will go by 2050", "The scientists", "The scientists", "estimated")
+    _run(doc)
+    documents = [x for x in doc.sources if x.type == "document"]
+    assert len(documents) == 1, [(x.name, x.type) for x in doc.sources]
+    assert {"Their study", "The scientists"} <= {m.text for m in documents[0].mentions}
+    assert documents[0].quote_ids == ["q0"] and doc.quotes[0].source_id == documents[0].id
+    assert not any(x.name in ("study", "scientists") for x in doc.sources)
+    alone = _run(Document(text="The scientists estimated that the marsh will be gone by 2050."))
+    assert [x.name for x in alone.sources] == ["scientists"]

@@ -77,6 +77,12 @@ _POSTING_VERBS = frozenset("wrote writes posted posts said says shared announced
 _ACT_SENSE_FORMS = lexicon.forms(frozenset("find show reveal indicate predict call label".split()))
 _NAMING_FORMS = lexicon.forms(frozenset({"call", "label"}))
 _SAYING_FORMS = lexicon.forms(lexicon.SAYING)
+# Anaphora: a definite or possessive bare noun ("the study", "their study", "the scientists") stands for something
+# named before. Research works may be called by each other's nouns ("a new research paper" … "their study"), and
+# "the researchers" are the authors of one ("report" is not among them: it is as often a news report).
+_ANAPHORIC = frozenset("the this that these those its their his her".split())
+_RESEARCH_WORKS = frozenset("study paper research survey analysis".split())
+_RESEARCH_AUTHORS = frozenset("researchers scientists authors".split())
 _QUOTING_FORMS = lexicon.forms(frozenset({"quote", "cite"}))  # "quoted Smith as saying": the object is the speaker
 _MAX_PHRASE = 10
 _DETERMINERS = frozenset("a an the this that these those its his her their our my your some".split())
@@ -95,6 +101,9 @@ class _Found:
     cue_spans: list[tuple[int, int]] = field(default_factory=list)  # mentions in a sourcing role (for claims)
     url: str | None = None
     quote_ids: list[str] = field(default_factory=list)
+    # nouns of an earlier document that this item may stand for, when every mention of it is anaphoric ("their
+    # study", "the scientists"); empty for an item mentioned in its own right
+    refers_to: frozenset[str] = frozenset()
 
 
 class _Sources:
@@ -105,13 +114,16 @@ class _Sources:
         self.items: dict[str, _Found] = {}
 
     def add(self, key: str, name: str, type_: str, named: bool, span: tuple[int, int] | None, *,
-            cue: bool = True, url: str | None = None, order: int | None = None) -> _Found | None:
+            cue: bool = True, url: str | None = None, order: int | None = None,
+            refers_to: frozenset[str] = frozenset()) -> _Found | None:
         if span is not None and (span[0] >= span[1] or self.doc.is_removed(*span) and type_ != "social_post"):
             return None
         found = self.items.get(key)
         if found is None:
             where = span[0] if span else (order if order is not None else len(self.doc.text))
-            found = self.items[key] = _Found(key, name, type_, named, where, url=url)
+            found = self.items[key] = _Found(key, name, type_, named, where, url=url, refers_to=refers_to)
+        elif not refers_to:
+            found.refers_to = frozenset()  # mentioned in its own right too
         if span is not None:
             found.order = min(found.order, span[0])
             if not any(s < span[1] and span[0] < e for s, e in found.mentions):
@@ -197,6 +209,13 @@ def _cue_verb(text: str, start: int, end: int, word: str | None):
     return (found[0], tok) if tok is not None else None
 
 
+def _singular(word: str) -> str:
+    """A plain English singular, enough to match "studies" with "study" and "papers" with "paper"."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
 def _person_noun(word: str) -> bool:
     """Whether a common noun names a person or people by role (the anonymous-source nouns, titles, trades)."""
     singular = word[:-1] if word.endswith("s") else word
@@ -252,7 +271,10 @@ class _Builder:
                 span = next((s, e) for s, e in person.mentions if start <= s < end)
                 return self.from_cluster(person, span, cue=cue)
             name = _without_determiner(self.text, toks, offset)
-            return self.out.add("anon:" + names_mod.key(name), name, "person", False, (start, end), cue=cue)
+            authors = word in _RESEARCH_AUTHORS and all(t.i == head.i or t.lower_ in _ANAPHORIC for t in toks) \
+                and toks[0].lower_ in _ANAPHORIC  # "the scientists": the authors of a study already named
+            return self.out.add("anon:" + names_mod.key(name), name, "person", False, (start, end), cue=cue,
+                                refers_to=_RESEARCH_WORKS if authors else frozenset())
         if word in DOCUMENT_NOUNS or word in WEAK_DOCUMENT_NOUNS:
             return self.document(offset, head, cue=cue)
         if word in ORGANISATION_NOUNS:
@@ -286,7 +308,38 @@ class _Builder:
                     return self.out.add(found.key, found.name, "document", found.named, (start, end), cue=cue)
         if head.lower_ == "resolution" and not named and bare:
             return None  # "a resolution to the crisis"
-        return self.out.add("doc:" + names_mod.key(name), name, "document", named, (start, end), cue=cue)
+        refers_to: frozenset[str] = frozenset()
+        if all(t.i == head.i or t.lower_ in _ANAPHORIC for t in toks) and toks[0].lower_ in _ANAPHORIC:
+            noun = _singular(head.lower_)  # "their study": a research work already named, if there is one
+            refers_to = frozenset({noun}) | (_RESEARCH_WORKS if noun in _RESEARCH_WORKS else frozenset())
+        return self.out.add("doc:" + names_mod.key(name), name, "document", named, (start, end), cue=cue,
+                            refers_to=refers_to)
+
+    def resolve_anaphors(self) -> dict[str, _Found]:
+        """Merge each item mentioned only anaphorically ("their study", "the scientists estimated") into the
+        nearest document before it that it can stand for ("a new research paper"); returns old key → target.
+        Without such a document the item stays as it is."""
+        moved: dict[str, _Found] = {}
+        items = self.out.items
+        for found in sorted(items.values(), key=lambda f: f.order):
+            if not found.refers_to or found.key in moved:
+                continue
+            before = [(max([s for s, _ in f.mentions if s < found.order] or [f.order]), f) for f in items.values()
+                      if f is not found and f.key not in moved and f.type == "document" and f.order < found.order
+                      and {_singular(w) for w in names_mod.key(f.name).split()} & found.refers_to]
+            if not before:
+                continue
+            target = max(before, key=lambda x: x[0])[1]
+            for span in found.mentions:
+                if not any(s < span[1] and span[0] < e for s, e in target.mentions):
+                    target.mentions.append(span)
+            target.cue_spans += found.cue_spans
+            target.quote_ids += found.quote_ids
+            target.url = target.url or found.url
+            moved[found.key] = target
+        for key in moved:
+            del items[key]
+        return moved
 
     # --- passes ---------------------------------------------------------------------------------------------------
     def quotes(self) -> dict[str, _Found]:
@@ -644,6 +697,8 @@ def run(doc: Document) -> None:
     b.cited_works()
     b.embedded_posts()
     b.links(by_quote)
+    moved = b.resolve_anaphors()
+    by_quote = {qid: moved.get(found.key, found) for qid, found in by_quote.items()}
 
     ordered = sorted(b.out.items.values(), key=lambda f: f.order)
     ids: dict[str, Source] = {}
