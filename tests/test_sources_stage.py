@@ -344,19 +344,24 @@ def _quote(doc: Document, content: str, speaker: str, span: str, cue: str, kind:
 def test_a_quote_whose_cue_reports_no_speech_makes_no_source():
     """The quotes stage may take a state ("the main line was that …", "they are required to …") or an act ("found
     the driver not guilty", "called a meeting") for a cue: the subject is no source. "called the plan a disaster"
-    and "found that …" report speech."""
+    and "found that …" report speech; so do quotation marks whatever the cue, and a statement verb between speaker
+    and words when the cue came out garbled."""
     text = ("The main line was that the ferry had sunk. The panel found the driver not guilty of all charges. "
             "Mayor Dana Lutz called a meeting of the board. Councillor Ada Perrin called the plan a disaster. "
-            "Inspector Joel Varga found that the brakes had failed.")
+            "Inspector Joel Varga found that the brakes had failed. Councillor Abel Osei put it plainly: \"We pay "
+            "too much.\" The yard, Marrow Works, warned the ministry in a letter last month that it would close.")
     doc = Document(text=text)
     _quote(doc, "that the ferry had sunk", "The main line", "The main line", "was")
     _quote(doc, "the driver not guilty of all charges", "The panel", "The panel", "found")
     _quote(doc, "a meeting of the board", "Dana Lutz", "Mayor Dana Lutz", "called")
     _quote(doc, "the plan a disaster", "Ada Perrin", "Councillor Ada Perrin", "called")
     _quote(doc, "that the brakes had failed", "Joel Varga", "Inspector Joel Varga", "found")
+    _quote(doc, "We pay too much.", "Abel Osei", "Councillor Abel Osei", "plainly", kind="direct")
+    _quote(doc, "that it would close", "Marrow Works", "Marrow Works", "last")  # a garbled cue, a statement verb
     _run(doc)
     by_quote = {q: x.name for x in doc.sources for q in x.quote_ids}
-    assert by_quote == {"q3": "Ada Perrin", "q4": "Joel Varga"}, [(x.name, x.quote_ids) for x in doc.sources]
+    assert by_quote == {"q3": "Ada Perrin", "q4": "Joel Varga", "q5": "Abel Osei", "q6": "Marrow Works"}, \
+        [(x.name, x.quote_ids) for x in doc.sources]
 
 
 def test_the_one_told_or_a_modifier_is_no_speaker():
@@ -371,20 +376,26 @@ def test_the_one_told_or_a_modifier_is_no_speaker():
     assert not [x for x in doc.sources if x.quote_ids], [(x.name, x.quote_ids) for x in doc.sources]
 
 
-def test_an_unknown_noun_speaks_only_with_a_saying_verb():
-    """A speaker phrase this stage cannot type ("the revised schedule") is a person only when it says something;
-    with a verb that things do too ("shows"), it is no source. A document noun is a document, a post noun a post."""
+def test_an_unknown_noun_is_a_person_only_with_a_saying_verb():
+    """A speaker phrase this stage cannot type ("the revised schedule") is a person when it says something or its
+    noun names a doer ("the defender"); with a verb that things do too ("shows", "estimated") it is a document. A
+    document noun is a document, a post noun a post."""
     text = ("The revised schedule shows that the trains ran late. A porter says the trains were full. "
-            "The trains were never full, the paper states. The mayor's tweet on Monday: the line is closed.")
+            "The trains were never full, the paper states. The mayor's tweet on Monday: the line is closed. "
+            "The business case estimated that the line would carry 900 people a day. The union's defender "
+            "suggested that the drivers were tired.")
     doc = Document(text=text)
     _quote(doc, "that the trains ran late", "The revised schedule", "The revised schedule", "shows")
     _quote(doc, "the trains were full", "A porter", "A porter", "says")
     _quote(doc, "The trains were never full", "the paper", "the paper", "states")
     _quote(doc, "the line is closed", "tweet", "tweet", ":", kind="direct")
+    _quote(doc, "that the line would carry 900 people a day", "The business case", "The business case", "estimated")
+    _quote(doc, "that the drivers were tired", "The union's defender", "The union's defender", "suggested")
     _run(doc)
     by_quote = {q: (x.name, x.type) for x in doc.sources for q in x.quote_ids}
-    assert "q0" not in by_quote and by_quote["q1"] == ("A porter", "person"), by_quote
+    assert by_quote["q0"] == ("revised schedule", "document") and by_quote["q1"] == ("A porter", "person"), by_quote
     assert by_quote["q2"][1] == "document" and by_quote["q3"][1] == "social_post", by_quote
+    assert by_quote["q4"] == ("business case", "document") and by_quote["q5"][1] == "person", by_quote
 
 
 def test_links_that_name_or_explain_are_no_sources():

@@ -216,6 +216,12 @@ def _singular(word: str) -> str:
     return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
+# Endings of nouns for doers ("defender", "organiser", "guitarist", "trainee", "chairman"): enough to keep an unknown
+# noun a person; not enough to make it a source by itself.
+_AGENT_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent", "ee", "man", "men", "ers", "ors", "ists", "ians", "ants",
+                  "ents", "ees")
+
+
 def _person_noun(word: str) -> bool:
     """Whether a common noun names a person or people by role (the anonymous-source nouns, titles, trades)."""
     singular = word[:-1] if word.endswith("s") else word
@@ -376,9 +382,12 @@ class _Builder:
                 head = _span_head(self.text, *use_span)
                 if head is not None:
                     found = self.from_phrase(*head) or self.post_noun(*head)
-                if found is None and head is not None and head[1].pos_ == "NOUN" and \
-                        not _person_noun(head[1].lower_) and q.cue and lexicon.cue_verb(q.cue) not in _SAYING_FORMS:
-                    continue  # "the revised timeline shows …": no saying verb to make an unknown noun a speaker
+                noun = head[1].lower_ if head is not None and head[1].pos_ == "NOUN" else None
+                if found is None and noun and not _person_noun(noun) and not noun.endswith(_AGENT_ENDINGS) \
+                        and q.cue and lexicon.cue_verb(q.cue) not in _SAYING_FORMS | {":"}:
+                    # "the business case estimated …", "according to a notice posted on its website": no saying verb
+                    # and no word for a doer ("defender") makes an unknown noun a person; it is a thing that informs
+                    found = self.document(*head)
                 if found is None:
                     name = names_mod.clean(q.speaker or mention_text, person=True)
                     found = self.out.add("person:" + names_mod.key(name), name, "person", _looks_named(name), use_span)
@@ -392,13 +401,16 @@ class _Builder:
         return linked
 
     def cites(self, q, span: tuple[int, int] | None) -> bool:
-        """Whether a quote makes its speaker a source: its cue reports speech ("said", "according to", no cue at
-        all), not a state or an act ("the official account was", "are required to oppose"); an indirect quote's
-        act verb has a clause after it ("found that …", not "found him not guilty", "called a meeting"); and the
-        speaker span is a noun phrase of its own that is not the one told ("promised embassy officials that …",
-        "the official account")."""
-        if q.cue and lexicon.reports_speech(q.cue) is not True:
-            return False
+        """Whether a quote makes its speaker a source: quotation marks show the words were said; an indirect
+        quote's cue reports speech ("said", "according to", no cue at all), not a state or an act ("the official
+        account was", "are required to oppose"), or (where the cue came out garbled) a statement verb stands between
+        speaker and words; an indirect quote's act verb has a clause after it ("found that …", not "found him not
+        guilty", "called a meeting"); and the speaker span is a noun phrase of its own that is not the one told
+        ("promised embassy officials that …", "the official account")."""
+        head = _span_head(self.text, *span) if span else None
+        if q.kind != "direct" and q.cue and lexicon.reports_speech(q.cue) is not True and not (
+                span and self._statement_between(q, span)):
+            return False  # a direct quote's marks speak for it; an indirect one needs a cue, or a statement verb
         verb, verb_at = None, -1
         if q.cue_start is not None and q.cue_end is not None:
             found = _cue_verb(self.text, q.cue_start, q.cue_end, lexicon.cue_verb(q.cue))
@@ -406,7 +418,6 @@ class _Builder:
                 verb, verb_at = found[1], offsets.start_of(*found)
         if q.kind == "indirect" and verb is not None and verb.pos_ in ("VERB", "AUX") and not _reports(verb):
             return False
-        head = _span_head(self.text, *span) if span else None
         if head is not None:
             tok = head[1]
             if tok.pos_ == "ADJ":
@@ -415,6 +426,15 @@ class _Builder:
             if verb is not None and told and verb.lower_ not in _QUOTING_FORMS:
                 return False
         return True
+
+    def _statement_between(self, q, span: tuple[int, int]) -> bool:
+        """Whether a statement verb stands between a quote's speaker and its words ("Marrow & Finch warned the
+        ministry in a letter last month that …")."""
+        start, end = (span[1], q.start) if span[1] <= q.start else (q.end, span[0])
+        if not 0 < end - start <= 200:
+            return False
+        found = offsets.tokens_in(self.text, start, end)
+        return found is not None and any(t.lower_ in lexicon.STATEMENT_FORMS and t.pos_ == "VERB" for t in found[1])
 
     def cues(self) -> None:
         """Reporting verbs, "according to", "told <outlet>", documents in sourcing roles, social-post cues."""
