@@ -474,3 +474,10 @@ def test_an_anaphoric_study_or_its_scientists_are_the_research_work_named_before
     assert not any(x.name in ("study", "scientists") for x in doc.sources)
     alone = _run(Document(text="The scientists estimated that the marsh will be gone by 2050."))
     assert [x.name for x in alone.sources] == ["scientists"]
+
+
+def test_a_group_holding_a_view_is_no_source():
+    """"Buddhists believe that …" describes a faith, not a report; "Hindus said that …" cites them."""
+    doc = _run(Document(text="Buddhists believe that life is suffering. Hindus said that the temple would reopen."))
+    names = {x.name for x in doc.sources}
+    assert "Hindus" in names and "Buddhists" not in names, names

@@ -270,6 +270,9 @@ class _Builder:
                     span = next(((ms, me) for ms, me in named.mentions if ms < e and s < me), (s, e))
                     return self.from_cluster(named, span, cue=cue)
         word = head.lower_
+        if cluster is not None and cluster.type == "group" and head.dep_ == "nsubj" and \
+                head.head.lower_ in lexicon.MIND_FORMS:
+            return None  # "Catholics believe …": a faith, a nation or a party holding a view, not telling anything
         if word in ANONYMOUS_NOUNS or (cluster is not None and cluster.type == "group"):
             person = next((self.names.at(offsets.start_of(offset, t), offsets.end_of(offset, t)) for t in toks
                            if t.ent_type_ == "PERSON"), None)
