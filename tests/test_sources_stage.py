@@ -481,3 +481,14 @@ def test_a_group_holding_a_view_is_no_source():
     doc = _run(Document(text="Buddhists believe that life is suffering. Hindus said that the temple would reopen."))
     names = {x.name for x in doc.sources}
     assert "Hindus" in names and "Buddhists" not in names, names
+
+
+def test_a_document_noun_that_picks_out_no_document_is_no_source():
+    """"No study has shown …", "any report saying so", "as so many of these documents of that era seem to be": no
+    document in particular. "A report by the Harbour Trust found …" and "these 40 cables" are documents."""
+    text = ("No study has shown that the drug works, and any report saying so is wrong. The memo is, as so many "
+            "of these documents of that era seem to be, vague. A report by the Harbour Trust found that the pier "
+            "was unsafe. The ministry released these 40 cables last week.")
+    doc = _run(Document(text=text))
+    documents = sorted(x.name for x in doc.sources if x.type == "document")
+    assert documents == ["40 cables", "memo", "report by the Harbour Trust"], documents

@@ -209,6 +209,21 @@ def _cue_verb(text: str, start: int, end: int, word: str | None):
     return (found[0], tok) if tok is not None else None
 
 
+# Determiners and quantifiers that pick out no one document ("no study", "any report", "many such documents",
+# "as so many of these documents seem to be").
+_UNSPECIFIC = frozenset("no any every each such other another many most all few several some these those".split())
+
+
+_NONE_OF_THEM = frozenset("no any every each".split())
+
+
+def _unspecific(noun) -> bool:
+    """Whether a document noun names no document in particular: a determiner from `_UNSPECIFIC` and no name or
+    number ("no study has shown", "these seemingly orthodox documents of that period"; not "these 40 cables")."""
+    return any(c.lower_ in _UNSPECIFIC for c in noun.lefts) and not _has_name(list(noun.subtree)) and not any(
+        t.like_num for t in noun.subtree)
+
+
 def _singular(word: str) -> str:
     """A plain English singular, enough to match "studies" with "study" and "papers" with "paper"."""
     if word.endswith("ies") and len(word) > 4:
@@ -317,6 +332,8 @@ class _Builder:
                     return self.out.add(found.key, found.name, "document", found.named, (start, end), cue=cue)
         if head.lower_ == "resolution" and not named and bare:
             return None  # "a resolution to the crisis"
+        if not named and any(t.lower_ in _NONE_OF_THEM for t in head.lefts):
+            return None  # "no study has shown that …", "any report saying so": there is no such document to cite
         refers_to: frozenset[str] = frozenset()
         if all(t.i == head.i or t.lower_ in _ANAPHORIC for t in toks) and toks[0].lower_ in _ANAPHORIC:
             noun = _singular(head.lower_)  # "their study": a research work already named, if there is one
@@ -462,7 +479,8 @@ class _Builder:
                     if pobj.dep_ == "pobj":
                         self.from_phrase(offset, pobj)
             elif tok.pos_ in ("NOUN", "PROPN") and word in DOCUMENT_NOUNS and any(
-                    c.dep_ in ("det", "amod", "compound", "poss", "nummod", "prep") for c in tok.children):
+                    c.dep_ in ("det", "amod", "compound", "poss", "nummod", "prep") for c in tok.children) \
+                    and not _unspecific(tok):
                 self.document(offset, tok)  # a bare "reports" is too often a misparsed verb (headlines)
             elif tok.pos_ == "NOUN" and word in WEAK_DOCUMENT_NOUNS and tok.dep_ in ("dobj", "nsubjpass") and \
                     tok.head.lower_ in _DOCUMENT_VERBS:
