@@ -492,3 +492,15 @@ def test_a_document_noun_that_picks_out_no_document_is_no_source():
     doc = _run(Document(text=text))
     documents = sorted(x.name for x in doc.sources if x.type == "document")
     assert documents == ["40 cables", "memo", "report by the Harbour Trust"], documents
+
+
+def test_an_unnamed_source_inside_a_named_speakers_words_is_the_speakers():
+    """"Congressman Rob Vance said video footage shows …": the article relies on Vance, and the footage has no
+    identity of its own. The same footage cited by the author is a source."""
+    text = "Congressman Rob Vance said video footage shows that the men were paid."
+    doc = Document(text=text)
+    _quote(doc, "video footage shows that the men were paid", "Rob Vance", "Congressman Rob Vance", "said")
+    _run(doc)
+    assert [x.name for x in doc.sources] == ["Rob Vance"], [(x.name, x.type) for x in doc.sources]
+    alone = _run(Document(text="Video footage shows that the men were paid."))
+    assert [x.type for x in alone.sources] == ["document"]

@@ -341,6 +341,17 @@ class _Builder:
         return self.out.add("doc:" + names_mod.key(name), name, "document", named, (start, end), cue=cue,
                             refers_to=refers_to)
 
+    def drop_hearsay(self, by_quote: dict[str, _Found]) -> None:
+        """Drop an unnamed source that is only mentioned inside what a named source says ("Congressman X said video
+        footage shows …", "she said a study found …"): the article relies on the speaker; the thing the speaker
+        leans on has no identity of its own to check."""
+        said = [(q.start, q.end) for q in self.doc.quotes if q.id in by_quote and by_quote[q.id].named]
+        for key, found in list(self.out.items.items()):
+            if found.named or found.quote_ids or found.type not in ("document", "person") or not found.mentions:
+                continue
+            if all(any(s <= ms and me <= e for s, e in said) for ms, me in found.mentions):
+                del self.out.items[key]
+
     def resolve_anaphors(self) -> dict[str, _Found]:
         """Merge each item mentioned only anaphorically ("their study", "the scientists estimated") into the
         nearest document before it that it can stand for ("a new research paper"); returns old key → target.
@@ -740,6 +751,7 @@ def run(doc: Document) -> None:
     b.links(by_quote)
     moved = b.resolve_anaphors()
     by_quote = {qid: moved.get(found.key, found) for qid, found in by_quote.items()}
+    b.drop_hearsay(by_quote)
 
     ordered = sorted(b.out.items.values(), key=lambda f: f.order)
     ids: dict[str, Source] = {}
