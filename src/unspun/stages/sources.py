@@ -16,6 +16,14 @@ Where sources come from (all read from the one cached spaCy parse and `unspun.st
 A source is `named: false` when the text never names it: "officials said", "a senior official", "sources say",
 "experts", "court documents".
 
+Not sources (precision first: a doubtful item is dropped, not guessed): a quote whose cue reports no speech ("the
+official account was that …") or an act ("found him not guilty", "called a meeting"; a clause after the verb makes it
+a report), the one told ("promised embassy officials that …"), a group holding a view ("Catholics believe"), a
+document that picks out none ("no study", "these documents of that era"), an unnamed thing inside a named speaker's
+words ("X said video footage shows …"), the outlet where the article itself first appeared, and links on a byline, on
+a name to that name's own page, or on a phrase that names no source ("a pre-existing definition"). Anaphors ("their
+study", "the scientists") join the research work named before them.
+
 The one cross-stage write (INTERFACES.md): `source_id` on the quotes and claims this stage links.
 """
 
@@ -210,10 +218,8 @@ def _cue_verb(text: str, start: int, end: int, word: str | None):
 
 
 # Determiners and quantifiers that pick out no one document ("no study", "any report", "many such documents",
-# "as so many of these documents seem to be").
+# "as so many of these documents seem to be"); the first four deny there is one to cite, even in a sourcing role.
 _UNSPECIFIC = frozenset("no any every each such other another many most all few several some these those".split())
-
-
 _NONE_OF_THEM = frozenset("no any every each".split())
 
 
@@ -225,10 +231,10 @@ def _unspecific(noun) -> bool:
 
 
 def _singular(word: str) -> str:
-    """A plain English singular, enough to match "studies" with "study" and "papers" with "paper"."""
+    """A plain English singular, enough to match "studies" with "study" and "papers" with "paper" (not "analysis")."""
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
-    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+    return word[:-1] if word.endswith("s") and not word.endswith(("ss", "is", "us")) else word
 
 
 # Endings of nouns for doers ("defender", "organiser", "guitarist", "trainee", "chairman"): enough to keep an unknown
@@ -239,8 +245,7 @@ _AGENT_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent", "ee", "man", "men", "e
 
 def _person_noun(word: str) -> bool:
     """Whether a common noun names a person or people by role (the anonymous-source nouns, titles, trades)."""
-    singular = word[:-1] if word.endswith("s") else word
-    return word in ANONYMOUS_NOUNS or bool(lexicon.DESCRIBED_PERSON_NOUNS & {word, singular})
+    return word in ANONYMOUS_NOUNS or bool(lexicon.DESCRIBED_PERSON_NOUNS & {word, _singular(word)})
 
 
 def _source_type(cluster_type: str) -> str:
@@ -255,8 +260,7 @@ class _Builder:
         self.out = _Sources(doc)
         self.cluster_keys: dict[int, str] = {id(c): f"c{i}" for i, c in enumerate(self.names.clusters)}
         # the page shows posts (embedded, or linked one by one): an unowned "the tweet" is one of them
-        self.shows_posts = bool(doc.embedded_posts) or any(
-            _STATUS.search(link.url) for link in doc.links)
+        self.shows_posts = bool(doc.embedded_posts) or any(_STATUS.search(link.url) for link in doc.links)
 
     # --- one named or anonymous source from a span of text -------------------------------------------------------
     def from_cluster(self, cluster, span, *, cue=True):
@@ -562,6 +566,7 @@ class _Builder:
                         self.from_cluster(cluster, span)
 
     def _provenance(self, start: int, end: int) -> bool:
+        """Whether the sentence of [start, end) is a note on where the article first appeared (`_PROVENANCE`)."""
         found = offsets.tokens_in(self.text, start, end)
         if found is None:
             return False
