@@ -504,3 +504,12 @@ def test_an_unnamed_source_inside_a_named_speakers_words_is_the_speakers():
     assert [x.name for x in doc.sources] == ["Rob Vance"], [(x.name, x.type) for x in doc.sources]
     alone = _run(Document(text="Video footage shows that the men were paid."))
     assert [x.type for x in alone.sources] == ["document"]
+
+
+def test_what_someone_said_without_the_words_is_no_source():
+    """"to find out what the Synod said about its rules" gives no words, so nothing rests on the Synod; "the Synod
+    said that the rules stand" does."""
+    doc = _run(Document(text="I wanted to find out what the Synod itself said about its rules."))
+    assert not doc.sources, [(x.name, x.type) for x in doc.sources]
+    doc = _run(Document(text="The Synod said that the rules stand."))
+    assert [x.name for x in doc.sources] == ["Synod"]

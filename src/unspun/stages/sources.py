@@ -475,7 +475,9 @@ class _Builder:
         """Reporting verbs, "according to", "told <outlet>", documents in sourcing roles, social-post cues."""
         for offset, tok in nlp.tokens(self.text):
             word = tok.lower_
-            if word in lexicon.REPORTING_FORMS and tok.pos_ in ("VERB", "AUX") and _reports(tok):
+            if word in lexicon.REPORTING_FORMS and tok.pos_ in ("VERB", "AUX") and _reports(tok) and not any(
+                    c.dep_ in ("dobj", "dative") and c.lower_ in ("what", "whatever") for c in tok.children):
+                # "to investigate what the Church said": the words are not given, so nothing rests on them
                 for child in tok.children:
                     if child.dep_ == "nsubj":
                         self.from_phrase(offset, child)
