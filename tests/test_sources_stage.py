@@ -513,3 +513,12 @@ def test_what_someone_said_without_the_words_is_no_source():
     assert not doc.sources, [(x.name, x.type) for x in doc.sources]
     doc = _run(Document(text="The Synod said that the rules stand."))
     assert [x.name for x in doc.sources] == ["Synod"]
+
+
+def test_coordinated_sources_are_each_a_source():
+    """"according to the WHO and the ministry", "the union and the council said": both are cited."""
+    text = ("Nine people died, according to Reuters and the health ministry. The union and the council said that "
+            "the strike was over.")
+    doc = _run(Document(text=text))
+    names = {x.name for x in doc.sources}
+    assert {"Reuters", "health ministry", "union", "council"} <= names, names

@@ -142,8 +142,10 @@ class _Sources:
 
 
 def _phrase(offset: int, head) -> tuple[int, int, list]:
-    """The noun phrase a head token stands for, in document offsets, kept short (no long relative clauses)."""
-    toks = list(head.subtree)
+    """The noun phrase a head token stands for, in document offsets, kept short (no long relative clauses), without
+    the phrases coordinated with it ("the union" of "the union and the council": each is a source of its own)."""
+    others = {t.i for c in head.rights if c.dep_ in ("conj", "cc", "preconj") for t in c.subtree}
+    toks = [t for t in head.subtree if t.i not in others]
     if len(toks) > _MAX_PHRASE:
         toks = [t for t in toks if t.i <= head.i] + [
             t for c in head.rights if c.dep_ in ("prep", "appos", "compound") for t in c.subtree
@@ -471,6 +473,13 @@ class _Builder:
         found = offsets.tokens_in(self.text, start, end)
         return found is not None and any(t.lower_ in lexicon.STATEMENT_FORMS and t.pos_ == "VERB" for t in found[1])
 
+    def with_conjuncts(self, offset: int, head) -> None:
+        """A source from a phrase in a sourcing role and one from each phrase coordinated with it ("according to WHO
+        and Congo's government", "the ministry and two officials said")."""
+        self.from_phrase(offset, head)
+        for conj in head.conjuncts:
+            self.from_phrase(offset, conj)
+
     def cues(self) -> None:
         """Reporting verbs, "according to", "told <outlet>", documents in sourcing roles, social-post cues."""
         for offset, tok in nlp.tokens(self.text):
@@ -480,11 +489,11 @@ class _Builder:
                 # "to investigate what the Church said": the words are not given, so nothing rests on them
                 for child in tok.children:
                     if child.dep_ == "nsubj":
-                        self.from_phrase(offset, child)
+                        self.with_conjuncts(offset, child)
                     elif child.dep_ == "agent":  # "as reported by Reuters"
                         for pobj in child.children:
                             if pobj.dep_ == "pobj":
-                                self.from_phrase(offset, pobj)
+                                self.with_conjuncts(offset, pobj)
                     elif child.dep_ == "dobj" and word in ("told", "tell", "tells"):
                         cluster = self.names.at(offsets.start_of(offset, child), offsets.end_of(offset, child))
                         if cluster is not None and cluster.type == "outlet":
@@ -494,7 +503,7 @@ class _Builder:
             elif word == "according" and tok.i + 1 < len(tok.doc) and tok.nbor().lower_ == "to":
                 for pobj in tok.nbor().children:
                     if pobj.dep_ == "pobj":
-                        self.from_phrase(offset, pobj)
+                        self.with_conjuncts(offset, pobj)
             elif tok.pos_ in ("NOUN", "PROPN") and word in DOCUMENT_NOUNS and any(
                     c.dep_ in ("det", "amod", "compound", "poss", "nummod", "prep") for c in tok.children) \
                     and not _unspecific(tok):
