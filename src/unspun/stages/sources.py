@@ -368,7 +368,7 @@ class _Builder:
             if not found.refers_to or found.key in moved:
                 continue
             before = [(max([s for s, _ in f.mentions if s < found.order] or [f.order]), f) for f in items.values()
-                      if f is not found and f.key not in moved and f.type == "document" and f.order < found.order
+                      if f.key != found.key and f.key not in moved and f.type == "document" and f.order < found.order
                       and {_singular(w) for w in names_mod.key(f.name).split()} & found.refers_to]
             if not before:
                 continue
