@@ -237,3 +237,18 @@ def test_csv_export_escapes_formula_cells(tmp_path: Path):
                                     "quotes": 0, "claims": 0, "asserted_claims": 0, "techniques": {}}]}
     row = list(csv.reader(io.StringIO(stats_csv(data))))[1]
     assert row[0] == "'=1+1" and row[3] == "-1.5"  # numbers are numbers, not text: left alone
+
+
+def test_an_input_that_failed_and_now_reads_replaces_its_failure_row(tmp_path: Path):
+    options = engines.resolve_options("fast", None, [])  # no stage: no model is loaded
+    store = Store(f"sqlite:///{tmp_path / 'u.db'}")
+    path = tmp_path / "late.txt"
+    [gone] = readers.reread(str(path))  # the file is not there yet: a failure keyed by its path
+    summary = engines.run_local([(None, gone)], store, options, workers=1)
+    assert summary.failed == 1 and store.count("error") == 1
+    path.write_text("The harbour reopened on Monday after a week of repairs, the port authority said.", encoding="utf-8")
+    [record] = readers.reread(str(path))
+    summary = engines.run_local([(None, record)], store, options, workers=1)
+    assert summary.failed == 0 and store.count("ok") == 1
+    assert store.count("error") == 0 and store.failures() == []
+    store.close()

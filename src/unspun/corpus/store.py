@@ -269,6 +269,12 @@ class Store:
                     doomed = list(rows) + [r for r in replaces if r not in rows]
                     for chunk in _chunks(doomed, 500):
                         conn.execute(documents.delete().where(documents.c.id.in_(chunk)))
+                    # an input that failed before (a file that could not be read, a page that could not be
+                    # extracted) and is analysed now: its failure row, keyed by what it was then, goes
+                    read_now = [r["source_value"] for r in rows.values() if r["status"] == "ok" and r["source_value"]]
+                    for chunk in _chunks(read_now, 500):
+                        conn.execute(documents.delete().where(documents.c.status == "error",
+                                                              documents.c.source_value.in_(chunk)))
                     pks = {}
                     for doc_id, row in rows.items():
                         pks[doc_id] = conn.execute(documents.insert().values(**row).returning(documents.c.pk)).scalar_one()
