@@ -152,3 +152,15 @@ def test_in_memory_databases_are_told_apart_from_files(tmp_path):
     """The server stores from its worker processes unless the database lives only in its own process."""
     assert Store("sqlite://").in_memory and Store("sqlite:///:memory:").in_memory
     assert not Store(f"sqlite:///{tmp_path / 'u.db'}").in_memory
+
+
+def test_a_views_span_row_names_whose_view_it_is():
+    from unspun.corpus.store import span_records
+    from unspun.document import View
+
+    doc = Document(text="The operator plans to add four trains next year.")
+    start = doc.text.index("to add")
+    doc.add(View, start, len(doc.text), kind="indirect", speaker="Northline", speaker_start=4, speaker_end=12,
+            cue="plans", parts=[[start, len(doc.text)]])
+    [row] = [r for r in span_records(doc) if r["kind"] == "views"]
+    assert row["name"] == "Northline" and row["text"] == "to add four trains next year."

@@ -455,7 +455,7 @@ def span_records(doc: Document) -> list[dict[str, Any]]:
         text = data.pop("text", None)
         item_id = data.pop("id")
         score = getattr(item, "score", None)
-        name = getattr(item, "speaker", None) if kind == "quotes" else getattr(item, "name", None)
+        name = getattr(item, "speaker", None) if kind in ("quotes", "views") else getattr(item, "name", None)
         if kind == "claims":
             data.pop("checkworthy", None)
         elif kind == "techniques":
