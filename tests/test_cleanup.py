@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 import pytest
@@ -47,6 +49,7 @@ EXPECTED_REMOVED = [
     ("3 columns", "layout-widget"),
     ("2 columns", "layout-widget"),
     ("Screenshot_2021-03-04 Gov. Mara Quill on Twitter.png", "image-filename"),
+    ("pic.twitter.com/Xq7bR2mLtA", "embed-widget"),  # the post's image link; its words stay
     ("Screenshot_2021-03-04 Dale Okafor (@RepDaleOkafor) _ Twitter.png", "image-filename"),
     ("IMG_2231.jpg", "image-filename"),
     ("Screenshot_2021-03-05 Millbrook Residents for Safe Roads on Facebook.png", "image-filename"),
@@ -285,7 +288,9 @@ def test_image_without_account_is_no_post() -> None:
 def test_embed_residue_posts(text: str, post_text: str, account: str, platform: str) -> None:
     doc = clean(text)
     check_invariants(doc)
-    assert doc.removed == []  # residue lines carry the post's own words: they are evidence, not junk
+    # residue lines carry the post's own words: they are evidence, not junk; only a trailing image link goes
+    assert [(r.text, r.reason) for r in doc.removed] == [
+        (m, "embed-widget") for m in re.findall(r"pic\.twitter\.com/\w+(?=\r?\n|$)", text)]
     assert posts(doc) == [(post_text, account, platform)]
 
 

@@ -118,7 +118,7 @@ acknowledge admit assert contend deny
 # "discussed" or "called" it names only a topic or an act.
 STANCE = frozenset("""
 urge demand plead appeal promise pledge vow threaten recommend advise suggest propose praise criticise criticize
-condemn denounce decry blast slam lament accuse deny reject dispute question charge
+condemn denounce decry blast slam lament accuse deny confirm reject dispute question charge
 """.split())
 # Statement verbs with a physical sense ("enemies attack whoever's nearest"): no attribution by themselves.
 PHYSICAL = frozenset("attack blast slam charge hit_back lash_out cry".split())

@@ -28,7 +28,8 @@ Removed reasons (`Removed.reason`):
 - `promotion`: republishing notes and promotions around the article: "Article posted with permission from …",
   "This article originally appeared on …", "… Check Amazon for Pricing.", "Follow her on Twitter: @…",
   "Pre-order …", "Take our poll", "Editors' Recommendations".
-- `embed-widget` also covers a line that is only a `pic.twitter.com/…` link (the post is still recorded).
+- `embed-widget` also covers a line that is only a `pic.twitter.com/…` link (the post is still recorded), and such
+  a link at the end of a post's text line (only the link is marked).
 - `comment-form` also covers invitations to comment ("What do you think? Let us know in the comments below").
 - `newsletter` also covers sign-up boxes ("Sign up to get the best of the week …", a "<Site> Newsletter" heading).
 - `hashtags`: a line of hashtags only ("#GameTechie", "#news #politics").
@@ -275,6 +276,7 @@ _SIGNATURE = re.compile(
 )
 _INSTAGRAM_SHARED = re.compile(r"a post shared by [^()]{1,80}?\s?\(@(?P<h>[A-Za-z0-9_.]{1,30})\)", re.IGNORECASE)
 _PIC_TWITTER = re.compile(r"(?<![\w.-])pic\.twitter\.com/[A-Za-z0-9]{4,}")
+_PIC_TAIL = re.compile(r"(?<=\s)(?:https?://)?pic\.twitter\.com/[A-Za-z0-9]{4,}[ \t]*$", re.MULTILINE)
 _D = r"(?<![\w.-])(?:https?://)?"
 _POST_URLS: list[tuple[re.Pattern[str], str, str]] = [  # (pattern, platform, account prefix)
     (re.compile(_D + r"(?:(?:www|mobile)\.)?(?:twitter|x)\.com/(?P<h>[A-Za-z0-9_]{1,15})/status(?:es)?/\d+\S*"),
@@ -313,6 +315,11 @@ def _emit(doc: Document, prev: _Line | None, cur: _Line, nxt: _Line | None, skip
     ):
         doc.add(Removed, cur.start, cur.end, reason=cur.reason)
     post = cur.post
+    if post is not None and post.kind == "link" and cur.reason is None:
+        # a post's text, then the link to its image ("… across the nose. pic.twitter.com/x"): only the link is junk
+        pic = _PIC_TAIL.search(doc.text, cur.start, cur.end)
+        if pic is not None and pic.start() > cur.start:
+            doc.add(Removed, pic.start(), pic.start() + len(pic.group().rstrip()), reason="embed-widget")
     if post is None or skip_post:
         return False
     if (post.kind == "link" and nxt is not None and nxt.post is not None and nxt.post.kind == "signature"

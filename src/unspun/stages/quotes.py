@@ -705,8 +705,9 @@ def add_quotes(doc: Document, model: QuoteModel, min_score: float, calibration: 
                                  or works.cited_work(text, parts[0][0], parts[-1][1])):
             continue  # '"9 Steps to Successfully Counter Jihad"', 'Re. “Rates rise again,” Page B4': a title, not words said
         is_view = kind in ("indirect", "mixed") and not explicit and lexicon.reports_speech(cue) is False or (
-            # "Trump described Iran's crimes in detail": a speech act's topic, not its words
-            kind == "indirect" and not explicit and cue is not None and not _STANCE.intersection(cue.lower().split())
+            # "Trump described Iran's crimes in detail": a speech act's topic right after its verb, not its words
+            kind == "indirect" and not explicit and cue_span is not None and not _STANCE.intersection(cue.lower().split())
+            and cue_span[1] <= parts[0][0] and not text[cue_span[1] : parts[0][0]].strip(" \t,:")
             and not reported.reports_content(text, parts[0][0], parts[-1][1], cue))
         for group in _paragraph_groups(text, parts) if kind in ("direct", "mixed") else [parts]:
             group_kind = kind if len(group) == len(parts) else kind_of(text, group, cue)
