@@ -586,3 +586,28 @@ def test_a_stance_verb_with_a_noun_phrase_still_reports_what_was_said():
     from unspun.stages.quotes import _STANCE
     assert {"recommends", "recommending", "criticised", "denied", "urging"} <= _STANCE
     assert not {"described", "discussed", "called", "found"} & _STANCE
+
+
+@pytest.mark.parametrize("text, fragment, mention", [
+    # whom the words were for, or where they were printed, is no speaker (the tagger links the nearest name)
+    ("Ana Reyes told the Daily Courier on Monday that the plant would close by the end of the year.",
+     "plant would close", "Ana Reyes"),
+    ("Schilling told WEEI: “I replied to the post. I did not write that post myself.”", "replied to the post",
+     "Schilling"),
+    ("Mayor Lin Baker wrote in the Valley Gazette on Sunday that the new budget was a serious mistake for the town.",
+     "serious mistake", "Mayor Lin Baker"),
+    # a phrase between the subject and its verb ("citing …", "in a statement released by …") names no speaker
+    ("Rita Moss, citing figures from the Harbour Board, said the port had lost money for the third year running.",
+     "port had lost money", "Rita Moss"),
+])
+def test_the_speaker_is_the_subject_of_the_cue_not_a_name_near_it(text, fragment, mention):
+    doc = _run(text)
+    q = next((x for x in [*doc.quotes, *doc.views] if fragment in x.text), None)
+    assert q is not None and doc.text[q.speaker_start:q.speaker_end] == mention
+
+
+def test_a_content_hung_on_a_word_that_reports_nothing_takes_the_verb_that_reports_it():
+    # the tagger's cue for "that the plant would close" was "Monday"; "told" reports it, so it is a quote, not a view
+    doc = _run("Ana Reyes told the Daily Courier on Monday that the plant would close by the end of the year.")
+    q = _find(doc, "plant would close")
+    assert q.cue == "told"

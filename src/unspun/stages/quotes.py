@@ -1,9 +1,11 @@
 """The quotes stage: direct, indirect, block and mixed quotes, with their cue and who said them.
 
 A MiniLM tagger trained on PolNeAR (`unspun/models/quotes/`) marks source, cue and content tokens; decoding
-joins split quotes and links each content to its cue and source (see `unspun.runtime.quote_model`). Then the
-speaker mention is resolved to a canonical name from the document's named entities (`unspun.stages.speakers`), and the
-quote's kind is read from its quotation marks and cue. Removed junk is skipped.
+joins split quotes and links each content to its cue and source (see `unspun.runtime.quote_model`). The parse then
+checks who speaks: the subject of the cue's verb, where the linked source is its addressee, a clause about the speaker
+or in another sentence (`unspun.stages.cue_subject`). Then the speaker mention is resolved to a canonical name from
+the document's named entities (`unspun.stages.speakers`), and the quote's kind is read from its quotation marks and
+cue. Removed junk is skipped.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from unspun.runtime import nlp, offsets
 from unspun.runtime.models import load_quotes
 from unspun.runtime.quote_model import CLOSE_MARKS, OPEN_MARKS, Attribution, QuoteModel
 from unspun.stages import reported, works
+from unspun.stages.cue_subject import attribution
 from unspun.stages.speakers import ANONYMOUS, GROUP_PRONOUNS, PERSON_PRONOUNS, EntityIndex, resolve
 
 _EDGE_PUNCT = " \t\n,.;:!?-–—"
@@ -650,10 +653,11 @@ def add_quotes(doc: Document, model: QuoteModel, min_score: float, calibration: 
         if not parts or doc.is_removed(parts[0][0], parts[-1][1]) or _not_speech(text, att, index):
             continue
         speaker = speaker_from = None
-        speaker_span = _tidy(text, *att.source) if att.source else None
+        # what the parse says of who speaks: "X told [Y]" is X's, "…, experts said" is the experts', whatever was linked
+        speaker_span, att_cue = attribution(text, _tidy(text, *att.source) if att.source else None, att.cue, parts)
         if speaker_span and _heading_elsewhere(text, speaker_span[0], parts[0][0]):
             speaker_span = None  # "Policy Shortcomings" over a section: a heading names no one speaking below it
-        if speaker_span and att.cue and _apart(text, speaker_span, att.cue, parts):
+        if speaker_span and att_cue and _apart(text, speaker_span, att_cue, parts):
             speaker_span = None  # "… I had to admit that it left few possibilities.\nLike C.S. Lewis": another sentence
         if speaker_span and _next_line_speaker(text, speaker_span, parts):
             speaker_span = None  # '… “will continue to ensure …”\nFor his part, President Trump tweeted:': his next words
@@ -679,13 +683,13 @@ def add_quotes(doc: Document, model: QuoteModel, min_score: float, calibration: 
             elif (res.resolved_from == "pronoun" and speaker != mention
                   and mention.lower() in PERSON_PRONOUNS):  # "they" → a board is no antecedent for a later "she"
                 recent = (speaker_span[1], speaker)
-        cue_span = _tidy(text, *att.cue) if att.cue else None
+        cue_span = _tidy(text, *att_cue) if att_cue else None
         cue = text[cue_span[0] : cue_span[1]] if cue_span else None
-        if att.cue and cue is None and text[att.cue[0]:att.cue[1]].strip():
-            cue_span, cue = att.cue, text[att.cue[0] : att.cue[1]]  # a bare ":" cue
+        if att_cue and cue is None and text[att_cue[0]:att_cue[1]].strip():
+            cue_span, cue = att_cue, text[att_cue[0] : att_cue[1]]  # a bare ":" cue
         kind = att.extra.get("kind") or kind_of(text, parts, cue)
         if kind in ("direct", "mixed"):
-            parts = _closed_quotes(text, parts, (att.cue, att.source))  # the marks closed and the author went on: the quote ends there
+            parts = _closed_quotes(text, parts, (att_cue, att.source))  # the marks closed and the author went on: the quote ends there
             kind = att.extra.get("kind") or kind_of(text, parts, cue)
         if cue_span and kind != "block" and _author_speaks(text, cue_span):
             continue  # "I … asked the librarian, “Do you have …?”": the author's own words, whatever was tagged
