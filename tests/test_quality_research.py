@@ -154,22 +154,27 @@ def test_realworld_dev() -> None:
         # cue's sentence and line, negated and first-person cues, cited titles (issue 16): P 0.815 -> 0.851, R 0.845 ->
         # 0.817, speaker 0.733 -> 0.825; actors: credited outlets, titles, list examples and places by role dropped,
         # labels through "call X a …", "make her a …" and apposition: P 0.657 -> 0.864, labels 0.25 -> 0.514
-        # speakers as the parse has them (the cue verb's subject, not its addressee; cue_subject): quote P 0.880 ->
-        # 0.882, speaker 0.825 -> 0.829, source P 0.762 -> 0.774, source R 0.948 -> 0.961
-        "quote_P": 0.8824 - 0.04,       # measured 0.8824 (105 of 119; 0.8509 when the floor was set)
-        "quote_R": 0.8169 - 0.04,       # measured 0.8169 (116 of 142)
-        "speaker_acc": 0.8247 - 0.04,   # measured 0.8247 (80 of 97 matched quotes)
+        # then quotes end where their marks close, reported speech that gives no words is a view, and speakers are
+        # as the parse has them (the cue verb's subject, not its addressee; cue_subject): quote P 0.851 -> 0.911,
+        # R 0.817 -> 0.810, speaker 0.825 -> 0.843
+        "quote_P": 0.9107 - 0.04,       # measured 0.9107 (102 of 112 predicted quotes lie in a gold quote)
+        "quote_R": 0.8099 - 0.04,       # measured 0.8099 (115 of 142)
+        "speaker_acc": 0.8431 - 0.04,   # measured 0.8431 (86 of 102 matched quotes)
         # sources: act verbs need a clause, cues that report no speech and the one told make no speaker, links that
         # only name or explain, provenance notes, anaphors merged, hearsay in named speakers' words: P 0.762 -> 0.9175;
-        # coordinated sources ("according to WHO and Congo's government"): P 0.9278, R 0.9481 -> 0.961
-        "source_P": 0.9278 - 0.04,      # measured 0.9278 (90 of 97; was 93 of 122)
+        # coordinated sources ("according to WHO and Congo's government"): P 0.9278, R 0.9481 -> 0.961; with the
+        # parse's speakers 0.9184 (a true indirect quote by Oswald the gold does not list)
+        "source_P": 0.9184 - 0.04,      # measured 0.9184 (90 of 98; was 93 of 122)
         "source_R": 0.961 - 0.04,       # measured 0.961 (74 of 77)
-        "actor_P": 0.8636 - 0.04,       # measured 0.8636 (209 of 242)
-        "actor_R": 0.843 - 0.04,        # measured 0.843 (188 of 223)
+        "actor_P": 0.8631 - 0.04,       # measured 0.8631 (208 of 241)
+        "actor_R": 0.8341 - 0.04,       # measured 0.8341 (186 of 223)
         "label_R": 0.5139 - 0.05,       # measured 0.5139 (37 of 72)
-        "claim_R": 0.8229 - 0.04,       # measured 0.8229 (158 of 192)
-        "sourcing_acc": 0.7911 - 0.04,  # measured 0.7911 (125 of 158 found claims)
-        "asserted_R": 0.6435 - 0.05,    # measured 0.6435 (74 of 115)
+        # claims: a line break that reads as a paragraph break ends a sentence; a report sources a sentence only from
+        # its main predication; a hedge counts where it qualifies what the sentence states: sourcing 0.791 -> 0.875,
+        # asserted recall 0.643 -> 0.765, claim recall 0.823 -> 0.833
+        "claim_R": 0.8333 - 0.04,       # measured 0.8333 (160 of 192)
+        "sourcing_acc": 0.875 - 0.04,   # measured 0.875 (140 of 160 found claims)
+        "asserted_R": 0.7652 - 0.05,    # measured 0.7652 (88 of 115)
         # techniques: decisions cross-validated over the 111 unseen PTC articles, no function-word spans, Repetition
         # found as a relation (issue 17): precision 0.4298 -> 0.494, recall 0.5268 -> 0.513; then names and titles
         # carry only their own label and the document gate (accurate): precision 0.494, recall 0.513 -> 0.496
@@ -183,4 +188,5 @@ def test_realworld_dev() -> None:
     assert r["content_removed"] == 0, r
     # junk recall: 0.82 (27 of 33 gold junk lines: credits, rules, promotions, comment prompts, newsletter boxes,
     # poll blocks; it was 0.0, then 0.27, then 0.48)
-    assert r["junk_R"] >= 0.8182 - 0.05, r
+    # then a pic.twitter.com link at the end of a post's line: 0.85 (28 of 33)
+    assert r["junk_R"] >= 0.8485 - 0.05, r
