@@ -276,7 +276,7 @@ _SIGNATURE = re.compile(
 )
 _INSTAGRAM_SHARED = re.compile(r"a post shared by [^()]{1,80}?\s?\(@(?P<h>[A-Za-z0-9_.]{1,30})\)", re.IGNORECASE)
 _PIC_TWITTER = re.compile(r"(?<![\w.-])pic\.twitter\.com/[A-Za-z0-9]{4,}")
-_PIC_TAIL = re.compile(r"(?<=\s)(?:https?://)?pic\.twitter\.com/[A-Za-z0-9]{4,}[ \t]*$", re.MULTILINE)
+_PIC_TAIL = re.compile(r"(?<=\s)(?:https?://)?pic\.twitter\.com/[A-Za-z0-9]{4,}(?=[ \t]*$)", re.MULTILINE)
 _D = r"(?<![\w.-])(?:https?://)?"
 _POST_URLS: list[tuple[re.Pattern[str], str, str]] = [  # (pattern, platform, account prefix)
     (re.compile(_D + r"(?:(?:www|mobile)\.)?(?:twitter|x)\.com/(?P<h>[A-Za-z0-9_]{1,15})/status(?:es)?/\d+\S*"),
@@ -319,7 +319,7 @@ def _emit(doc: Document, prev: _Line | None, cur: _Line, nxt: _Line | None, skip
         # a post's text, then the link to its image ("… across the nose. pic.twitter.com/x"): only the link is junk
         pic = _PIC_TAIL.search(doc.text, cur.start, cur.end)
         if pic is not None and pic.start() > cur.start:
-            doc.add(Removed, pic.start(), pic.start() + len(pic.group().rstrip()), reason="embed-widget")
+            doc.add(Removed, pic.start(), pic.end(), reason="embed-widget")
     if post is None or skip_post:
         return False
     if (post.kind == "link" and nxt is not None and nxt.post is not None and nxt.post.kind == "signature"

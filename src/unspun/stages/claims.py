@@ -154,28 +154,27 @@ def _marked_share(text: str, start: int, end: int) -> float:
     return inside / max(end - start, 1)
 
 
-def _main_cue(text: str, quote, start: int, end: int) -> bool:
-    """The quote's cue is part of the main predication of the sentence at [start, end), or it does not matter:
-    "according to" and "as X put it" are attributions wherever they stand, and so are quotes that are mostly
-    someone's words in quotation marks."""
+def _main_cue(text: str, quote, within: set[int]) -> bool:
+    """The quote's cue is part of the main predication of the sentence whose token indices are `within`, or it does
+    not matter: "according to" and "as X put it" are attributions wherever they stand, and so are quotes that are
+    mostly someone's words in quotation marks."""
     if quote.cue_start is None or quote.kind in ("direct", "block") or _ATTRIBUTION.search(quote.cue or ""):
         return True
     if _marked_share(text, quote.start, quote.end) >= 0.5:
         return True
     cue = offsets.tokens_in(text, quote.cue_start, quote.cue_end)
-    sentence = offsets.tokens_in(text, start, end)
-    if cue is None or sentence is None:
+    if cue is None or not within:
         return True
-    return not subordinate(cue[1].root, {t.i for t in sentence[1]})
+    return not subordinate(cue[1].root, within)
 
 
-def _carrying(doc: Document, start: int, end: int) -> list:
+def _carrying(doc: Document, start: int, end: int, within: set[int]) -> list:
     """The quotes that overlap [start, end) and can carry its claim: an indirect quote only when it reports content
     (`reports_content`, judged once per sentence for both checks below), and an indirect or mixed one only when its
-    cue is the sentence's main predicate (`subordinate`)."""
+    cue is the sentence's main predicate (`subordinate`; `within` holds the sentence's token indices)."""
     return [q for q in doc.quotes if q.start < end and start < q.end
             and (q.kind != "indirect" or reports_content(doc.text, q.start, q.end, q.cue))
-            and (not start <= (q.cue_start or -1) < end or _main_cue(doc.text, q, start, end))]
+            and (not start <= (q.cue_start or -1) < end or _main_cue(doc.text, q, within))]
 
 
 def best_quote(quotes: list, start: int, end: int):
@@ -203,9 +202,6 @@ class _Tokens:
         j = bisect.bisect_left(self.starts, end)
         return self.items[i:j]
 
-    def within(self, start: int, end: int) -> list:
-        return [tok for _, tok in self.pairs(start, end)]
-
 
 # Verbs whose subject is attributed what follows only when a clause follows ("the jury found that …", not "the
 # jury found him not guilty"; "Warren called a meeting" is an act, "Warren called it a cover-up, …" is speech only
@@ -218,12 +214,13 @@ def speech_attribution(tokens: list) -> bool:
     """A speech or report verb with an active subject that is not the author ("X said", "reports say"). A verb
     that can also name an act ("found", "called", "showed", "described") counts only with a clause after it, and
     none counts inside a subordinate part of the sentence ("Contrary to what the press is asserting, …")."""
+    within = {t.i for t in tokens}
     for tok in tokens:
         word = tok.lower_
         if word in _CLAUSE_VERBS and tok.pos_ in ("VERB", "AUX"):
             clause = any(c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX") for c in tok.children)  # not "him guilty"
             subject = any(c.dep_ == "nsubj" and c.lower_ not in _FIRST_PERSON | _NO_VOICE for c in tok.children)
-            if subject and (word in _SAY or clause or _as_clause(tok)) and not subordinate(tok, {t.i for t in tokens}):
+            if subject and (word in _SAY or clause or _as_clause(tok)) and not subordinate(tok, within):
                 return True
     return False
 
@@ -240,14 +237,16 @@ def _cue_inside(quotes: list, start: int, end: int):
 
 def sourcing_of(doc: Document, start: int, end: int, tokens: _Tokens) -> tuple[str, str | None]:
     """(sourcing, quote_id) for the sentence at [start, end)."""
-    quotes = _carrying(doc, start, end)
+    pairs = tokens.pairs(start, end)  # the sentence's tokens, looked up once for every check below
+    words = [tok for _, tok in pairs]
+    quotes = _carrying(doc, start, end, {tok.i for tok in words})
     quote = best_quote(quotes, start, end) or _cue_inside(quotes, start, end)
     if quote is not None:
         return "attributed", quote.id
     sentence = doc.text[start:end]
-    if _ATTRIBUTION.search(sentence) or speech_attribution(tokens.within(start, end)):
+    if _ATTRIBUTION.search(sentence) or speech_attribution(words):
         return "attributed", None
-    if hedged(sentence, tokens.pairs(start, end), start):
+    if hedged(sentence, pairs, start):
         return "hedged", None
     return "asserted", None
 
