@@ -148,3 +148,26 @@ def test_a_surname_ner_missed_takes_the_full_name_given_before():
     start = text.index("Fa said")
     r = resolve(text, start, start + 2, index)
     assert (r.name, r.resolved_from) == ("John Fa", "name")
+
+
+def test_a_one_word_name_tagged_person_once_is_a_person_everywhere():
+    """NER labels a name it does not know differently from sentence to sentence ("Varek" as a place, a body and a
+    person); "he" after the mislabelled mention is still that person, not the woman named before him."""
+    text = ("I name my character Mira Sol. I follow the ranger, Varek. He points at the river. "
+            "Varek nods. \"Thanks for your help,\" says Varek. Later he adds that the pass is closed.")
+    ents = [(20, 28, "PERSON"), (51, 56, "GPE"), (82, 87, "ORG"), (123, 128, "PERSON")]
+    assert [text[s:e] for s, e, _ in ents] == ["Mira Sol", "Varek", "Varek", "Varek"]
+    index = EntityIndex(text, ents)
+    k = text.index("He points")
+    assert resolve(text, k, k + 2, index).name == "Varek"
+    assert [e.label for e in index.entities] == ["PERSON"] * 4
+
+
+def test_a_known_state_or_a_longer_name_keeps_its_labels():
+    """Only a one-word name the gazetteer does not know is made one referent: "America" tagged PERSON by a slip
+    stays a place elsewhere, and so does a longer group name ("Indigenous Peoples") that NER sometimes calls a person."""
+    text = "America spoke. Indigenous Peoples manage land. America is large. Indigenous Peoples said so."
+    ents = [(0, 7, "PERSON"), (15, 33, "PERSON"), (47, 54, "GPE"), (65, 83, "NORP")]
+    assert [text[s:e] for s, e, _ in ents] == ["America", "Indigenous Peoples", "America", "Indigenous Peoples"]
+    index = EntityIndex(text, ents)
+    assert [e.label for e in index.entities] == ["PERSON", "PERSON", "GPE", "NORP"]

@@ -142,7 +142,10 @@ DESCRIBED_PERSON_NOUNS = PERSON_NOUNS | frozenset(
     "owner resident worker farmer teacher mother father woman man girl boy voter student doctor nurse employee "
     "shopkeeper fisherman fishermen protester activist witness neighbour neighbor parent wife husband daughter son "
     "veteran survivor victim customer passenger driver officer soldier priest pastor nun manager founder "
-    "economist scientist researcher professor analyst engineer".split()
+    "economist scientist researcher professor analyst engineer "
+    # kin and companions ("Hadvar's uncle", "her brother")
+    "uncle aunt brother sister cousin nephew niece grandfather grandmother grandson granddaughter friend "
+    "boyfriend girlfriend fiance fiancee stepfather stepmother".split()
 )
 # People and bodies that stand for their owner in a label ("its criminal leadership", "his corrupt allies"; the
 # actors stage): plurals and collectives too, since a label may name a whole camp.
@@ -168,6 +171,17 @@ _BE = frozenset("is was are were been being be 's ’s".split())
 def _filler(word: str) -> bool:
     return (word in _CUE_FILLER or word.endswith(("n't", "n’t"))
             or (word.endswith("ly") and word not in STATEMENT_FORMS))  # "clearly", "hadn't"; not "reply"
+
+
+_AUXILIARIES = frozenset("""is was are were be been being am 's ’s has have had having do does did will would can could
+shall should may might must won wo ca""".split())
+
+
+def auxiliary_only(cue: str | None) -> bool:
+    """A cue of auxiliaries alone ("are", "won" of "won't"): the tagger took a helper verb for the report; it reports
+    no one's words."""
+    words = _CUE_WORD.findall((cue or "").lower())
+    return bool(words) and all(w in _AUXILIARIES for w in words)
 
 
 def cue_verb(cue: str | None) -> str | None:

@@ -53,9 +53,9 @@ def _antecedent(text: str, span: tuple[int, int], index: EntityIndex) -> str | N
 
 
 def _described_speaker(text: str, start: int, end: int) -> str | None:
-    """The last person described, not named, as the subject of a speech verb in text[start:end) ("One café owner,
-    who asked not to be named, said …"), from the dependency parse: a singular noun, since it stands for "he" or
-    "she"."""
+    """The last person described, not named, as the subject of a verb in text[start:end) ("One café owner, who
+    asked not to be named, said …", "Hadvar's uncle … bats her into a cart"): who was last the subject, from the
+    dependency parse; a singular person noun, since it stands for "he" or "she"."""
     from unspun.runtime.offsets import tokens_in
 
     found = tokens_in(text, start, end) if end > start else None
@@ -66,7 +66,7 @@ def _described_speaker(text: str, start: int, end: int) -> str | None:
     for tok in toks:
         noun = tok.text.lower()
         if (tok.dep_ == "nsubj" and tok.pos_ == "NOUN" and tok.tag_ == "NN" and noun in lexicon.DESCRIBED_PERSON_NOUNS
-                and tok.head.text.lower() in lexicon.STATEMENT_FORMS and tok.ent_type_ == ""):
+                and tok.ent_type_ == ""):
             left = min([tok.i] + [c.left_edge.i for c in tok.lefts])
             a, b = offset + tok.doc[left].idx, offset + tok.idx + len(tok.text)
             if start <= a and b <= end:
@@ -105,9 +105,9 @@ _SENTENCE_END = re.compile(r"[.!?](?=[\"”’']?\s|[\"”’']?$)")
 
 def rule_attributions(text: str, atts: list[Attribution]) -> list[Attribution]:
     """Quotes the tagger tends to miss, by rule: block quotes after a colon-ended paragraph, "As X puts it, …",
-    and the content of an "according to X" whose content the tagger left untagged. Each replaces tagger
+    "As X has argued, …", and the content of an "according to X" whose content the tagger left untagged. Each replaces tagger
     contents it overlaps."""
-    found = [*_block_after_colon(text, atts), *_as_puts_it(text), *_according_to(text, atts)]
+    found = [*_block_after_colon(text, atts), *_as_puts_it(text), *_as_x_says(text), *_according_to(text, atts)]
     if not found:
         return atts
     kept = [x for x in atts if not any(_overlaps(f, x.start, x.end) for f in found)]
@@ -176,6 +176,28 @@ def _as_puts_it(text: str) -> list[Attribution]:
     return found
 
 
+def _as_x_says(text: str) -> list[Attribution]:
+    """"As X argues, …", "as X has revealed, …", "As she urges in her book, …": an "as" clause whose verb reports
+    speech gives the rest of the sentence as X's words, reported (the claims stage reads the same clause as a source).
+    A verb that reports no speech ("As Smith walked in", "As Americans know") is no attribution."""
+    found = []
+    for m in _AS_X_SAYS.finditer(text):
+        if m.group("verb") not in lexicon.STATEMENT_FORMS or m.group("verb") in ("put", "puts"):
+            continue
+        start = m.end()
+        end_m = _SENTENCE_END.search(text, start)
+        end = min(end_m.start() if end_m else len(text), _line_end(text, start))
+        if end - start >= 12:
+            found.append(Attribution(parts=[(start, end)], score=0.6, cue=m.span("verb"), source=m.span("name"),
+                                     extra={"rule": True}))
+    return found
+
+
+def _line_end(text: str, pos: int) -> int:
+    nl = text.find("\n", pos)
+    return len(text) if nl < 0 else nl
+
+
 def _according_to(text: str, atts: list[Attribution]) -> list[Attribution]:
     """"According to X, <content>." and "<content>, according to X." when the tagger tagged no content."""
     found = []
@@ -193,7 +215,10 @@ def _according_to(text: str, atts: list[Attribution]) -> list[Attribution]:
             source, content = (b + 1, sent_end), (sent_start, text.rfind(",", sent_start, a))
         else:
             continue
-        if content[1] - content[0] >= 12 and not any(_overlaps(x, *content) for x in atts):
+        # a tagger content whose own cue lies inside this one is a report nested in it ("…, after officials notified
+        # Kinshasa of 21 cases, according to WHO"): the explicit "according to" still owns the sentence
+        if content[1] - content[0] >= 12 and not any(
+                _overlaps(x, *content) and not (x.cue and content[0] <= x.cue[0] < content[1]) for x in atts):
             found.append(Attribution(parts=[content], score=0.55, cue=(a, b), source=source, extra={"rule": True}))
     return found
 
@@ -382,6 +407,9 @@ def _marked(text: str, att: Attribution) -> bool:
 
 
 _NAME = r"[A-Z][\w.’'-]+(?: (?:[A-Z][\w.’'-]+|de|van|von|bin|al))*"
+_AS_X_SAYS = re.compile(
+    rf"(?<![\w-])[Aa]s (?P<name>{_NAME}|he|she|they) (?:(?:has|have|had|once|also|rightly|correctly|recently|"
+    r"repeatedly|often) )*(?P<verb>[a-z]+)(?: (?:in|on|at|to) [^,.\n]{1,80})?,[ \t]*")
 _TRAILING = re.compile(
     rf"[,.?!]?[”\"’']?[ \t]*(?:(?P<v1>[a-z]+)[ \t]+(?P<n1>{_NAME})|(?P<n2>{_NAME}|he|she|they)[ \t]+(?P<v2>[a-z]+))"
     r"[ \t]*[.,;]")
@@ -687,10 +715,17 @@ def add_quotes(doc: Document, model: QuoteModel, min_score: float, calibration: 
         cue = text[cue_span[0] : cue_span[1]] if cue_span else None
         if att_cue and cue is None and text[att_cue[0]:att_cue[1]].strip():
             cue_span, cue = att_cue, text[att_cue[0] : att_cue[1]]  # a bare ":" cue
+        explicit_cue = bool(att.extra.get("rule")) or bool(cue and _ACCORDING_TO.fullmatch(cue.strip()))
         kind = att.extra.get("kind") or kind_of(text, parts, cue)
         if kind in ("direct", "mixed"):
             parts = _closed_quotes(text, parts, (att_cue, att.source))  # the marks closed and the author went on: the quote ends there
             kind = att.extra.get("kind") or kind_of(text, parts, cue)
+        if (kind == "indirect" and not explicit_cue and lexicon.auxiliary_only(cue)
+                and not text[parts[0][0] : parts[0][0] + 5].lower().startswith("that ")):
+            # "they are [required to oppose …]": a helper verb the tagger took for a report. With quotation marks the
+            # marked words are still someone's ("Her brother Brad was “stunned that …”"), and "the official account
+            # was that …" gives the account's content
+            continue
         if cue_span and kind != "block" and _author_speaks(text, cue_span):
             continue  # "I … asked the librarian, “Do you have …?”": the author's own words, whatever was tagged
         if kind == "indirect":
@@ -698,7 +733,11 @@ def add_quotes(doc: Document, model: QuoteModel, min_score: float, calibration: 
         if speaker is not None and not _names_someone(speaker):
             speaker = speaker_from = speaker_span = None  # "of", "is", "s": a tagger slip, not a speaker
         mention = text[speaker_span[0] : speaker_span[1]] if speaker_span else None
-        explicit = bool(att.extra.get("rule")) or bool(cue and _ACCORDING_TO.fullmatch(cue.strip()))
+        trail = _trailing_attribution(text, parts[-1][1]) if att_cue else None
+        explicit = (bool(att.extra.get("rule")) or bool(cue and _ACCORDING_TO.fullmatch(cue.strip()))
+                    # "…, Nauert said.": the tagger's own cue is a plain statement verb with its speaker right after
+                    # the words, the most explicit attribution news has
+                    or bool(trail and trail[1][0] == att_cue[0] and speaker))
         if not admitted(kind, mention, speaker, att.score, min_score, by_rule=explicit):
             continue
         if mention and _unresolved(speaker, speaker_from, mention):

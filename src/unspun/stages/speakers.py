@@ -13,7 +13,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from unspun import lexicon
+from unspun import gazetteer, lexicon
 from unspun.lexicon import ORG_NOUNS, PERSON_NOUNS
 
 PERSON_PRONOUNS = frozenset("he she him his her hers himself herself".split())
@@ -62,6 +62,7 @@ class EntityIndex:
             surface = _POSSESSIVE.sub("", text[s:e].strip())
             if surface and not lexicon.is_reference(surface):
                 ents.append(Entity(s, e, label, surface))
+        ents = _one_sense(ents)
         self.entities = ents
         self.starts = [e.start for e in ents]
         self.full_names: dict[str, str] = {}
@@ -136,6 +137,18 @@ class EntityIndex:
         return None
 
 
+def _one_sense(ents: list[Entity]) -> list[Entity]:
+    """A one-word name NER tagged as a person once is that person wherever else it tagged the same word as a place
+    or a body: one name, one referent within an article. The small NER model labels a name it does not know (a
+    fictional character, a rare surname) differently from sentence to sentence ("Hadvar" as GPE, ORG and PERSON
+    in one story), and a "he" after a mislabelled mention would otherwise skip that person for an earlier one.
+    Longer names are left alone ("Indigenous Peoples" is sometimes tagged PERSON), and so is a word the gazetteer
+    knows as a state or organisation ("Jordan", "Washington")."""
+    people = {e.text for e in ents if e.label == "PERSON" and " " not in e.text and gazetteer.lookup(e.text) is None}
+    return [Entity(e.start, e.end, "PERSON", e.text) if e.label in ("ORG", "GPE", "NORP") and e.text in people else e
+            for e in ents]
+
+
 def _modifier(text: str, ent: Entity, head_end: int) -> bool:
     """A nationality or group word used as an adjective before a common noun ("One café owner", "an American
     diplomat"): the speaker is the noun's referent, not the group the word names."""
@@ -187,6 +200,12 @@ def resolve(text: str, start: int, end: int, index: EntityIndex, *, recent_perso
         inside = [e for e in index.inside(head_end, end) if e.label == "PERSON"]
     if inside:
         best = max(inside, key=lambda e: (e.label == "PERSON", e.end - e.start))
+        ordered = sorted(inside, key=lambda e: e.start)
+        coordinated = any(re.search(r"\s(?:and|&)\s", text[x.end : y.start]) for x, y in zip(ordered, ordered[1:]))
+        if coordinated and (ordered[0].label == "PERSON" or best.label != "PERSON"):
+            # "according to WHO and Congo's government", "Smith and Jones said": the first named stands for all
+            # (the sources stage lists each), not the longest name
+            best = ordered[0]
         return Resolution(index.canonical(best.text, best.label), "name")
     if head_end < end:
         mention = text[start:head_end].strip()
