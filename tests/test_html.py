@@ -91,3 +91,32 @@ def test_page_without_article_is_a_data_error(html):
 def test_oversized_page_is_a_data_error():
     with pytest.raises(InputDataError, match="over the limit"):
         from_html(b"<html>" + b"a" * 2000 + b"</html>", max_bytes=1000)
+
+
+TEASER_PAGE = """<html><head><title>Harbour vote delayed</title>
+<link rel="canonical" href="https://www.example-news.com/harbour-vote-delayed"></head><body>
+<article><h1>Harbour vote delayed</h1>
+<p>The council delayed its vote on the harbour plan on Monday after a long debate about dredging costs and the future
+of the fishing fleet.</p>
+<p>Residents packed the hall. Several speakers said the plan ignored the fishermen who have worked the harbour for
+generations.</p>
+<p><a href="https://www.example-news.com/council-budget-2024">Read the council's full budget report.</a></p>
+<p>The mayor said a new date would be set within weeks, and that the plan would be revised before then.</p>
+<p>The vote was first scheduled for March, according to the
+<a href="https://www.example-news.com/march-schedule">council's published schedule</a> for the year.</p>
+<p><a href="https://www.othersite.org/harbour-study">Harbour study finds dredging costs triple in a decade</a></p>
+<p><a href="https://www.example-news.com/fishing-fleet-shrinks">Fishing fleet shrinks to its smallest size \
+in fifty years as quotas bite</a></p>
+</article></body></html>"""
+
+
+def test_a_line_that_is_one_link_to_another_page_of_the_site_is_a_teaser():
+    """A "more about" card the extractor keeps: a headline-like line that is all one link to the site's own page.
+    A linked sentence with a full stop, a link inside a sentence and a link to another site stay article text."""
+    from unspun.ingest.html import from_html
+
+    doc = from_html(TEASER_PAGE, max_bytes=10**7, source_type="file", source_value="teaser.html")
+    removed = {r.text: r.reason for r in doc.removed}
+    assert removed == {"Fishing fleet shrinks to its smallest size in fifty years as quotas bite": "related-posts"}
+    for kept in ("Read the council's full budget report.", "according to the", "Harbour study finds dredging"):
+        assert kept in doc.text and not any(kept in r.text for r in doc.removed)

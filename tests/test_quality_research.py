@@ -182,15 +182,18 @@ def test_realworld_dev() -> None:
         # techniques: decisions cross-validated over the 111 unseen PTC articles, no function-word spans, Repetition
         # found as a relation (issue 17): precision 0.4298 -> 0.494, recall 0.5268 -> 0.513; then names and titles
         # carry only their own label and the document gate (accurate): precision 0.494, recall 0.513 -> 0.496
-        "tech_P": 0.494 - 0.05,         # measured 0.494 (optimistic: PTC scrapes are training data; web pages 0.227)
+        # then cleanup marks "more about" cards (a line that is all one link to the site's own page): 0.4935 -> 0.4967
+        "tech_P": 0.4967 - 0.05,        # measured 0.4967 (optimistic: PTC scrapes are training data; web pages 0.250)
         "tech_R": 0.496 - 0.05,         # measured 0.496
     })
     # Lower is better for these two. Neutral pieces: measured 2.23 techniques per 1,000 words (11 in 4,923 words;
     # it was 5.89, then 4.67 before the name rule and the document gate); a ceiling 1.5 higher allows about 7 more
     # false alarms. No gold quote or claim was cut as junk (measured 0).
-    assert r["neutral_tech_per_1k_words"] <= 2.23 + 1.5, r
+    # Then 1.83 (9 in 4,923 words) once cleanup marks "more about" cards.
+    assert r["neutral_tech_per_1k_words"] <= 1.83 + 1.5, r
     assert r["content_removed"] == 0, r
     # junk recall: 0.82 (27 of 33 gold junk lines: credits, rules, promotions, comment prompts, newsletter boxes,
     # poll blocks; it was 0.0, then 0.27, then 0.48)
     # then a pic.twitter.com link at the end of a post's line: 0.85 (28 of 33)
-    assert r["junk_R"] >= 0.8485 - 0.05, r
+    # then "more about" cards (a headline-like line that is all one link to the site's own page): 0.91 (30 of 33)
+    assert r["junk_R"] >= 0.9091 - 0.05, r

@@ -15,7 +15,8 @@ Removed reasons (`Removed.reason`):
   "Like this:", "Like Loading...", and lines made only of button words ("Facebook Twitter Email").
 - `related-posts`: "Related posts", "Related", "You may also like", "Read more:" (alone or followed by a headline),
   and a block of teasers at the end of the text: excerpts of other posts cut off with "[…]" (two at least, and at
-  least half the lines from the first of them to the end), as blogs list them under an article.
+  least half the lines from the first of them to the end), as blogs list them under an article; and, in HTML input,
+  a headline-like line that is all one link to another page of the same site (a "more about" card).
 - `cookie-banner`: "We use cookies to ...", "This website uses cookies ...", "Accept all cookies", "Cookie settings".
 - `advertisement`: "Advertisement", "Sponsored content", "Story continues below advertisement".
 - `newsletter`: "Subscribe to our newsletter", "Sign up for our newsletter", "Subscribe", "Enter your email address".
@@ -77,6 +78,7 @@ from typing import NamedTuple
 
 from unspun import line_endings
 from unspun.document import Document, EmbeddedPost, Removed
+from unspun.ingest.site import link_domain, site_of
 
 MAX_LINE = 200
 """Longest line content (characters) that can be junk."""
@@ -300,7 +302,7 @@ def _mark(doc: Document) -> None:
     prev: _Line | None = None
     cur: _Line | None = None
     merged_into_prev = False  # the current line's post was already emitted as part of the previous line's post
-    for nxt in _classified_lines(doc.text, _teaser_tail(doc.text)):
+    for nxt in _classified_lines(doc.text, _teaser_tail(doc.text) | _link_teasers(doc)):
         if cur is not None and (cur.reason is not None or cur.post is not None):
             merged_into_prev = _emit(doc, prev, cur, nxt, merged_into_prev)
         prev, cur = cur, nxt
@@ -356,6 +358,37 @@ def _teaser_tail(text: str) -> set[int]:
         if teaser and teasers >= 2 and 2 * teasers >= i + 1:
             best = i
     return {start for start, _ in lines[: best + 1]} if best is not None else set()
+
+
+TEASER_MIN_WORDS = 5
+"""A line that is all one link is a teaser when it reads like a headline: at least this many words."""
+
+
+def _link_teasers(doc: Document) -> set[int]:
+    """Starts of the lines that are each the whole text of one link to another page of the same site, reading like
+    a headline (TEASER_MIN_WORDS words or more, no full stop at the end): the "more about" and "related" cards a page
+    shows under or inside an article, which the HTML extractor keeps as text ("Skyrim finally truly beaten as
+    fanatical player does …"). A linked phrase inside an article sentence never covers its whole line, and a linked
+    sentence ending in a full stop stays. Plain-text input has no links, so nothing is taken there."""
+    page = link_domain(site_of(doc.metadata.url) or "") if doc.metadata.url else ""
+    out = set()
+    for link in doc.links:
+        text = doc.text[link.start : link.end]
+        words = text.split()
+        if len(words) < TEASER_MIN_WORDS or text.rstrip().endswith((".", "…")) or "\n" in text.strip():
+            continue
+        line_start = doc.text.rfind("\n", 0, link.start) + 1
+        line_end = doc.text.find("\n", link.end)
+        line_end = len(doc.text) if line_end < 0 else line_end
+        if doc.text[line_start:link.start].strip(_TRIM) or doc.text[link.end:line_end].strip(_TRIM):
+            continue  # other words on the line: a link inside article text
+        host = site_of(link.url)
+        if host is not None and (not page or link_domain(host) != page):
+            continue  # a link out of the site: a source the article cites, not a teaser of the site's own pages
+        if doc.metadata.url and link.url.split("#")[0].rstrip("/") == doc.metadata.url.split("#")[0].rstrip("/"):
+            continue  # the page itself
+        out.add(line_start + len(doc.text[line_start:link.start]) - len(doc.text[line_start:link.start].lstrip(_TRIM)))
+    return out
 
 
 def _classified_lines(text: str, tail: frozenset[int] | set[int] = frozenset()) -> Iterator[_Line]:
