@@ -171,3 +171,19 @@ def test_a_known_state_or_a_longer_name_keeps_its_labels():
     assert [text[s:e] for s, e, _ in ents] == ["America", "Indigenous Peoples", "America", "Indigenous Peoples"]
     index = EntityIndex(text, ents)
     assert [e.label for e in index.entities] == ["PERSON", "PERSON", "GPE", "NORP"]
+
+
+def test_a_statement_stands_for_the_name_right_before_it():
+    """ "Trump tweet sent on Wednesday: “…”" with "tweet" as the mention: the speaker is whoever made the statement,
+    named right before it, even where NER missed that name but the text gave it in full elsewhere."""
+    text = "Mara Quill spoke on Monday. Quill tweet sent on Wednesday: “The vote is tomorrow.” The Harbour Board statement"
+    index = EntityIndex(text, [(0, 10, "PERSON"), (87, 100, "ORG")])
+    k = text.index("tweet")
+    r = resolve(text, k, k + 5, index)
+    assert (r.name, r.resolved_from) == ("Mara Quill", "description")
+    k = text.index("statement")
+    assert resolve(text, k, k + 9, index).name == "Harbour Board"
+    # a statement with no name before it stays as written
+    text = "On Monday a statement said the vote was delayed."
+    k = text.index("statement")
+    assert resolve(text, k, k + 9, EntityIndex(text, [])).name == "statement"

@@ -149,6 +149,18 @@ def _one_sense(ents: list[Entity]) -> list[Entity]:
             for e in ents]
 
 
+def _owner_before(text: str, start: int, index: EntityIndex) -> Entity | None:
+    """The person or body named right before `start`, as a compound or a possessive ("Trump tweet", "Trump's
+    statement"), or None."""
+    ent = index.before(start, _PERSONISH + ("ORG", "GPE"), window=4)
+    if ent is not None and text[ent.end : start].strip().lower() in ("", "'s", "’s", "s"):
+        return ent
+    # NER missed it ("Trump tweet sent on …" at a line's start): a surname of a person named elsewhere in full
+    word = re.search(r"([A-Z][\w’'-]+?)(?:[’']s)?\s+$", text[max(0, start - 40) : start])
+    full = index.full_names.get(word.group(1).lower()) if word else None
+    return Entity(start - len(word.group(0)), start, "PERSON", full) if full else None
+
+
 def _modifier(text: str, ent: Entity, head_end: int) -> bool:
     """A nationality or group word used as an adjective before a common noun ("One café owner", "an American
     diplomat"): the speaker is the noun's referent, not the group the word names."""
@@ -216,6 +228,12 @@ def resolve(text: str, start: int, end: int, index: EntityIndex, *, recent_perso
             return Resolution(full, "name")
     words = mention.lower().replace("’", "'").split()
     head = words[-1] if words else ""
+    if len(words) == 1 and head in lexicon.STATEMENT_NOUNS:
+        # "Trump tweet sent on Wednesday: “…”", "the Kremlin statement said": a statement stands for whoever made it,
+        # the name right before it
+        owner = _owner_before(text, start, index)
+        if owner is not None:
+            return Resolution(index.canonical(owner.text, owner.label), "description")
     if len(words) == 1 and head in PERSON_PRONOUNS:
         if recent_person and index.agrees(recent_person, head):  # the person quoted just before, in news prose
             return Resolution(recent_person, "pronoun")
