@@ -198,6 +198,42 @@ def test_an_indirect_quote_hung_on_a_helper_verb_is_dropped_but_marked_words_sta
     assert _find(doc, "this was a lone gunman")
 
 
+def _tagged(text, content, cue, source, score=0.9):
+    from unspun.runtime.quote_model import Attribution
+
+    def span(phrase):
+        a = text.index(phrase)
+        return (a, a + len(phrase))
+
+    return Attribution(parts=[span(content)], score=score, cue=span(cue) if cue else None,
+                       source=span(source) if source else None)
+
+
+def test_a_participle_on_a_thing_reports_nobody_but_a_misparsed_verb_still_does():
+    """ "A megamerger announced Monday [would turn …]": the merger is what was announced, so what follows is the
+    author's. "A poll found last week that …" (the parse may take "found" for a participle too) keeps its clause."""
+    text = ("A $160 billion megamerger announced Monday would turn the harbour company into an Irish firm.\n"
+            "A Quinnipiac University poll found last week that the mayor would beat her rival 46 to 40 percent.")
+    tagged = [_tagged(text, "would turn the harbour company into an Irish firm", "announced Monday",
+                      "A $160 billion megamerger"),
+              _tagged(text, "that the mayor would beat her rival 46 to 40 percent", "found last week",
+                      "A Quinnipiac University poll")]
+    doc = Document(text=text)
+    quotes.add_quotes(doc, lambda _: tagged, min_score=0.7)
+    assert not [q for q in doc.quotes + doc.views if "Irish firm" in q.text]
+    assert [q for q in doc.quotes + doc.views if "would beat her rival" in q.text]
+    assert quotes._participle_of_thing(text, (text.index("announced"), text.index("announced") + 9))
+
+
+def test_a_lone_quotation_mark_is_no_quote():
+    text = 'The mayor spoke at length. "We will rebuild," she said.\n\n"'
+    tagged = [_tagged(text, "We will rebuild", "said", "she"), _tagged(text, '\n\n"', None, None)]
+    tagged[1].parts = [(len(text) - 1, len(text))]
+    doc = Document(text=text)
+    quotes.add_quotes(doc, lambda _: tagged, min_score=0.7)
+    assert len(doc.quotes) == 1 and "We will rebuild" in doc.quotes[0].text
+
+
 def test_kinds_from_quotation_marks():
     text = 'x "all quoted" y'
     assert quotes.kind_of(text, [(2, 14)], "said") == "direct"

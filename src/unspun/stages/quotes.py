@@ -386,6 +386,24 @@ def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _has_word(text: str, start: int, end: int) -> bool:
+    return any(ch.isalnum() for ch in text[start:end])
+
+
+def _participle_of_thing(text: str, cue: tuple[int, int]) -> bool:
+    """The cue is a past participle modifying a noun ("a megamerger announced Monday", "the plan unveiled last
+    week"): the noun is what was announced, so the clause after it is the author's account of that thing."""
+    found = offsets.head_token(text, *cue)
+    if found is None:
+        return False
+    _, tok = found
+    # a finite verb the parse took for a participle keeps its own subject, auxiliary or clause ("A poll found last
+    # week that …", "Trump, who …, tweeted to say …"); a name is not what was announced
+    return (tok.dep_ == "acl" and tok.tag_ == "VBN" and tok.head.pos_ == "NOUN"
+            and not any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "ccomp", "xcomp", "mark")
+                        for c in tok.children))
+
+
 def _tidy(text: str, start: int, end: int) -> tuple[int, int] | None:
     start, end = _whole_words(text, start, end)
     while start < end and text[start] in _EDGE_PUNCT:
@@ -674,7 +692,8 @@ def add_quotes(doc: Document, model: QuoteModel, min_score: float, calibration: 
     recent: tuple[int, str] | None = None  # (where, name) of the last person quoted
     edges = doc.junk_edges()
     for att in atts:
-        parts = [p for p in (_tidy(text, s, e) for s, e in att.parts) if p]
+        # a part with no word in it (a lone quotation mark the tagger took for content) gives nobody's words
+        parts = [p for p in (_tidy(text, s, e) for s, e in att.parts) if p and _has_word(text, *p)]
         if parts:  # junk at a quote's edge ("… the 'sonic attack' [Jane Doe/ Example Wire]") is cut off, not fatal
             parts[0] = edges.trim(*parts[0]) or parts[0]
             parts[-1] = edges.trim(*parts[-1]) or parts[-1]
@@ -720,6 +739,9 @@ def add_quotes(doc: Document, model: QuoteModel, min_score: float, calibration: 
         if kind in ("direct", "mixed"):
             parts = _closed_quotes(text, parts, (att_cue, att.source))  # the marks closed and the author went on: the quote ends there
             kind = att.extra.get("kind") or kind_of(text, parts, cue)
+        if (kind == "indirect" and not explicit_cue and cue_span and _participle_of_thing(text, cue_span)
+                and not text[parts[0][0] : parts[0][0] + 5].lower().startswith("that ")):
+            continue  # "A megamerger announced Monday [would turn Pfizer into …]": what was announced, not who
         if (kind == "indirect" and not explicit_cue and lexicon.auxiliary_only(cue)
                 and not text[parts[0][0] : parts[0][0] + 5].lower().startswith("that ")):
             # "they are [required to oppose …]": a helper verb the tagger took for a report. With quotation marks the
@@ -753,6 +775,8 @@ def add_quotes(doc: Document, model: QuoteModel, min_score: float, calibration: 
             and cue_span[1] <= parts[0][0] and not text[cue_span[1] : parts[0][0]].strip(" \t,:")
             and not reported.reports_content(text, parts[0][0], parts[-1][1], cue))
         for group in _paragraph_groups(text, parts) if kind in ("direct", "mixed") else [parts]:
+            if not any(_has_word(text, *p) for p in group):
+                continue  # a closing mark left on its own once the quote was cut where its marks close
             group_kind = kind if len(group) == len(parts) else kind_of(text, group, cue)
             said_by, said_at, said_from, cue_at, cue_word = speaker, speaker_span, speaker_from, cue_span, cue
             trailing = _trailing_attribution(text, group[-1][1]) if speaker is None and group_kind == "direct" else None
