@@ -234,6 +234,23 @@ def test_a_lone_quotation_mark_is_no_quote():
     assert len(doc.quotes) == 1 and "We will rebuild" in doc.quotes[0].text
 
 
+def test_a_caption_line_before_a_quote_is_not_its_start_and_according_to_may_be_a_parenthesis():
+    """A photo-credit line the tagger ran on from ("Getty Images\nA lecturer … “is not a town,” according to …") is
+    not the quote; "<subject>, according to X, <rest of the clause>" gives both pieces, not the subject alone."""
+    text = ("Harbour towns are towns.\nJust so we're all clear.\nGetty Images\nA lecturer at Millbrook College failed "
+            "one of his student's essays because the lecturer wrongly thought Port Ellery \"is not a town,\" according "
+            "to a report in the Millbrook Ledger.\nPort Ellery is, in fact, a town.\nThe lecturer, according to the "
+            "Ledger, failed the essay because \"Port Ellery is a harbour; not a town,\" which is wrong.\n")
+    doc = _run(text)
+    first = _find(doc, "A lecturer at Millbrook College")
+    assert "Getty" not in first.text and "Ledger" in first.speaker
+    second = _find(doc, "The lecturer")
+    assert len(second.parts) == 2 and "failed the essay" in second.text and "Ledger" in second.speaker
+    # a source with a clause of its own after it is no parenthesis: the content ends before "according to"
+    assert quotes._no_verb(text, text.index("The lecturer"), text.index(", according to the Ledger"))
+    assert not quotes._no_verb(text, 0, text.index("\nJust"))
+
+
 def test_kinds_from_quotation_marks():
     text = 'x "all quoted" y'
     assert quotes.kind_of(text, [(2, 14)], "said") == "direct"

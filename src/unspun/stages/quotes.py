@@ -199,20 +199,31 @@ def _line_end(text: str, pos: int) -> int:
 
 
 def _according_to(text: str, atts: list[Attribution]) -> list[Attribution]:
-    """"According to X, <content>." and "<content>, according to X." when the tagger tagged no content."""
+    """"According to X, <content>.", "<content>, according to X." and "<con-, according to X, -tent>." (a
+    parenthesis) when the tagger tagged no content; the parenthesis also when the tagger took only the words before
+    it ("The professor, according to BuzzFeed News, failed …" → "The professor")."""
     found = []
     for att_cue in _ACCORDING_TO.finditer(text):
         a, b = att_cue.span()
-        if any(x.cue and x.cue[0] <= a < x.cue[1] for x in atts):
-            continue
         sent_start = max(text.rfind("\n", 0, a) + 1, _last_sentence_end(text, a))
         end_m = _SENTENCE_END.search(text, b)
         sent_end = end_m.start() if end_m else len(text)
         comma = text.find(",", b, sent_end)
+        before = text.rfind(",", sent_start, a)
+        if (a - sent_start > 3 and comma > 0 and text[sent_start:a].rstrip().endswith(",")
+                and comma - b < 80 and sent_end - comma > 12 and _no_verb(text, sent_start, before)):
+            # "<X>, according to Y, <Z>.": the content is X and Z, the source Y
+            parts = [p for p in (_tidy(text, sent_start, before), _tidy(text, comma + 1, sent_end)) if p]
+            if len(parts) == 2 and not any(_overlaps(x, sent_start, sent_end) for x in atts
+                                           if not (x.cue and a <= x.cue[0] < b) and not (x.cue and sent_start <= x.cue[0] < sent_end)):
+                found.append(Attribution(parts=parts, score=0.55, cue=(a, b), source=(b + 1, comma), extra={"rule": True}))
+            continue
+        if any(x.cue and x.cue[0] <= a < x.cue[1] for x in atts):
+            continue
         if a - sent_start <= 3 and comma > 0:  # "According to X, content."
             source, content = (b + 1, comma), (comma + 1, sent_end)
         elif a - sent_start > 12 and text[sent_start:a].rstrip().endswith(","):  # "content, according to X."
-            source, content = (b + 1, sent_end), (sent_start, text.rfind(",", sent_start, a))
+            source, content = (b + 1, sent_end), (sent_start, before)
         else:
             continue
         # a tagger content whose own cue lies inside this one is a report nested in it ("…, after officials notified
@@ -221,6 +232,13 @@ def _according_to(text: str, atts: list[Attribution]) -> list[Attribution]:
                 _overlaps(x, *content) and not (x.cue and content[0] <= x.cue[0] < content[1]) for x in atts):
             found.append(Attribution(parts=[content], score=0.55, cue=(a, b), source=source, extra={"rule": True}))
     return found
+
+
+def _no_verb(text: str, start: int, end: int) -> bool:
+    """text[start:end] holds no verb, by the parse: a subject or a time phrase waiting for its clause ("The
+    professor", "But the next day"), not a clause of its own."""
+    found = offsets.tokens_in(text, start, end) if end > start else None
+    return found is not None and not any(t.pos_ in ("VERB", "AUX") for t in found[1])
 
 
 def _overlaps(att: Attribution, start: int, end: int) -> bool:
@@ -324,11 +342,16 @@ def _closed_quotes(text: str, parts: list[tuple[int, int]],
         depth = cur
         starts = [s] + [b for _, b in cuts]
         ends = [a for a, _ in cuts] + [e]
+        lead = None  # a first line with no sentence end, before the marks: a caption or heading the tagger ran on from
         for k, (ps, pe) in enumerate(zip(starts, ends)):
             piece = _tidy(text, ps, pe) if pe > ps else None
             if piece is None:
                 continue
-            if k and text[piece[0]] not in _DOUBLE_OPEN + '"':
+            if not out and k == 0 and len(starts) > 1 and not _mark_depth(text, ps, pe) and not re.search(
+                    r"[.!?:;,\"”’')]\s*$", text[ps:pe]):
+                lead = piece  # "Shutterstock\nA professor … “is not a country,” according to …"
+                continue
+            if k and text[piece[0]] not in _DOUBLE_OPEN + '"' and not (lead and k == 1):
                 return out or parts[:1]  # the author's own words after the quote: it ends here
             out.append(piece)
     return out or parts[:1]
