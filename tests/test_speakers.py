@@ -187,3 +187,17 @@ def test_a_statement_stands_for_the_name_right_before_it():
     text = "On Monday a statement said the vote was delayed."
     k = text.index("statement")
     assert resolve(text, k, k + 9, EntityIndex(text, [])).name == "statement"
+
+
+@pytest.mark.parametrize("text, mention, expected", [
+    ("Later, said one ex-House aide, the men went home.", "one ex-House aide", "one ex-House aide"),
+    ("An ex-Secret Service agent said so.", "An ex-Secret Service agent", "An ex-Secret Service agent"),
+    ("The Harbour Board said so.", "The Harbour Board", "Harbour Board"),
+])
+def test_a_body_before_a_word_for_its_worker_is_not_the_speaker(text, mention, expected):
+    """"one ex-House aide said": the aide speaks, not the House; a body named on its own still does."""
+    ents = {"one ex-House aide": [(16, 24, "ORG")], "An ex-Secret Service agent": [(3, 20, "ORG")],
+            "The Harbour Board": [(4, 17, "ORG")]}[mention]
+    start = text.index(mention)
+    r = resolve(text, start, start + len(mention), EntityIndex(text, ents))
+    assert expected in r.name

@@ -35,6 +35,9 @@ _TITLE_GENDER = {"mr": "m", "sir": "m", "mrs": "f", "ms": "f", "miss": "f", "mad
 _PRONOUN_AFTER = re.compile(r"[^.!?\n]{0,80}?\b(he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
 _TITLE_BEFORE = re.compile(r"\b(mr|mrs|ms|miss|sir|madam|lady)\.?\s*$", re.IGNORECASE)
 _PERSONISH = ("PERSON",)
+_WORKER_NOUNS = lexicon.DESCRIBED_PERSON_NOUNS | frozenset(
+    """aide aides agent agents official officials staffer staffers spokesman spokeswoman spokesperson insider insiders
+    employee employees source sources adviser advisers advisor advisors""".split())
 _GROUPISH = ("ORG", "GPE", "NORP")
 _POSSESSIVE = re.compile(r"[’']s$")
 
@@ -163,11 +166,14 @@ def _owner_before(text: str, start: int, index: EntityIndex) -> Entity | None:
 
 def _modifier(text: str, ent: Entity, head_end: int) -> bool:
     """A nationality or group word used as an adjective before a common noun ("One café owner", "an American
-    diplomat"): the speaker is the noun's referent, not the group the word names."""
-    if ent.label != "NORP":
-        return False
+    diplomat"), or a body before a word for someone who works there ("a Pentagon aide", "an ex-Secret Service
+    agent"): the speaker is the noun's referent, not the group the word names."""
     rest = text[ent.end : head_end].split()
-    return bool(rest) and rest[0][:1].islower()
+    if ent.label == "NORP":
+        return bool(rest) and rest[0][:1].islower()
+    # "one ex-House aide", "an ex-Secret Service agent": a body naming where a person works; the person speaks
+    return (ent.label in ("ORG", "GPE") and bool(rest) and rest[-1][:1].islower() and len(rest) <= 2
+            and rest[-1].lower().rstrip(",") in _WORKER_NOUNS)
 
 
 def resolve(text: str, start: int, end: int, index: EntityIndex, *, recent_person: str | None = None) -> Resolution:
