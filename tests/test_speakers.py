@@ -201,3 +201,40 @@ def test_a_body_before_a_word_for_its_worker_is_not_the_speaker(text, mention, e
     start = text.index(mention)
     r = resolve(text, start, start + len(mention), EntityIndex(text, ents))
     assert expected in r.name
+
+
+def test_they_is_a_body_or_a_people_never_a_state_or_an_adjective():
+    """"Madagascar … They say …" are its people, not the state; "Swedish prosecutors … they" are not "Swedish"."""
+    text = "Families in Madagascar keep the ritual. They say they will go on. Swedish prosecutors met. They said no."
+    ents = [(12, 22, "GPE"), (66, 73, "NORP")]
+    assert [text[s:e] for s, e, _ in ents] == ["Madagascar", "Swedish"]
+    index = EntityIndex(text, ents)
+    k = text.index("They say")
+    assert resolve(text, k, k + 4, index).name == "They"  # nothing it can stand for: the mention stays
+    k = text.index("They said")
+    assert resolve(text, k, k + 4, index).name == "They"
+    # "it" may be a state, "they" a body
+    text = "The Harbour Board met Norway. It said no. The Harbour Board voted. They said yes."
+    index = EntityIndex(text, [(0, 17, "ORG"), (22, 28, "GPE"), (42, 59, "ORG")])
+    k = text.index("It said")
+    assert resolve(text, k, k + 2, index).name == "Norway"
+    k = text.index("They said")
+    assert resolve(text, k, k + 4, index).name.endswith("Harbour Board")
+
+
+def test_the_government_is_a_states_and_a_qualified_one_says_whose_itself():
+    text = "The Hammonds lived in Oregon. The Hammonds Ranch sued. The government said no. The federal government said no."
+    index = EntityIndex(text, [(22, 28, "GPE"), (30, 48, "ORG")])
+    k = text.index("The government")
+    assert resolve(text, k, k + len("The government"), index).name == "Oregon"
+    k = text.index("The federal government")
+    assert resolve(text, k, k + len("The federal government"), index).name == "The federal government"
+
+
+def test_a_name_ner_joined_across_a_comma_gives_the_piece_the_mention_covers():
+    """"Above the video on Facebook, Zakkout praised Duke": NER tags "Facebook, Zakkout" as one ORG."""
+    text = "Sofian Zakkout runs a group. Above the video on Facebook, Zakkout praised Duke."
+    index = EntityIndex(text, [(0, 14, "PERSON"), (48, 65, "ORG")])
+    assert text[48:65] == "Facebook, Zakkout"
+    k = text.index("Zakkout praised")
+    assert resolve(text, k, k + 7, index).name == "Sofian Zakkout"

@@ -37,7 +37,7 @@ _TITLE_BEFORE = re.compile(r"\b(mr|mrs|ms|miss|sir|madam|lady)\.?\s*$", re.IGNOR
 _PERSONISH = ("PERSON",)
 _WORKER_NOUNS = lexicon.DESCRIBED_PERSON_NOUNS | frozenset(
     """aide aides agent agents official officials staffer staffers spokesman spokeswoman spokesperson insider insiders
-    employee employees source sources adviser advisers advisor advisors""".split())
+    employee employees source sources adviser advisers advisor advisors jury panel""".split())
 _GROUPISH = ("ORG", "GPE", "NORP")
 _POSSESSIVE = re.compile(r"[’']s$")
 
@@ -152,6 +152,41 @@ def _one_sense(ents: list[Entity]) -> list[Entity]:
             for e in ents]
 
 
+_PLURAL_PRONOUNS = frozenset("they them their".split())
+_SINGULAR_PRONOUNS = frozenset("it its".split())
+
+
+def _group_antecedent(text: str, start: int, index: EntityIndex, pronoun: str) -> Entity | None:
+    """The nearest body a group pronoun can stand for: "they" a body or a people ("the Swedes", an organisation),
+    never a state ("Madagascar … They say" are its people, not the state) nor a people's adjective before a noun
+    ("Swedish prosecutors"); "it" a body or a state; "we" any of them. Within 1,500 characters."""
+    labels = ("ORG", "NORP") if pronoun in _PLURAL_PRONOUNS else ("ORG", "GPE") if pronoun in _SINGULAR_PRONOUNS \
+        else _GROUPISH
+    i = bisect_right(index.starts, start) - 1
+    while i >= 0:
+        ent = index.entities[i]
+        i -= 1
+        if ent.end > start or ent.label not in labels:
+            continue
+        if start - ent.end > 1500:
+            return None
+        if ent.label == "NORP" and _modifier(text, ent, len(text) if ent.end + 40 > len(text) else ent.end + 40):
+            continue
+        return ent
+    return None
+
+
+def _comma_piece(text: str, ent: Entity, start: int, end: int) -> str | None:
+    """The comma-separated piece of an entity's text that overlaps text[start:end], trimmed, or None."""
+    pos = ent.start
+    for piece in text[ent.start : ent.end].split(","):
+        a, b = pos, pos + len(piece)
+        pos = b + 1
+        if a < end and start < b:
+            return _POSSESSIVE.sub("", piece.strip()) or None
+    return None
+
+
 def _owner_before(text: str, start: int, index: EntityIndex) -> Entity | None:
     """The person or body named right before `start`, as a compound or a possessive ("Trump tweet", "Trump's
     statement"), or None."""
@@ -224,6 +259,13 @@ def resolve(text: str, start: int, end: int, index: EntityIndex, *, recent_perso
             # "according to WHO and Congo's government", "Smith and Jones said": the first named stands for all
             # (the sources stage lists each), not the longest name
             best = ordered[0]
+        if "," in text[best.start : best.end] and not (start <= best.start and best.end <= head_end):
+            # NER joined two names across a comma ("Above the video on Facebook, Zakkout praised …" as one ORG):
+            # the mention names the piece it covers
+            piece = _comma_piece(text, best, start, head_end)
+            if piece:
+                label = "PERSON" if piece.split()[-1].lower() in index.full_names else best.label
+                return Resolution(index.canonical(piece, label), "name")
         return Resolution(index.canonical(best.text, best.label), "name")
     if head_end < end:
         mention = text[start:head_end].strip()
@@ -246,7 +288,7 @@ def resolve(text: str, start: int, end: int, index: EntityIndex, *, recent_perso
         ent = index.before(start, _PERSONISH, pronoun=head)
         return Resolution(index.canonical(ent.text, ent.label) if ent else mention, "pronoun")
     if len(words) == 1 and head in GROUP_PRONOUNS:
-        ent = index.before(start, _GROUPISH)
+        ent = _group_antecedent(text, start, index, head)
         return Resolution(index.canonical(ent.text, ent.label) if ent else mention, "pronoun")
     if len(words) == 1 and head in SELF_PRONOUNS:
         return Resolution(recent_person or mention, "pronoun")
@@ -259,7 +301,11 @@ def resolve(text: str, start: int, end: int, index: EntityIndex, *, recent_perso
         ent = index.before(start, _PERSONISH)
         return Resolution(index.canonical(ent.text, ent.label) if ent else mention, "description")
     if head in ORG_NOUNS:
-        ent = index.before(start, ("ORG",) if head not in ("administration", "government") else _GROUPISH)
+        if head in ("administration", "government"):
+            # "the government" is a state's; "the federal government" or "the Oregon government" says whose itself
+            ent = None if len(words) > 2 or words[0] not in ("the", "its", "their") else index.before(start, ("GPE",))
+        else:
+            ent = index.before(start, ("ORG",))
         return Resolution(index.canonical(ent.text, ent.label) if ent else mention, "description")
     if head in PERSON_NOUNS:
         # "the senator" → an earlier person introduced with that title ("Senator Ted Cruz", "senator Ted Cruz")
