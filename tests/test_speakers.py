@@ -238,3 +238,14 @@ def test_a_name_ner_joined_across_a_comma_gives_the_piece_the_mention_covers():
     assert text[48:65] == "Facebook, Zakkout"
     k = text.index("Zakkout praised")
     assert resolve(text, k, k + 7, index).name == "Sofian Zakkout"
+
+
+def test_a_title_abbreviation_stands_for_the_person_introduced_with_the_title():
+    text = "Inspector General Michael Horowitz testified. The IG said the texts were found in May."
+    index = EntityIndex(text, [(18, 34, "PERSON"), (50, 52, "ORG")])
+    assert text[50:52] == "IG"
+    k = text.index("The IG")
+    r = resolve(text, k, k + 6, index)
+    assert (r.name, r.resolved_from) == ("Michael Horowitz", "description")
+    text = "The IG said the texts were found in May."  # no one introduced with the title: the mention stays
+    assert resolve(text, 0, 6, EntityIndex(text, [(4, 6, "ORG")])).name == "IG"

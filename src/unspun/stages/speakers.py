@@ -176,6 +176,19 @@ def _group_antecedent(text: str, start: int, index: EntityIndex, pronoun: str) -
     return None
 
 
+_TITLE_ABBREVIATIONS = {"IG": "inspector general", "AG": "attorney general", "DA": "district attorney",
+                        "SECDEF": "secretary of defense"}
+
+
+def _titled_person(text: str, start: int, index: EntityIndex, title: str) -> str | None:
+    """The last person before `start` whose name follows `title` ("Inspector General Michael Horowitz",
+    "Attorney General Jeff Sessions"), as a canonical name, or None."""
+    for ent in reversed([e for e in index.entities if e.end <= start and e.label == "PERSON"]):
+        if " ".join(text[max(0, ent.start - 40) : ent.start].lower().split()).endswith(title):
+            return index.canonical(ent.text, ent.label)
+    return None
+
+
 def _comma_piece(text: str, ent: Entity, start: int, end: int) -> str | None:
     """The comma-separated piece of an entity's text that overlaps text[start:end], trimmed, or None."""
     pos = ent.start
@@ -251,6 +264,11 @@ def resolve(text: str, start: int, end: int, index: EntityIndex, *, recent_perso
             inside = later
     if not inside and apposition:
         inside = [e for e in index.inside(head_end, end) if e.label == "PERSON"]
+    if len(inside) == 1 and inside[0].text.upper() in _TITLE_ABBREVIATIONS and inside[0].label != "PERSON":
+        # "the IG said", "the AG said in a statement": the person the text introduced with that title
+        person = _titled_person(text, start, index, _TITLE_ABBREVIATIONS[inside[0].text.upper()])
+        if person is not None:
+            return Resolution(person, "description")
     if inside:
         best = max(inside, key=lambda e: (e.label == "PERSON", e.end - e.start))
         ordered = sorted(inside, key=lambda e: e.start)
