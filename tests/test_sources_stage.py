@@ -522,3 +522,17 @@ def test_coordinated_sources_are_each_a_source():
     doc = _run(Document(text=text))
     names = {x.name for x in doc.sources}
     assert {"Reuters", "health ministry", "union", "council"} <= names, names
+
+
+def test_a_described_speaker_is_the_source_not_the_body_named_in_the_description():
+    """'“…,” said one ex-House aide': the quotes stage found the aide speaking; the source is the aide, not the
+    House. A speaker the quotes stage resolved to a name keeps that name."""
+    text = "Staff spoke out.\n“They have no self-control,” said one ex-House aide, the men laughed.\n"
+    doc = Document(text=text)
+    qs, qe = _at(text, "“They have no self-control,”")
+    ss, se = _at(text, "one ex-House aide, the men")
+    doc.add(Quote, qs, qe, kind="direct", speaker="one ex-House aide", speaker_start=ss, speaker_end=se,
+            speaker_resolved_from="description", cue="said")
+    _run(doc)
+    names = [s.name for s in doc.sources]
+    assert "ex-House" not in names and any("ex-House aide" in n for n in names), names

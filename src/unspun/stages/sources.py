@@ -399,6 +399,11 @@ class _Builder:
             if span and "," in mention_text:  # "The jury of six men and six women, including three immigrants"
                 head = (span[0], span[0] + mention_text.index(","))
             cluster = self.names.at(*head) if head and not names_mod.is_pronoun(mention_text) else None
+            head_text = self.text[head[0] : head[1]] if head else ""
+            if (cluster is not None and q.speaker_resolved_from == "description"
+                    and names_mod.key(q.speaker or "") == names_mod.key(head_text)
+                    and names_mod.key(cluster.name) != names_mod.key(head_text)):
+                cluster = None  # "one ex-House aide said": the quotes stage found the aide speaking, not the House
             said = self.names.find(q.speaker)
             use_span = span if span and not names_mod.is_pronoun(mention_text) else None
             if cluster is not None and said is not None and _names_apart(cluster.name, q.speaker):
