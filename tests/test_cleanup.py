@@ -472,3 +472,31 @@ def test_a_line_with_a_credit_at_both_ends_keeps_its_middle():
     doc = clean(f"The council met on Monday.\n\n{line}\n")
     check_invariants(doc)
     assert removed(doc) == [("© Provided by Al Jazeera", "image-credit"), ("[Jane Doe/ Example Wire]", "image-credit")]
+
+
+def test_a_poll_block_goes_whole_from_its_heading_to_its_fine_print():
+    """The recurring poll widget of scraped blogs: its question and answers between "take our poll" and the form's
+    fine print are junk too, as are the form's fields ("Email *", "… should be left unchanged.")."""
+    text = ("The harbour vote was delayed again on Monday.\n"
+            "take our poll - story continues below\n"
+            "Should the harbour be sold?\nShould the harbour be sold?\n"
+            "* Yes, sell it now.\nNo, keep it public.\n"
+            "Email *\nName This field is for validation purposes and should be left unchanged.\n"
+            "Completing this poll grants you access to Harbour Watch updates free of charge.\n"
+            "You may opt out at anytime.\nYou also agree to this site's Privacy Policy and Terms of Use.\n"
+            "The council will meet again in March.\n")
+    doc = clean(text)
+    check_invariants(doc)
+    gone = [t for t, _ in removed(doc)]
+    for line in ("Should the harbour be sold?", "* Yes, sell it now.", "No, keep it public.", "Email *",
+                 "You may opt out at anytime.", "You also agree to this site's Privacy Policy and Terms of Use."):
+        assert line in gone, line
+    assert not any("harbour vote was delayed" in t or "council will meet" in t for t in gone)
+
+
+def test_text_after_take_our_poll_stays_when_no_poll_fine_print_closes_it():
+    text = ("The harbour vote was delayed again on Monday.\n"
+            "take our poll - story continues below\n"
+            "The council will meet again in March.\nResidents say the harbour must stay public.\n")
+    doc = clean(text)
+    assert [t for t, _ in removed(doc)] == ["take our poll - story continues below"]

@@ -35,7 +35,11 @@ Removed reasons (`Removed.reason`):
 - `newsletter` also covers sign-up boxes ("Sign up to get the best of the week …", a "<Site> Newsletter" heading).
 - `hashtags`: a line of hashtags only ("#GameTechie", "#news #politics").
 - `promotion` also covers author-bio contact lines ("Visit his site at …", "reach her at …"), letters-page prompts
-  ("Submit your letter to the editor …") and poll boxes ("… Poll Exercise your right to vote.").
+  ("Submit your letter to the editor …") and poll boxes ("… Poll Exercise your right to vote."), with a poll's
+  question and answers between "take our poll" and the junk line that closes the poll.
+- `newsletter` also covers a sign-up or poll form's fields and fine print ("Email *", "… This field is for
+  validation purposes and should be left unchanged.", "You may opt out at anytime.", "You also agree to this
+  site's Privacy Policy …").
 
 Weak lines. A bare one-word label that could also be a real sub-heading ("Twitter", "Facebook", "Email", "Print",
 "Tweet", "Share", "Like", "Comments", "Menu", "Search") is flagged only when the nearest non-blank line before or
@@ -207,6 +211,18 @@ _NEWSLETTER_BOX = re.compile(
     r"(?i:sign[ -]?up (?:to|for) (?:get|receive|our)\b).{0,150}"
     r"|(?:[A-Z][\w&'’.-]*\s){1,4}(?:Newsletter|Newsletters|Daily Briefing|Weekly Digest)\Z",
 )
+# The fields and fine print of a sign-up or poll form: "Email *", "Name This field is for validation purposes and
+# should be left unchanged.", "You may opt out at anytime.", "You also agree to this site's Privacy Policy …".
+_FORM_LINE = re.compile(
+    r"(?:(?:your |first |last )?(?:e-?mail|name)(?: address)?\s?\*\s?)+\Z"
+    r"|.{0,40}\bthis field is for validation purposes and should be left unchanged\.?\Z"
+    r"|you (?:may|can) (?:opt[ -]out|unsubscribe) (?:at )?any ?time\.?\Z"
+    r"|(?:you also agree|by (?:subscribing|signing up|submitting|voting)\b.{0,60}\bagree)\b.{0,40}\bprivacy policy\b.{0,60}\Z",
+    re.IGNORECASE,
+)
+_POLL_START = re.compile(r"(?:take|answer) our poll\b", re.IGNORECASE)
+POLL_LINES = 12
+"""How many lines after "take our poll" may be the poll's question and answers."""
 _HASHTAGS = re.compile(r"#[^\W\d_][\w-]{1,40}(?:[\s,|]{1,4}#[^\W\d_][\w-]{1,40}){0,9}\Z")
 _SEPARATOR = re.compile(r"(?:[_=*~•·#.\-–—]\s?){3,}\Z")
 _PROMOTION = re.compile(
@@ -302,7 +318,7 @@ def _mark(doc: Document) -> None:
     prev: _Line | None = None
     cur: _Line | None = None
     merged_into_prev = False  # the current line's post was already emitted as part of the previous line's post
-    for nxt in _classified_lines(doc.text, _teaser_tail(doc.text) | _link_teasers(doc)):
+    for nxt in _classified_lines(doc.text, _teaser_tail(doc.text) | _link_teasers(doc), _poll_lines(doc.text)):
         if cur is not None and (cur.reason is not None or cur.post is not None):
             merged_into_prev = _emit(doc, prev, cur, nxt, merged_into_prev)
         prev, cur = cur, nxt
@@ -391,7 +407,37 @@ def _link_teasers(doc: Document) -> set[int]:
     return out
 
 
-def _classified_lines(text: str, tail: frozenset[int] | set[int] = frozenset()) -> Iterator[_Line]:
+def _poll_lines(text: str) -> set[int]:
+    """Starts of the lines between a "take our poll" line and the junk line that closes the poll (its sign-up fine
+    print, "Completing this poll grants you access …"): the question and its answers ("Will X be confirmed?",
+    "* Yes, he will be confirmed."). Short lines only, at most POLL_LINES of them, and only when a junk line does
+    close the block: otherwise the text after "take our poll" is the article going on."""
+    out: set[int] = set()
+    for m in _POLL_START.finditer(text):
+        nl = text.find("\n", m.end())
+        if nl < 0 or text.rfind("\n", 0, m.start()) + 1 < m.start() - 3:
+            continue  # "take our poll" must open its line
+        inside: list[int] = []
+        pos = nl + 1
+        for _ in range(POLL_LINES):
+            end = text.find("\n", pos)
+            end = len(text) if end < 0 else end
+            content = text[pos:end].strip(_TRIM)
+            if content:
+                if len(content) > 150:
+                    break
+                if _classify(content)[0] is not None:
+                    out.update(inside)
+                    break
+                inside.append(pos + len(text[pos:end]) - len(text[pos:end].lstrip(_TRIM)))
+            if end >= len(text):
+                break
+            pos = end + 1
+    return out
+
+
+def _classified_lines(text: str, tail: frozenset[int] | set[int] = frozenset(),
+                      poll: frozenset[int] | set[int] = frozenset()) -> Iterator[_Line]:
     """Every non-blank line, trimmed, with what it is.
 
     `_LINE` finds each line from its first non-space character to its terminator in one C-level pass (blank runs
@@ -411,6 +457,9 @@ def _classified_lines(text: str, tail: frozenset[int] | set[int] = frozenset()) 
             start += len(raw) - len(raw.lstrip(_TRIM))
         if start in tail:
             yield _Line(start, start + len(content), "related-posts")
+            continue
+        if start in poll:
+            yield _Line(start, start + len(content), "promotion")
             continue
         lead = _credit_lead(content) if content[:1] in "©(" else 0
         if lead:
@@ -529,7 +578,7 @@ def _classify(content: str) -> tuple[str | None, bool, _Post | None]:
             return "promotion", False, post  # the whole line is the widget
     if _COMMENT_PROMPT.match(content):
         return "comment-form", False, post
-    if _NEWSLETTER_BOX.match(content):
+    if _NEWSLETTER_BOX.match(content) or _FORM_LINE.match(content):
         return "newsletter", False, post
     if _HASHTAGS.match(content):
         return "hashtags", False, post
