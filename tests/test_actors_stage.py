@@ -470,3 +470,12 @@ def test_names_only_in_a_repeated_widget_line_are_no_actors():
     names = [a.name for a in _run(Document(text=text)).actors]
     assert "Tomas Brenner" in names
     assert not [n for n in names if "Voss" in n or "Council" in n], names
+
+
+def test_a_book_cited_by_chapter_and_verse_is_no_actor():
+    text = ("Pastor Ada Voss told the congregation that 58 million babies have been murdered since 1973 under the "
+            "guise of choice (Proverbs 6:17). How true Scripture is when it declares that the wicked will perish "
+            "(Romans 1:18; Galatians 6:7), and John Calvin said the same.")
+    names = [a.name for a in _run(Document(text=text)).actors]
+    assert "Proverbs" not in names and "Galatians" not in names, names
+    assert "Ada Voss" in names and "John Calvin" in names, names

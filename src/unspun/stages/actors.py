@@ -647,6 +647,7 @@ def common_term(text: str, name: str, mentions: list[tuple[int, int]]) -> bool:
 
 _PRONOUN_WORDS = frozenset("our we you your my me their them his its".split())
 _TRAILING_FUNCTION_WORDS = frozenset("and or of the for to with".split())
+_CHAPTER_VERSE = re.compile(r"\s\d{1,3}:\d{1,3}(?:[-–]\d{1,3})?\b")
 _CLOCK_BEFORE = re.compile(r"(?:\d[.:]?\d*\s*(?:a\.m\.|p\.m\.|am|pm)|\d{1,2}:\d{2})\s*$", re.IGNORECASE)
 # Nouns an agent's name may modify and still act through ("the EBMUD plan", "FBI agents", "a Reuters report").
 _AGENT_THINGS = (lexicon.STATEMENT_NOUNS | lexicon.DESCRIBED_PERSON_NOUNS | lexicon.ORG_NOUNS | lexicon.OWNER_ROLE_NOUNS
@@ -756,6 +757,8 @@ def not_an_actor(doc: Document, cluster: names_mod.Cluster, quoted: bool) -> boo
         return True  # an outlet only credited is a source (the sources stage lists it), not an actor
     if title_like(text, name, kind, spans) or (kind == "person" and any(c.isdigit() for c in name)):
         return True  # a game, a film, an app or an encyclical
+    if all(_CHAPTER_VERSE.match(text, e) for _, e in spans):
+        return True  # "(Proverbs 6:17)", "Romans 1:18": a citation of a book's chapter and verse, not a participant
     return named_kind and (common_term(text, name, spans) or no_name(text, name, spans))
 
 
