@@ -479,3 +479,12 @@ def test_a_book_cited_by_chapter_and_verse_is_no_actor():
     names = [a.name for a in _run(Document(text=text)).actors]
     assert "Proverbs" not in names and "Galatians" not in names, names
     assert "Ada Voss" in names and "John Calvin" in names, names
+
+
+def test_a_name_ner_cut_inside_its_brackets_ends_before_them():
+    """NER tags "the World Health Organization (WHO" (the closing bracket left out): the name is the part before
+    the brackets, one actor with the later "World Health Organization" mentions."""
+    text = ("Five cases have already been identified in eastern Uganda, the World Health Organization (WHO) has "
+            "confirmed.\\nThe World Health Organization sent a team on Monday.")
+    names = [a.name for a in _run(Document(text=text)).actors]
+    assert "World Health Organization" in names and not any("(" in n for n in names), names

@@ -138,6 +138,9 @@ def _core(text: str, start: int, end: int) -> tuple[int, int]:
     m = re.match(r"(?:the|The|THE|a|an)\s+", text[start:end])  # "a Bureau of Land Management officer"
     if m and start + m.end() < end:
         start += m.end()
+    paren = text.find("(", start, end)
+    if paren > start and ")" not in text[paren:end]:
+        end = paren  # "World Health Organization (WHO": NER stopped inside the brackets; the name ends before them
     for _ in range(2):
         while end > start and text[end - 1] in " \t\r\n,;:'’\"":
             end -= 1
