@@ -488,3 +488,10 @@ def test_a_name_ner_cut_inside_its_brackets_ends_before_them():
             "confirmed.\\nThe World Health Organization sent a team on Monday.")
     names = [a.name for a in _run(Document(text=text)).actors]
     assert "World Health Organization" in names and not any("(" in n for n in names), names
+
+
+def test_a_sentence_opening_word_ner_ran_into_a_name_is_not_part_of_it():
+    """NER tags "Sorry Hillary" as one person: the name is "Hillary", never "Sorry Hillary"."""
+    text = "Sorry Hillary, the voters have spoken. Hillary Clinton conceded on Monday in New York."
+    names = [a.name for a in _run(Document(text=text)).actors]
+    assert not any(n.startswith("Sorry") for n in names), names

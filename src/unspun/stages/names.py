@@ -133,11 +133,20 @@ class Names:
         return None
 
 
+# Capitalised words that open a sentence and are never part of a name, which NER sometimes runs into the next one.
+_LEAD_WORD = re.compile(
+    r"(?:Which|What|Whose|Why|How|When|Where|Whom|Sorry|Oh|Hey|Thanks|Well|But|And|Or|If|Unlike|Meanwhile|Perhaps"
+    r"|Maybe)\s+(?=[A-Z])")
+
+
 def _core(text: str, start: int, end: int) -> tuple[int, int]:
     """Shrink an entity span to its name: no leading "the", no trailing possessive or punctuation."""
     m = re.match(r"(?:the|The|THE|a|an)\s+", text[start:end])  # "a Bureau of Land Management officer"
     if m and start + m.end() < end:
         start += m.end()
+    m = _LEAD_WORD.match(text, start, end)
+    if m and start + m.end() - m.start() < end:
+        start += m.end() - m.start()  # "Which Clinton", "Sorry Hillary": a sentence's first word run into the name
     paren = text.find("(", start, end)
     if paren > start and ")" not in text[paren:end]:
         end = paren  # "World Health Organization (WHO": NER stopped inside the brackets; the name ends before them
