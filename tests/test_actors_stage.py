@@ -495,3 +495,13 @@ def test_a_sentence_opening_word_ner_ran_into_a_name_is_not_part_of_it():
     text = "Sorry Hillary, the voters have spoken. Hillary Clinton conceded on Monday in New York."
     names = [a.name for a in _run(Document(text=text)).actors]
     assert not any(n.startswith("Sorry") for n in names), names
+
+
+def test_a_label_after_serving_as_goes_to_the_one_who_serves():
+    """"Mara Quill serving as the lapdog of Dale Okafor": the label is Quill's, not Okafor's (the name inside it)."""
+    text = "Critics point to people like Mara Quill serving as the lapdog of Dale Okafor in the harbour deal."
+    doc = Document(text=text)
+    _technique(doc, "the lapdog of Dale Okafor", "Name_Calling,Labeling")
+    _run(doc)
+    assert [lb.text for lb in _actor(doc, "Mara Quill").labels] == ["the lapdog of Dale Okafor"]
+    assert not [a for a in doc.actors if a.name == "Dale Okafor" and a.labels]

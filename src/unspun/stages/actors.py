@@ -173,6 +173,15 @@ class _Labeller:
             if tok.dep_ in ("amod", "compound", "nmod", "appos", "advmod", "npadvmod", "conj") and tok.head.i != tok.i:
                 tok = tok.head
                 continue
+            if tok.dep_ == "pobj" and tok.head.lower_ == "as" and tok.head.dep_ == "prep":
+                # "Huma Abedin serving as the right-hand woman of X", "X, known as the butcher": the one who serves
+                verb = tok.head.head
+                who = verb.head if verb.dep_ in ("acl", "relcl") else next(
+                    (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                if who is not None:
+                    found = self.cluster_of(offset, who)
+                    if found is not None:
+                        return found
             break
         # a mention inside the span ("the Kremlin's lies")
         i = bisect_left(self.starts, start)
