@@ -260,6 +260,13 @@ def test_a_quote_whose_cue_is_subordinate_does_not_carry_the_claim():
     ("Fruit bats are widely considered the natural hosts of the virus in central Africa.", True),
     ("The mayor has presumably made a deal with the port that ends in April.", True),
     ("The story goes that an officer saw the game played in Manipur in 1859.", True),
+    # asides the parse may attach to the main verb: an appended noun phrase, a trailing or opening adverbial clause
+    ("The encyclical is now an important marker of a turning point, perhaps the most important of modern times.",
+     False),
+    ("No photograph of the guard has been released, even though we have seen the guns the gunman allegedly used.",
+     False),
+    ("Although the harbour master allegedly took a bribe, the port signed the contract in 2019.", False),
+    ("The harbour master allegedly took a bribe, and the port signed the contract in 2019.", True),
 ])
 def test_a_hedge_counts_where_it_qualifies_what_the_sentence_states(sentence, is_hedged):
     tokens = claims._Tokens(sentence)

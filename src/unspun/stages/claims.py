@@ -102,8 +102,29 @@ def hedged(sentence: str, tokens: list | None = None, start: int = 0) -> bool:
         tok = next((t for at, t in tokens if at == start + m.start()), None) if tokens else None
         if tok is not None and (tok.dep_ == "amod" or subordinate(tok.head if tok.dep_ == "advmod" else tok, within)):
             continue
+        if _aside(sentence, m.start()):
+            continue
         return True
     return False
+
+
+# Words that open an adverbial clause: what it says is background to the sentence's statement, not the statement.
+_SUBORDINATORS = re.compile(r"\b(?:even though|although|though|because|since|whereas|while|even if)\b", re.IGNORECASE)
+
+
+def _aside(sentence: str, at: int) -> bool:
+    """Whether the hedge at `at` sits in an aside the parse may miss: an appended noun phrase ("…, perhaps the most
+    important of modern times"), a trailing adverbial clause ("…, even though … X allegedly dragged …"), or an
+    opening one before the first comma ("Although X allegedly …, the plan went ahead")."""
+    before = sentence[:at]
+    if re.search(r",\s*$", before) and re.match(r"\w+\s+(?:the|a|an|one)\b", sentence[at:]):
+        return True
+    comma = before.rfind(",")
+    sub = _SUBORDINATORS.search(before, comma + 1 if comma >= 0 else 0)
+    if comma >= 0 and sub is not None and sentence[comma + 1 : sub.start()].strip() == "":
+        return True
+    first = _SUBORDINATORS.match(sentence.lstrip())
+    return first is not None and "," in sentence and at < sentence.index(",")
 
 
 # Dependencies that put a verb or noun inside a subordinate part of its sentence: an adverbial or adnominal clause
