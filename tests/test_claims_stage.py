@@ -271,3 +271,18 @@ def test_a_quote_whose_cue_is_subordinate_does_not_carry_the_claim():
 def test_a_hedge_counts_where_it_qualifies_what_the_sentence_states(sentence, is_hedged):
     tokens = claims._Tokens(sentence)
     assert claims.hedged(sentence, tokens.pairs(0, len(sentence)), 0) is is_hedged
+
+
+def test_a_report_in_a_subordinate_part_does_not_source_the_sentence_whatever_cue_the_tagger_linked():
+    """"X started a fund on Monday, explaining that he had been shot …": the tagger may link the explanation to a
+    cue in the next sentence; the sentence still states the fund, the author's."""
+    text = ("Her co-worker Lena Ruiz started a fund for him on October 3, explaining that he had been shot while on "
+            "patrol and it could have been any of us. Ruiz's online petition says so.")
+    doc = Document(text=text)
+    qs = text.index("that he had been shot")
+    qe = text.index(" Ruiz's online") - 1
+    cue = text.index("says")
+    doc.add(Quote, qs, qe, kind="mixed", parts=[[qs, qe]], cue="says", cue_start=cue, cue_end=cue + 4,
+            speaker="Lena Ruiz", speaker_start=text.index("Ruiz's"), speaker_end=text.index("Ruiz's") + 4)
+    end = text.index(" Ruiz's online")
+    assert claims.sourcing_of(doc, 0, end, claims._Tokens(text))[0] == "asserted"
