@@ -196,6 +196,13 @@ def test_an_indirect_quote_hung_on_a_helper_verb_is_dropped_but_marked_words_sta
     assert not [q for q in doc.quotes if "required to oppose" in q.text]
     assert _find(doc, "stunned that they")
     assert _find(doc, "this was a lone gunman")
+    # "X was that …" gives someone's words only when X is something said: "one lesson I learned early was that …"
+    text = "One lesson of legislative analysis that I learned early was that the terms used are of utmost importance."
+    tagged = [Attribution(parts=[(text.index("that the terms"), len(text) - 1)], score=0.9,
+                          cue=(text.index("was that"), text.index("was that") + 3), source=(0, 10))]
+    doc = Document(text=text)
+    quotes.add_quotes(doc, lambda _: tagged, min_score=0.7)
+    assert not doc.quotes
 
 
 def _tagged(text, content, cue, source, score=0.9):

@@ -179,7 +179,8 @@ shall should may might must won wo ca""".split())
 
 def auxiliary_only(cue: str | None) -> bool:
     """A cue of auxiliaries alone ("are", "won" of "won't"): the tagger took a helper verb for the report; it reports
-    no one's words."""
+    no one's words. (An adverb alone, "publicly [blamed …]", "reportedly [considering …]", stands before the verb
+    the content opens with, so it is no such cue.)"""
     words = _CUE_WORD.findall((cue or "").lower())
     return bool(words) and all(w in _AUXILIARIES for w in words)
 

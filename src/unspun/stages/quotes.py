@@ -409,6 +409,17 @@ def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_ACCOUNT_NOUNS = lexicon.STATEMENT_NOUNS | frozenset(
+    "account accounts story stories version line position view views conclusion finding findings verdict ruling "
+    "explanation excuse narrative theory message".split())
+
+
+def _after_statement_noun(text: str, at: int) -> bool:
+    """The word before `at` is a noun for something said ("the official account [was] that …")."""
+    words = re.findall(r"[\w’'-]+", text[max(0, at - 40) : at])
+    return bool(words) and words[-1].lower() in _ACCOUNT_NOUNS
+
+
 def _has_word(text: str, start: int, end: int) -> bool:
     return any(ch.isalnum() for ch in text[start:end])
 
@@ -766,10 +777,11 @@ def add_quotes(doc: Document, model: QuoteModel, min_score: float, calibration: 
                 and not text[parts[0][0] : parts[0][0] + 5].lower().startswith("that ")):
             continue  # "A megamerger announced Monday [would turn Pfizer into …]": what was announced, not who
         if (kind == "indirect" and not explicit_cue and lexicon.auxiliary_only(cue)
-                and not text[parts[0][0] : parts[0][0] + 5].lower().startswith("that ")):
+                and not (text[parts[0][0] : parts[0][0] + 5].lower().startswith("that ") and cue_span
+                         and _after_statement_noun(text, cue_span[0]))):
             # "they are [required to oppose …]": a helper verb the tagger took for a report. With quotation marks the
             # marked words are still someone's ("Her brother Brad was “stunned that …”"), and "the official account
-            # was that …" gives the account's content
+            # was that …" gives the account's content (but "one lesson I learned was that …" is the author's)
             continue
         if cue_span and kind != "block" and _author_speaks(text, cue_span):
             continue  # "I … asked the librarian, “Do you have …?”": the author's own words, whatever was tagged
