@@ -249,3 +249,18 @@ def test_a_title_abbreviation_stands_for_the_person_introduced_with_the_title():
     assert (r.name, r.resolved_from) == ("Michael Horowitz", "description")
     text = "The IG said the texts were found in May."  # no one introduced with the title: the mention stays
     assert resolve(text, 0, 6, EntityIndex(text, [(4, 6, "ORG")])).name == "IG"
+
+
+@pytest.mark.parametrize("text, ents, mention, expected", [
+    ("The former apostolic nuncio to the United States has accused the pope.", [(31, 48, "GPE")],
+     "The former apostolic nuncio to the United States", "The former apostolic nuncio to the United States"),
+    ("A spokesman for the Harbour Board said no.", [(16, 33, "ORG")], "A spokesman for the Harbour Board",
+     "A spokesman for the Harbour Board"),
+    ("The ambassador to France, Jane Roe, said no.", [(18, 24, "GPE"), (26, 34, "PERSON")],
+     "The ambassador to France, Jane Roe", "Jane Roe"),
+])
+def test_a_role_for_a_place_or_body_is_the_person_in_that_role(text, ents, mention, expected):
+    for s, e, _ in ents:
+        assert text[s:e] in mention
+    start = text.index(mention)
+    assert resolve(text, start, start + len(mention), EntityIndex(text, ents)).name == expected

@@ -37,8 +37,11 @@ _TITLE_BEFORE = re.compile(r"\b(mr|mrs|ms|miss|sir|madam|lady)\.?\s*$", re.IGNOR
 _PERSONISH = ("PERSON",)
 _WORKER_NOUNS = lexicon.DESCRIBED_PERSON_NOUNS | frozenset(
     """aide aides agent agents official officials staffer staffers spokesman spokeswoman spokesperson insider insiders
-    employee employees source sources adviser advisers advisor advisors jury panel""".split())
+    employee employees source sources adviser advisers advisor advisors jury panel nuncio envoy envoys observer
+    observers expert experts analyst analysts""".split())
 _GROUPISH = ("ORG", "GPE", "NORP")
+# "the former apostolic nuncio to …", "a senior spokesman for …": an article, lower-case words, a role noun, a preposition
+_ROLE_OF = re.compile(r"(?:the|a|an|one|another|The|A|An|One|Another)\s+(?:[a-z][\w-]*\s+){0,3}?([a-z]+)\s+(?:to|for|of|at|with)\s")
 _POSSESSIVE = re.compile(r"[’']s$")
 
 
@@ -264,6 +267,12 @@ def resolve(text: str, start: int, end: int, index: EntityIndex, *, recent_perso
             inside = later
     if not inside and apposition:
         inside = [e for e in index.inside(head_end, end) if e.label == "PERSON"]
+    role = _ROLE_OF.match(text, start, head_end)
+    if (role and role.group(1).lower() in _WORKER_NOUNS and inside and not any(e.label == "PERSON" for e in inside)
+            and all(e.start >= role.end(1) for e in inside)):
+        # "the former apostolic nuncio to the United States", "a spokesman for the ministry": the person in that
+        # role speaks, not the place or body the role is for
+        return Resolution(_POSSESSIVE.sub("", text[start:head_end].strip()), "description")
     if len(inside) == 1 and inside[0].text.upper() in _TITLE_ABBREVIATIONS and inside[0].label != "PERSON":
         # "the IG said", "the AG said in a statement": the person the text introduced with that title
         person = _titled_person(text, start, index, _TITLE_ABBREVIATIONS[inside[0].text.upper()])
