@@ -163,13 +163,16 @@ def test_realworld_dev() -> None:
         # name right before it ("Trump tweet sent on …: “…”"): speaker 0.905 -> 0.914
         "quote_P": 0.9211 - 0.04,       # measured 0.9211 (105 of 114 predicted quotes lie in a gold quote)
         "quote_R": 0.8592 - 0.04,       # measured 0.8592 (122 of 142)
-        "speaker_acc": 0.9143 - 0.04,   # measured 0.9143 (96 of 105 matched quotes)
+        # then "they" after people described in the plural ("when administrators are confronted, they claim"): 0.9238
+        "speaker_acc": 0.9238 - 0.04,   # measured 0.9238 (97 of 105 matched quotes)
         # sources: act verbs need a clause, cues that report no speech and the one told make no speaker, links that
         # only name or explain, provenance notes, anaphors merged, hearsay in named speakers' words: P 0.762 -> 0.9175;
         # coordinated sources ("according to WHO and Congo's government"): P 0.9278, R 0.9481 -> 0.961; with the
         # parse's speakers 0.9184 (a true indirect quote by Oswald the gold does not list)
         # then 0.9286 (91 of 98) with the speakers above
-        "source_P": 0.9286 - 0.04,      # measured 0.9286 (91 of 98; was 93 of 122)
+        # then 0.9184 (90 of 98): a WHO duplicate merged, and "scientists" (a true speaker the gold lists under the
+        # paper) became a source
+        "source_P": 0.9184 - 0.04,      # measured 0.9184 (90 of 98; was 93 of 122)
         "source_R": 0.961 - 0.04,       # measured 0.961 (74 of 77)
         # then poll widgets and form fine print are junk, books cited by chapter and verse are no actors, a name NER cut
         # inside its brackets is merged: 0.8661 (207 of 239)

@@ -762,3 +762,12 @@ def test_a_content_hung_on_a_word_that_reports_nothing_takes_the_verb_that_repor
     doc = _run("Ana Reyes told the Daily Courier on Monday that the plant would close by the end of the year.")
     q = _find(doc, "plant would close")
     assert q.cue == "told"
+
+
+def test_they_after_people_described_in_the_plural_is_those_people():
+    """"When administrators are confronted, they claim …": the administrators, not a body named before."""
+    text = ("The Harbour Board wrote to the school about its new course on Monday. When administrators are "
+            "confronted, they claim it was all just an educational exercise, not a campaign.")
+    assert quotes._described_group(text, 0, text.index("they claim")) == "administrators"
+    text = "The Harbour Board met on Monday. The board said nothing."
+    assert quotes._described_group(text, 0, len(text)) is None

@@ -20,7 +20,7 @@ from unspun.runtime.models import load_quotes
 from unspun.runtime.quote_model import CLOSE_MARKS, OPEN_MARKS, Attribution, QuoteModel
 from unspun.stages import reported, works
 from unspun.stages.cue_subject import attribution
-from unspun.stages.speakers import ANONYMOUS, GROUP_PRONOUNS, PERSON_PRONOUNS, EntityIndex, resolve
+from unspun.stages.speakers import ANONYMOUS, GROUP_PRONOUNS, PERSON_PRONOUNS, EntityIndex, Resolution, resolve
 
 _EDGE_PUNCT = " \t\n,.;:!?-–—"
 _BLOCK_CUES = ("put it", "puts it", "wrote", "writes", "write")
@@ -420,6 +420,31 @@ def _after_statement_noun(text: str, at: int) -> bool:
     return bool(words) and words[-1].lower() in _ACCOUNT_NOUNS
 
 
+_DOER_ENDINGS = ("ors", "ers", "ists", "ians", "ants", "ents")
+
+
+def _described_group(text: str, start: int, end: int) -> str | None:
+    """The last people described in the plural, not named, as a subject in text[start:end) ("administrators",
+    "the parents"), from the parse: a plural common noun for people, with its modifiers."""
+    from unspun.runtime.offsets import tokens_in
+
+    found = tokens_in(text, start, end) if end > start else None
+    if found is None:
+        return None
+    offset, toks = found
+    best = None
+    for tok in toks:
+        noun = tok.lower_
+        if (tok.dep_ in ("nsubj", "nsubjpass") and tok.tag_ == "NNS" and tok.ent_type_ == ""
+                and (noun.endswith(_DOER_ENDINGS) or noun in lexicon.DESCRIBED_PERSON_NOUNS or noun.rstrip("s")
+                     in lexicon.DESCRIBED_PERSON_NOUNS)):
+            left = min([tok.i] + [c.left_edge.i for c in tok.lefts])
+            a, b = offset + tok.doc[left].idx, offset + tok.idx + len(tok.text)
+            if start <= a and b <= end:
+                best = text[a:b]
+    return best
+
+
 def _has_word(text: str, start: int, end: int) -> bool:
     return any(ch.isalnum() for ch in text[start:end])
 
@@ -756,7 +781,14 @@ def add_quotes(doc: Document, model: QuoteModel, min_score: float, calibration: 
                 paragraph = text.rfind("\n\n", 0, speaker_span[0]) + 2
                 since = max(paragraph if paragraph > 1 else 0, recent[0] if recent else 0)
                 person = _described_speaker(text, since, speaker_span[0]) or person
+            group = None
+            if mention.lower() == "they":
+                # people described in the plural just before ("when administrators are confronted, they claim …")
+                # are a nearer antecedent than a body named paragraphs back
+                group = _described_group(text, max(0, text.rfind("\n", 0, speaker_span[0])), speaker_span[0])
             res = resolve(text, *speaker_span, index, recent_person=person)
+            if group is not None:
+                res = Resolution(group, "pronoun")
             speaker, speaker_from = res.name, res.resolved_from
             if res.resolved_from == "name" and (any(e.label == "PERSON" for e in index.inside(*speaker_span))
                                                 or index.is_person(speaker)):
