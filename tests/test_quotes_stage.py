@@ -771,3 +771,19 @@ def test_they_after_people_described_in_the_plural_is_those_people():
     assert quotes._described_group(text, 0, text.index("they claim")) == "administrators"
     text = "The Harbour Board met on Monday. The board said nothing."
     assert quotes._described_group(text, 0, len(text)) is None
+
+
+def test_a_name_in_junk_is_no_antecedent():
+    """A poll's question ("Will Brett Kavanaugh be confirmed?") is junk: a later "he" is not Brett Kavanaugh."""
+    from unspun.ingest import cleanup
+
+    text = ("The archbishop spoke to reporters in Aleppo on Sunday about the war.\n"
+            "take our poll - story continues below\nWill Brett Kavanaugh be confirmed to the Supreme Court?\n"
+            "* Yes, he will be confirmed.\nNo, he will not be confirmed.\n"
+            "Completing this poll grants you access to Harbour Watch updates free of charge.\n"
+            "“The European media have not ceased to suppress the news,” he charged on Sunday.\n")
+    doc = Document(text=text)
+    cleanup.run(doc)
+    quotes.run(doc)
+    q = _find(doc, "The European media have not ceased")
+    assert "Brett" not in (q.speaker or "")  # NER tags "Will Brett" there

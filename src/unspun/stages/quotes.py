@@ -746,8 +746,10 @@ def add_quotes(doc: Document, model: QuoteModel, min_score: float, calibration: 
         atts = [a for a in atts if not headline[0] <= a.start < headline[1]]
     datelines = _datelines(text)
     # a dateline or a heading ("Policy Shortcomings") names no one a later "he" could stand for
+    # nor does a name in junk (a poll's "Will Brett Kavanaugh be confirmed?", a related-story card)
+    removed = sorted((r.start, r.end) for r in doc.removed)
     index = EntityIndex(text, [e for e in nlp.entities(text) if not _inside_any(datelines, e[0], e[1])
-                               and not text_ingest.heading_line(text, e[0])])
+                               and not text_ingest.heading_line(text, e[0]) and not _inside_any(removed, e[0], e[1])])
     recent: tuple[int, str] | None = None  # (where, name) of the last person quoted
     edges = doc.junk_edges()
     for att in atts:
