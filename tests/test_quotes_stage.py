@@ -787,3 +787,18 @@ def test_a_name_in_junk_is_no_antecedent():
     quotes.run(doc)
     q = _find(doc, "The European media have not ceased")
     assert "Brett" not in (q.speaker or "")  # NER tags "Will Brett" there
+
+
+def test_a_speaker_span_that_opens_with_a_preposition_names_no_one():
+    from unspun.runtime.quote_model import Attribution
+
+    text = ("The patriarch spoke again. Patriarch Younan himself has in the past appealed to the West “not to forget "
+            "the Christians in the Middle East.”\n")
+    a = text.index("the West")
+    tagged = [Attribution(parts=[(a, len(text) - 1)], score=0.95,
+                          cue=(text.index("appealed"), text.index("appealed") + 11),
+                          source=(text.index("in the past"), text.index("in the past") + 11))]
+    doc = Document(text=text)
+    quotes.add_quotes(doc, lambda _: tagged, min_score=0.7)
+    assert all(q.speaker != "in the past" for q in doc.quotes)
+    assert quotes._PREPOSITIONAL.match("in the past") and not quotes._PREPOSITIONAL.match("Inspector Bell")

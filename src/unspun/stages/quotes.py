@@ -703,6 +703,10 @@ def _datelines(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _DATELINE.finditer(text)]
 
 
+# A speaker span that opens with a preposition is an adverbial ("in the past", "on Monday"), never who speaks.
+_PREPOSITIONAL = re.compile(r"(?:in|on|at|during|after|before|since|until|from|by|over|under|within)\s", re.IGNORECASE)
+
+
 def _inside_any(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(a <= start and end <= b for a, b in spans)
 
@@ -771,6 +775,8 @@ def add_quotes(doc: Document, model: QuoteModel, min_score: float, calibration: 
             speaker_span = None  # '… “will continue to ensure …”\nFor his part, President Trump tweeted:': his next words
         if speaker_span and _a_place(index, speaker_span, text):
             speaker_span = None  # "Everyone I spoke to on Quay Street said …" tagged as "Street": no name beats a wrong one
+        if speaker_span and _PREPOSITIONAL.match(text, speaker_span[0], speaker_span[1]):
+            speaker_span = None  # "X himself has in the past appealed to …" tagged as "in the past": a time, not who
         if speaker_span and text[speaker_span[0] : speaker_span[1]].lower() in RELATIVE_PRONOUNS:
             # "…, who said …": the mention stays "who" (as annotators mark it); the name is what it hangs on
             speaker = _antecedent(text, speaker_span, index) or text[speaker_span[0] : speaker_span[1]]
