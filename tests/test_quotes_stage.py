@@ -802,3 +802,4 @@ def test_a_speaker_span_that_opens_with_a_preposition_names_no_one():
     quotes.add_quotes(doc, lambda _: tagged, min_score=0.7)
     assert all(q.speaker != "in the past" for q in doc.quotes)
     assert quotes._PREPOSITIONAL.match("in the past") and not quotes._PREPOSITIONAL.match("Inspector Bell")
+    assert not quotes._PREPOSITIONAL.match("Over 100 economists")  # a number of people, not a time
