@@ -704,7 +704,7 @@ def _datelines(text: str) -> list[tuple[int, int]]:
 
 
 # A speaker span that opens with a preposition is an adverbial ("in the past", "on Monday"), never who speaks.
-_PREPOSITIONAL = re.compile(r"(?:in|on|at|during|after|before|since|until|from|by|over|under|within)\s", re.IGNORECASE)
+_PREPOSITIONAL = re.compile(r"(?:in|on|at|during|after|before|since|until|from|by)\s", re.IGNORECASE)
 
 
 def _inside_any(spans: list[tuple[int, int]], start: int, end: int) -> bool:
