@@ -120,3 +120,15 @@ def test_a_line_that_is_one_link_to_another_page_of_the_site_is_a_teaser():
     assert removed == {"Fishing fleet shrinks to its smallest size in fifty years as quotas bite": "related-posts"}
     for kept in ("Read the council's full budget report.", "according to the", "Harbour study finds dredging"):
         assert kept in doc.text and not any(kept in r.text for r in doc.removed)
+
+
+def test_a_malformed_link_is_no_site_and_breaks_nothing():
+    """A link the URL parser refuses ("http://[not-an-address/…", found by fuzzing) leads nowhere: cleanup and the
+    sources stage skip it instead of failing."""
+    from unspun import pipeline
+    from conftest import EXAMPLES
+
+    page = (EXAMPLES.parent / "fuzz" / "seeds" / "malformed-links.html").read_text(encoding="utf-8")
+    doc = pipeline.analyze_html(page, stages=["sources"])
+    assert any("[not-an-address" in link.url for link in doc.links)
+    assert not any("not-an-address" in (s.url or "") for s in doc.sources)

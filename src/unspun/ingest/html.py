@@ -109,6 +109,16 @@ def _trim(text: str, links: list[tuple[int, int, str]]) -> list[tuple[int, int, 
     return out
 
 
+def _absolute(page_url: str | None, target: str) -> str:
+    """A link's target resolved against the page's URL; a target the URL parser refuses ("http://[x/…") as given."""
+    if not (page_url and target):
+        return target
+    try:
+        return urljoin(page_url, target)
+    except ValueError:
+        return target
+
+
 def from_html(
     html: str | bytes,
     *,
@@ -165,7 +175,7 @@ def from_html(
         ),
     )
     for start, end, target in links:
-        doc.add(Link, start, end, url=urljoin(page_url, target) if page_url and target else target)
+        doc.add(Link, start, end, url=_absolute(page_url, target))
     from unspun.ingest import cleanup
 
     cleanup.run(doc)

@@ -19,7 +19,10 @@ def site_of(url: str | None) -> str | None:
     """The host of a URL without a leading `www.`, or None when there is no URL or no host."""
     if not url:
         return None
-    host = urlsplit(url).hostname
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:  # "http://[not-an-address/": a malformed link in a page is no site
+        return None
     if not host:
         return None
     return host[4:] if host.startswith("www.") else host

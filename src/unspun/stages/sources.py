@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 
 from unspun import lexicon
 from unspun.document import Document, Mention, Source
-from unspun.ingest.site import link_domain
+from unspun.ingest.site import link_domain, site_of
 from unspun.ingest.text import heading_line
 from unspun.runtime import item_scores, nlp, offsets
 from unspun.stages import names as names_mod
@@ -626,10 +626,13 @@ class _Builder:
         "related" articles) is navigation, and a share or follow button is page furniture: neither is a source.
         A link on a quote's words or cue ("she said she would “seek …”", "Rundle theorized in 2017") shows where
         the speaker said it: it is the speaker's URL, not a second source."""
-        own = link_domain(urlsplit(self.doc.metadata.url or "").hostname or "")
+        own = link_domain(site_of(self.doc.metadata.url) or "")
         for link in self.doc.links:
-            parts = urlsplit(link.url)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
+            try:
+                parts = urlsplit(link.url)
+                if parts.scheme not in ("http", "https") or not parts.hostname:
+                    continue
+            except ValueError:  # "http://[not-an-address/": a malformed link leads nowhere
                 continue
             domain = link_domain(parts.hostname)
             if own and (domain == own or domain.endswith("." + own)):
