@@ -396,14 +396,15 @@ def _link_teasers(doc: Document) -> set[int]:
         line_start = doc.text.rfind("\n", 0, link.start) + 1
         line_end = doc.text.find("\n", link.end)
         line_end = len(doc.text) if line_end < 0 else line_end
-        if doc.text[line_start:link.start].strip(_TRIM) or doc.text[link.end:line_end].strip(_TRIM):
+        lead = doc.text[line_start : link.start]
+        if lead.strip(_TRIM) or doc.text[link.end : line_end].strip(_TRIM):
             continue  # other words on the line: a link inside article text
         host = site_of(link.url)
         if host is not None and (not page or link_domain(host) != page):
             continue  # a link out of the site: a source the article cites, not a teaser of the site's own pages
         if doc.metadata.url and link.url.split("#")[0].rstrip("/") == doc.metadata.url.split("#")[0].rstrip("/"):
             continue  # the page itself
-        out.add(line_start + len(doc.text[line_start:link.start]) - len(doc.text[line_start:link.start].lstrip(_TRIM)))
+        out.add(link.start)  # the lead before the link is only trimmable space, so the line's content starts here
     return out
 
 

@@ -52,26 +52,30 @@ def _antecedent(text: str, span: tuple[int, int], index: EntityIndex) -> str | N
     return text[a:b]
 
 
-def _described_speaker(text: str, start: int, end: int) -> str | None:
-    """The last person described, not named, as the subject of a verb in text[start:end) ("One café owner, who
-    asked not to be named, said …", "Hadvar's uncle … bats her into a cart"): who was last the subject, from the
-    dependency parse; a singular person noun, since it stands for "he" or "she"."""
-    from unspun.runtime.offsets import tokens_in
-
-    found = tokens_in(text, start, end) if end > start else None
+def _last_subject(text: str, start: int, end: int, describes) -> str | None:
+    """The noun phrase of the last subject token in text[start:end) that `describes(tok)` accepts (a person
+    described, not named), from the dependency parse, or None."""
+    found = offsets.tokens_in(text, start, end) if end > start else None
     if found is None:
         return None
     offset, toks = found
     best = None
     for tok in toks:
-        noun = tok.text.lower()
-        if (tok.dep_ == "nsubj" and tok.pos_ == "NOUN" and tok.tag_ == "NN" and noun in lexicon.DESCRIBED_PERSON_NOUNS
-                and tok.ent_type_ == ""):
+        if tok.ent_type_ == "" and describes(tok):
             left = min([tok.i] + [c.left_edge.i for c in tok.lefts])
             a, b = offset + tok.doc[left].idx, offset + tok.idx + len(tok.text)
             if start <= a and b <= end:
                 best = text[a:b]
     return best
+
+
+def _described_speaker(text: str, start: int, end: int) -> str | None:
+    """The last person described, not named, as the subject of a verb in text[start:end) ("One café owner, who
+    asked not to be named, said …", "Hadvar's uncle … bats her into a cart"): who was last the subject, from the
+    dependency parse; a singular person noun, since it stands for "he" or "she"."""
+    return _last_subject(text, start, end, lambda tok: (
+        tok.dep_ == "nsubj" and tok.pos_ == "NOUN" and tok.tag_ == "NN"
+        and tok.text.lower() in lexicon.DESCRIBED_PERSON_NOUNS))
 
 
 def kind_of(text: str, parts: list[tuple[int, int]], cue: str | None) -> str:
@@ -426,23 +430,10 @@ _DOER_ENDINGS = ("ors", "ers", "ists", "ians", "ants", "ents")
 def _described_group(text: str, start: int, end: int) -> str | None:
     """The last people described in the plural, not named, as a subject in text[start:end) ("administrators",
     "the parents"), from the parse: a plural common noun for people, with its modifiers."""
-    from unspun.runtime.offsets import tokens_in
-
-    found = tokens_in(text, start, end) if end > start else None
-    if found is None:
-        return None
-    offset, toks = found
-    best = None
-    for tok in toks:
-        noun = tok.lower_
-        if (tok.dep_ in ("nsubj", "nsubjpass") and tok.tag_ == "NNS" and tok.ent_type_ == ""
-                and (noun.endswith(_DOER_ENDINGS) or noun in lexicon.DESCRIBED_PERSON_NOUNS or noun.rstrip("s")
-                     in lexicon.DESCRIBED_PERSON_NOUNS)):
-            left = min([tok.i] + [c.left_edge.i for c in tok.lefts])
-            a, b = offset + tok.doc[left].idx, offset + tok.idx + len(tok.text)
-            if start <= a and b <= end:
-                best = text[a:b]
-    return best
+    return _last_subject(text, start, end, lambda tok: (
+        tok.dep_ in ("nsubj", "nsubjpass") and tok.tag_ == "NNS"
+        and (tok.lower_.endswith(_DOER_ENDINGS) or tok.lower_ in lexicon.DESCRIBED_PERSON_NOUNS
+             or tok.lower_.rstrip("s") in lexicon.DESCRIBED_PERSON_NOUNS)))
 
 
 def _has_word(text: str, start: int, end: int) -> bool:
@@ -831,10 +822,9 @@ def add_quotes(doc: Document, model: QuoteModel, min_score: float, calibration: 
             speaker = speaker_from = speaker_span = None  # "of", "is", "s": a tagger slip, not a speaker
         mention = text[speaker_span[0] : speaker_span[1]] if speaker_span else None
         trail = _trailing_attribution(text, parts[-1][1]) if att_cue else None
-        explicit = (bool(att.extra.get("rule")) or bool(cue and _ACCORDING_TO.fullmatch(cue.strip()))
-                    # "…, Nauert said.": the tagger's own cue is a plain statement verb with its speaker right after
-                    # the words, the most explicit attribution news has
-                    or bool(trail and trail[1][0] == att_cue[0] and speaker))
+        # "…, Nauert said.": the tagger's own cue is a plain statement verb with its speaker right after the words,
+        # the most explicit attribution news has
+        explicit = explicit_cue or bool(trail and trail[1][0] == att_cue[0] and speaker)
         if not admitted(kind, mention, speaker, att.score, min_score, by_rule=explicit):
             continue
         if mention and _unresolved(speaker, speaker_from, mention):

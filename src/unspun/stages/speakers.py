@@ -128,16 +128,19 @@ class EntityIndex:
                 out.append(ent)
         return out
 
-    def before(self, pos: int, labels: tuple[str, ...], window: int = 1500, pronoun: str | None = None) -> Entity | None:
+    def before(self, pos: int, labels: tuple[str, ...], window: int = 1500, pronoun: str | None = None,
+               skip=None) -> Entity | None:
         """The nearest entity with one of `labels` that ends before `pos`, within `window` characters (and, for a
-        person pronoun, whose known gender agrees with it)."""
+        person pronoun, whose known gender agrees with it), passing over those `skip(ent)` rejects."""
         i = bisect_right(self.starts, pos) - 1
         while i >= 0:
             ent = self.entities[i]
             if ent.end <= pos and ent.label in labels:
                 if pos - ent.end > window:
                     return None
-                if pronoun is None or ent.label != "PERSON" or self.agrees(self.canonical(ent.text, ent.label), pronoun):
+                agrees = pronoun is None or ent.label != "PERSON" or self.agrees(
+                    self.canonical(ent.text, ent.label), pronoun)
+                if agrees and not (skip and skip(ent)):
                     return ent
             i -= 1
         return None
@@ -165,18 +168,8 @@ def _group_antecedent(text: str, start: int, index: EntityIndex, pronoun: str) -
     ("Swedish prosecutors"); "it" a body or a state; "we" any of them. Within 1,500 characters."""
     labels = ("ORG", "NORP") if pronoun in _PLURAL_PRONOUNS else ("ORG", "GPE") if pronoun in _SINGULAR_PRONOUNS \
         else _GROUPISH
-    i = bisect_right(index.starts, start) - 1
-    while i >= 0:
-        ent = index.entities[i]
-        i -= 1
-        if ent.end > start or ent.label not in labels:
-            continue
-        if start - ent.end > 1500:
-            return None
-        if ent.label == "NORP" and _modifier(text, ent, len(text) if ent.end + 40 > len(text) else ent.end + 40):
-            continue
-        return ent
-    return None
+    return index.before(start, labels, skip=lambda ent: ent.label == "NORP" and _modifier(
+        text, ent, min(len(text), ent.end + 40)))
 
 
 _TITLE_ABBREVIATIONS = {"IG": "inspector general", "AG": "attorney general", "DA": "district attorney",
