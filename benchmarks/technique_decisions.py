@@ -180,6 +180,7 @@ def evaluate(name: str, k: int, rounds: int, kinds: tuple[str, ...], gate_mode: 
     if gate_mode == "search":
         gold = td.gold_table(model, cache, [(i, t, s, e) for i in held for t, s, e in tc.get(i, [])])
         ungated = td.tune(model, tables, ys, gold, held, si, tc, kinds)
+        ungated.detect_repeat_offset = 0.0  # the gate is chosen on span finding alone; the offset is chosen under it
         gate, tried = td.choose_gate(model, ungated, tables, held, si, tc, ordinary, ordinary_words)
         log(f"{name}: document gate {gate} chosen in {time.time() - t0:.0f}s")
     cv = td.cross_validate(model, cache, held, si, tc, k=k, rounds=rounds, kinds=kinds, extra=sorted(polnear),

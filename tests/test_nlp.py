@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from unspun.runtime import nlp
 
 
@@ -55,3 +57,40 @@ def test_a_line_that_runs_on_is_not_cut():
         "Ruiz told the crowd at Harbour Now!\nthat the fines were unfair.",
         "The council, which met on\nMonday, voted to fine the\nHarbour Trust again,\nSmith said.",
     ]
+
+
+def _attributes(doc) -> list[tuple]:
+    return [(t.pos_, str(t.morph), t.lemma_, t.tag_, t.dep_, t.head.i, t.ent_type_, t.is_sent_start) for t in doc]
+
+
+def test_cached_attribute_rules_set_exactly_what_spacys_ruler_sets():
+    """`runtime.attribute_rules` replaces the attribute_ruler's Matcher with a per-token cache; every attribute the
+    stages read (POS, morphology, lemma exceptions, tag, dependency) must stay what spaCy's own ruler gives. Run on the
+    bundled articles, plus lines that reach the ruler's rarer patterns: two-token ones (existential "there is",
+    "y'all", "ain't") and regular expressions ("nothin'")."""
+    import warnings
+
+    import spacy
+
+    from unspun.runtime import attribute_rules
+
+    ours = nlp.load()
+    assert "attribute_ruler" in ours.pipe_names and "match" in vars(ours.get_pipe("attribute_ruler"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = spacy.load(ours.path, exclude=list(nlp._DISABLE))
+    assert "match" not in vars(theirs.get_pipe("attribute_ruler"))  # spaCy's own Matcher
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(examples.glob("*.txt"))]
+    texts.append("There is no way y'all ain't coming. There are nothin' but problems, and it got worse. "
+                 "Did he do it? He has done it, and she had had enough.   \n\n  It gets better; he'd said so.")
+    assert len(texts) >= 4
+    for text in texts:
+        a, b = ours(text), theirs(text)
+        assert [t.text for t in a] == [t.text for t in b]
+        assert _attributes(a) == _attributes(b)
+    # the cache saw the rare patterns, so the test covers them
+    rules = attribute_rules._Rules(theirs.get_pipe("attribute_ruler"))
+    assert rules.ok and rules.multi and any(isinstance(c, dict) and "REGEX" in c
+                                            for e in theirs.get_pipe("attribute_ruler").patterns
+                                            for p in e["patterns"] for t in p for c in t.values())

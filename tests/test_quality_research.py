@@ -62,10 +62,11 @@ def ptc_val():
 # full 0.1923; accurate SI 0.3525, TC 0.6398, full 0.2230, with the name rule and (accurate) the document gate
 # (before them: fast 0.3262, 0.6120, 0.1915; accurate 0.3418, 0.6398, 0.2199; with decisions chosen on dev alone:
 # fast 0.3464, 0.6064, 0.1902; accurate 0.3698, 0.6215, 0.2214). SI fell then because the min score is chosen for
-# full-task F1.
+# full-task F1. Then the Repetition offset on found spans (`detect_repeat_offset`): fast 0.3257, 0.6120, 0.1936;
+# accurate 0.3538, 0.6398, 0.2262.
 PTC_FLOORS = {
-    "fast": {"si": 0.3272 - MARGIN, "tc": 0.6120 - MARGIN, "full": 0.1923 - MARGIN},
-    "accurate": {"si": 0.3525 - MARGIN, "tc": 0.6398 - MARGIN, "full": 0.2230 - MARGIN},
+    "fast": {"si": 0.3257 - MARGIN, "tc": 0.6120 - MARGIN, "full": 0.1936 - MARGIN},
+    "accurate": {"si": 0.3538 - MARGIN, "tc": 0.6398 - MARGIN, "full": 0.2262 - MARGIN},
 }
 
 
@@ -193,14 +194,15 @@ def test_realworld_dev() -> None:
         # found as a relation (issue 17): precision 0.4298 -> 0.494, recall 0.5268 -> 0.513; then names and titles
         # carry only their own label and the document gate (accurate): precision 0.494, recall 0.513 -> 0.496
         # then cleanup marks "more about" cards (a line that is all one link to the site's own page): 0.4935 -> 0.4967
-        "tech_P": 0.4967 - 0.05,        # measured 0.4967 (optimistic: PTC scrapes are training data; web pages 0.250)
-        "tech_R": 0.496 - 0.05,         # measured 0.496
+        # then a Repetition offset on found spans, chosen out of fold on PTC: 0.4967 -> 0.5117, recall 0.496 -> 0.491
+        "tech_P": 0.5117 - 0.05,        # measured 0.5117 (optimistic: PTC scrapes are training data; web pages 0.273)
+        "tech_R": 0.491 - 0.05,         # measured 0.491
     })
     # Lower is better for these two. Neutral pieces: measured 2.23 techniques per 1,000 words (11 in 4,923 words;
     # it was 5.89, then 4.67 before the name rule and the document gate); a ceiling 1.5 higher allows about 7 more
     # false alarms. No gold quote or claim was cut as junk (measured 0).
-    # Then 1.83 (9 in 4,923 words) once cleanup marks "more about" cards.
-    assert r["neutral_tech_per_1k_words"] <= 1.83 + 1.5, r
+    # Then 1.83 (9 in 4,923 words) once cleanup marks "more about" cards; 2.03 (10) with the Repetition offset.
+    assert r["neutral_tech_per_1k_words"] <= 2.03 + 1.5, r
     assert r["content_removed"] == 0, r
     # junk recall: 0.82 (27 of 33 gold junk lines: credits, rules, promotions, comment prompts, newsletter boxes,
     # poll blocks; it was 0.0, then 0.27, then 0.48)

@@ -105,10 +105,11 @@ def test_the_run_time_drops_function_word_spans():
     pytest.fail("the fake model never proposed a function-word span, so the filter was not exercised")
 
 
+@pytest.mark.parametrize("offset", [0.0, -3.0])
 @pytest.mark.parametrize("name_labels", [None, ["Name_Calling,Labeling", "Repetition", "Slogans"], []])
 @pytest.mark.parametrize("gate", [(0.0, 0.0), (0.6, 8.0), (0.9, 40.0)])
 @pytest.mark.parametrize("calibration", [(6.0, -3.0), (6.0, -3.0, 1.5, -2.0)])
-def test_tuning_tables_reproduce_the_run_time(calibration, gate, name_labels):
+def test_tuning_tables_reproduce_the_run_time(calibration, gate, name_labels, offset):
     """`apply` over the candidate tables gives exactly the rows that `TechniqueModel.predict` gives, with the
     document gate too, whether the gate comes from the config (what ships) or from `Decisions.set_on` (tuning)."""
     texts = {"1": "They lie and lie again. Our glorious nation, betrayed by Gloomwater elites!\nIt is a disgrace.",
@@ -118,7 +119,7 @@ def test_tuning_tables_reproduce_the_run_time(calibration, gate, name_labels):
                        log_prior=np.linspace(-3, -1, len(NAMES)).tolist(), name_labels=name_labels)
     d = td.Decisions(temperature=1.2, prior_weight=0.5, repeat_bonus=1.0, repeat_bonus_later=0.5, token_threshold=0.4,
                      span_calibration=calibration, min_score=0.1, second_label_prob=0.2, gate_threshold=gate[0],
-                     gate_weight=gate[1])
+                     gate_weight=gate[1], detect_repeat_offset=offset)
     d.set_on(model)
     cache = {i: (t, list(model.encode_segments(t))) for i, t in texts.items()}
     table = td.candidates(model, cache, sorted(texts), d.token_threshold)
@@ -210,3 +211,50 @@ def test_fit_logistic_recovers_a_known_rule():
     np.testing.assert_allclose(w, [2.0, -1.0, 0.5], atol=0.2)
     assert td.calibration_tuple(np.array([2.0, -1.0, 0.5]), "name") == (2.0, 0.5, 0.0, -1.0)
     assert td.calibration_tuple(np.array([2.0, 0.5]), "plain") == (2.0, 0.5)
+
+
+def test_repetition_offset_applies_to_found_spans_only():
+    """`detect_repeat_offset` (issue 17): on PTC's unseen articles, found spans labelled Repetition through the
+    Repetition bonus were right 7% of the time, so spans the model finds itself get a tuned offset on that logit;
+    spans given to it (`ptc classify`, the TC task the bonus was tuned for) do not."""
+    rep = NAMES.index("Repetition")
+    model = make_model(repeat_bonus=4.0, detect_repeat_offset=-2.5)
+    logits = np.zeros((1, len(NAMES)), dtype=np.float32)
+    given, found = model.adjusted(logits, True), model.adjusted(logits, True, found=True)
+    assert given[0, rep] == pytest.approx(4.0) and found[0, rep] == pytest.approx(1.5)
+    np.testing.assert_allclose(np.delete(given, rep, axis=1), np.delete(found, rep, axis=1))
+    assert make_model().detect_repeat_offset == 0.0  # an older config: no offset
+    text = "Drain the swamp, they said. Drain the swamp! The swamp must be drained, drain the swamp."
+    spans = [(m, m + len("Drain the swamp")) for m in (0, 28)]
+    strong = make_model(bias=0.5, repeat_bonus=50.0, detect_repeat_offset=-100.0, token_threshold=0.05)
+    assert all(d.technique != "Repetition" for d in strong.predict(text, floor=0.0))
+    _, classes = strong.predict_and_classify(text, spans, floor=0.0, detect=False)
+    assert classes[1][0][0] == "Repetition"  # a given span that recurs: the bonus still decides
+
+
+def test_tuning_chooses_an_offset_when_found_repetitions_are_wrong():
+    """Every found span is gold Loaded_Language, and a large Repetition bonus labels the recurring ones Repetition:
+    `tune_spans` must choose a negative offset (with its min score), after which no found span is Repetition."""
+    texts = {"1": "Traitors!\n\nTraitors!\n\nThe council met.\n\nTraitors!\n\nTraitors everywhere!",
+             "2": "Drain the swamp.\n\nDrain the swamp.\n\nDrain the swamp now."}  # "Drain the" found thrice
+    prior = np.zeros(len(NAMES))
+    prior[NAMES.index("Loaded_Language")] = 3.0
+    model = make_model(bias=0.5, log_prior=prior.tolist())
+    d = td.Decisions(temperature=100.0, prior_weight=1.0, repeat_bonus=5.0, token_threshold=0.5,
+                     span_calibration=(1.0, 0.0), second_label_prob=1.01)
+    d.set_on(model)
+    cache = {i: (t, list(model.encode_segments(t))) for i, t in texts.items()}
+    table = td.candidates(model, cache, sorted(texts), 0.5)
+    spans = {i: sorted({(int(s), int(e)) for a, s, e in zip(table.article, table.start, table.end) if a == i}) for i in texts}
+    assert all(spans.values())
+    si = spans
+    tc = {i: [("Loaded_Language", s, e) for s, e in v] for i, v in spans.items()}
+    tables = {0.5: table}
+    ys = {0.5: td.overlaps_gold(table, si)}
+    before = td.apply(model, d, table, floor=0.0)
+    assert any(t == "Repetition" for _, t, _, _ in before)  # the bonus mislabels the recurring spans
+    td.tune_spans(model, d, tables, ys, set(texts), si, tc, ("plain",))
+    assert d.detect_repeat_offset in td.DETECT_REPEAT_OFFSETS and d.detect_repeat_offset < 0
+    after = td.apply(model, d, table)
+    assert after and all(t == "Loaded_Language" for _, t, _, _ in after)
+    assert d.settings()["detect_repeat_offset"] == d.detect_repeat_offset

@@ -64,6 +64,11 @@ def quotes(
     epochs: Annotated[int, typer.Option("--epochs", min=1)] = 1,
     lr: Annotated[float, typer.Option("--lr", min=0.0, help="Encoder learning rate.")] = 8e-5,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="Train on the first N articles only (smoke runs).")] = None,
+    layers: Annotated[int | None, typer.Option("--layers", min=1, help="Keep only the encoder's first N layers (faster).")] = None,
+    teacher: Annotated[Path | None, typer.Option("--teacher", help="A trained quote model folder whose tag probabilities the student also learns (distillation).")] = None,
+    extra: Annotated[list[Path] | None, typer.Option("--extra", help="A folder of unlabelled .txt articles (recursive) the teacher labels; may be given more than once. Needs --teacher.")] = None,
+    extra_limit: Annotated[int | None, typer.Option("--extra-limit", min=1, help="Use at most N articles of each --extra folder, evenly spaced.")] = None,
+    soft_weight: Annotated[float, typer.Option("--soft-weight", min=0.0, max=1.0, help="With --teacher: the weight of the teacher's targets against gold on labelled articles.")] = 0.5,
 ) -> None:
     """Train the quote tagger on PolNeAR train, export it to int8 ONNX, tune decoding on a held-out part of train,
     and report PolNeAR dev scores."""
@@ -72,7 +77,13 @@ def quotes(
 
     if not (data / "train" / "attributions").is_dir():
         raise InputMissingError(f"{data}: not a PolNeAR folder (no train/attributions)")
-    config = run(data, out, seed=seed, epochs=epochs, lr=lr, limit=limit)
+    if extra and teacher is None:
+        raise UsageError("--extra needs --teacher: unlabelled texts are labelled by a teacher model")
+    for folder in [*(extra or []), *([teacher] if teacher else [])]:
+        if not folder.is_dir():
+            raise InputMissingError(f"{folder}: not a folder")
+    config = run(data, out, seed=seed, epochs=epochs, lr=lr, limit=limit, layers=layers, teacher=teacher,
+                 extra=extra or [], extra_limit=extra_limit, soft_weight=soft_weight)
     typer.echo(f"wrote {out}; dev: {config['scores']['dev']}")
 
 
@@ -164,6 +175,10 @@ def claims(
     seed: Annotated[int, typer.Option("--seed", help="Seed for the shuffling and the weights (the splits are fixed).")] = 13,
     epochs: Annotated[int, typer.Option("--epochs", min=1)] = 3,
     lr: Annotated[float, typer.Option("--lr", min=0.0, help="Encoder learning rate (the head uses 10x).")] = 5e-5,
+    layers: Annotated[int | None, typer.Option("--layers", min=1, help="Keep only the encoder's first N layers (faster).")] = None,
+    teacher: Annotated[Path | None, typer.Option("--teacher", help="A trained claims model folder whose probabilities label the --extra sentences (distillation).")] = None,
+    extra: Annotated[list[Path] | None, typer.Option("--extra", help="A folder of unlabelled .txt articles (recursive); may be given more than once. Needs --teacher.")] = None,
+    extra_limit: Annotated[int | None, typer.Option("--extra-limit", min=1, help="Use at most N articles of each --extra folder, evenly spaced.")] = None,
 ) -> None:
     """Train the check-worthiness classifier, export it to int8 ONNX, calibrate on validation, score held-out splits."""
     _require_train_extra()
@@ -174,5 +189,11 @@ def claims(
         locate(data)
     except FileNotFoundError as exc:
         raise InputMissingError(str(exc)) from None
-    config = run(data, out, seed=seed, epochs=epochs, lr=lr)
+    if extra and teacher is None:
+        raise UsageError("--extra needs --teacher: unlabelled sentences are labelled by a teacher model")
+    for folder in [*(extra or []), *([teacher] if teacher else [])]:
+        if not folder.is_dir():
+            raise InputMissingError(f"{folder}: not a folder")
+    config = run(data, out, seed=seed, epochs=epochs, lr=lr, layers=layers, teacher=teacher, extra=extra or [],
+                 extra_limit=extra_limit)
     typer.echo(f"wrote {out}; held-out: {config['scores']['test']}; CT19 mAP {config['scores']['ct19']['map']}")

