@@ -2,7 +2,7 @@
 
 en_core_web_sm's attribute_ruler (179 patterns: the tag map, morph rules, a few dependency-based POS fixes) sets the
 coarse POS, morphology and lemma exceptions that every stage reads. spaCy runs it through a general Matcher, which
-took about a quarter of the whole parse here. Nearly all its patterns look at one token, and what they decide
+took about a fifth of the whole parse here. Nearly all its patterns look at one token, and what they decide
 depends only on that token's tag, lower-case form, dependency label and whether it is a space: so the answer is
 computed once per distinct (tag, lower, dep, space) and cached. The few two-token patterns are checked directly.
 spaCy's own `set_token_attrs` writes the attributes, in spaCy's order (pattern by pattern, later ones winning).
@@ -20,7 +20,6 @@ from types import MethodType
 
 CACHE_SIZE = 200_000
 _KEYS = {"TAG": "tag_", "LOWER": "lower_", "DEP": "dep_", "IS_SPACE": "is_space"}
-Token = object  # spacy.tokens.Token
 Check = Callable[[tuple], bool]
 
 
