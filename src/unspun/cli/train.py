@@ -77,14 +77,19 @@ def quotes(
 
     if not (data / "train" / "attributions").is_dir():
         raise InputMissingError(f"{data}: not a PolNeAR folder (no train/attributions)")
+    _check_distillation(teacher, extra)
+    config = run(data, out, seed=seed, epochs=epochs, lr=lr, limit=limit, layers=layers, teacher=teacher,
+                 extra=extra or [], extra_limit=extra_limit, soft_weight=soft_weight)
+    typer.echo(f"wrote {out}; dev: {config['scores']['dev']}")
+
+
+def _check_distillation(teacher: Path | None, extra: list[Path] | None) -> None:
+    """The quote and claims students' --teacher / --extra: unlabelled texts need a teacher, and both are folders."""
     if extra and teacher is None:
         raise UsageError("--extra needs --teacher: unlabelled texts are labelled by a teacher model")
     for folder in [*(extra or []), *([teacher] if teacher else [])]:
         if not folder.is_dir():
             raise InputMissingError(f"{folder}: not a folder")
-    config = run(data, out, seed=seed, epochs=epochs, lr=lr, limit=limit, layers=layers, teacher=teacher,
-                 extra=extra or [], extra_limit=extra_limit, soft_weight=soft_weight)
-    typer.echo(f"wrote {out}; dev: {config['scores']['dev']}")
 
 
 def _require_train_extra() -> None:
@@ -189,11 +194,7 @@ def claims(
         locate(data)
     except FileNotFoundError as exc:
         raise InputMissingError(str(exc)) from None
-    if extra and teacher is None:
-        raise UsageError("--extra needs --teacher: unlabelled sentences are labelled by a teacher model")
-    for folder in [*(extra or []), *([teacher] if teacher else [])]:
-        if not folder.is_dir():
-            raise InputMissingError(f"{folder}: not a folder")
+    _check_distillation(teacher, extra)
     config = run(data, out, seed=seed, epochs=epochs, lr=lr, layers=layers, teacher=teacher, extra=extra or [],
                  extra_limit=extra_limit)
     typer.echo(f"wrote {out}; held-out: {config['scores']['test']}; CT19 mAP {config['scores']['ct19']['map']}")

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from unspun.runtime.encoder import WindowedEncoder
-from unspun.runtime.quote_model import TAGS
+from unspun.runtime.quote_model import TAGS, QuoteModel
 from unspun.datasets.polnear import SPLIT_SEED, TUNE_ARTICLES, Article, load_split, split_train
 from unspun.training.optim import make_optimizer
 from unspun.training.optim import step as optim_step
@@ -146,13 +146,12 @@ def train(data: list[Tagged], *, base: Path, epochs: int, lr: float, batch: int,
             states = model.dropout(model.encoder(input_ids=ids, attention_mask=mask).last_hidden_state)
             logits = model.head(states)
             has_gold, has_soft = y >= 0, soft.sum(-1) > 0
-            gold_loss = loss_fn(logits.reshape(-1, len(TAGS)), y.reshape(-1)) if has_gold.any() else logits.sum() * 0
+            # every window has gold, the teacher's targets, or both
+            loss = loss_fn(logits.reshape(-1, len(TAGS)), y.reshape(-1)) if has_gold.any() else None
             if has_soft.any():
                 soft_tok = -(soft * torch.log_softmax(logits, dim=-1)).sum(-1)
                 soft_loss = (soft_tok * has_soft).sum() / has_soft.sum()
-                loss = (1 - soft_weight) * gold_loss + soft_weight * soft_loss if has_gold.any() else soft_loss
-            else:
-                loss = gold_loss
+                loss = soft_loss if loss is None else (1 - soft_weight) * loss + soft_weight * soft_loss
             running += optim_step(model, optim, sched, loss)
             step += 1
             if step % 20 == 0:
@@ -178,8 +177,6 @@ def run(data: Path, out: Path, *, seed: int = 13, epochs: int = 2, lr: float = 8
         teacher: Path | None = None, extra: Sequence[Path] = (), extra_limit: int | None = None,
         soft_weight: float = 0.5) -> dict:
     from tokenizers import Tokenizer
-
-    from unspun.runtime.quote_model import QuoteModel
 
     base = encoder_dir("minilm")
     train_articles, tune_articles = split_train(load_split(data, "train"))
@@ -224,7 +221,6 @@ def run(data: Path, out: Path, *, seed: int = 13, epochs: int = 2, lr: float = 8
     # imported late on purpose: a long training run picks up the current scorer and decoder
     from unspun.evaluation.quotes import (CachedTagger, evaluate_model, fit_speaker_calibration, tune_admission,
                                           tune_decoding)
-    from unspun.runtime.quote_model import QuoteModel
 
     qm = QuoteModel.load(out)
     config["decoding"] = tune_decoding(qm, tune_articles)
