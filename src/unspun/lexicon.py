@@ -173,8 +173,9 @@ def _filler(word: str) -> bool:
             or (word.endswith("ly") and word not in STATEMENT_FORMS))  # "clearly", "hadn't"; not "reply"
 
 
-_AUXILIARIES = frozenset("""is was are were be been being am 's ’s has have had having do does did will would can could
-shall should may might must won wo ca""".split())
+# _BE's forms, plus the other helper verbs ("won", "wo", "ca" of "won't", "can't" as the tokenizer splits them)
+_AUXILIARIES = _BE | frozenset("""am has have had having do does did will would can could shall should may might must
+won wo ca""".split())
 
 
 def auxiliary_only(cue: str | None) -> bool:
