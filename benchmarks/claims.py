@@ -5,7 +5,7 @@
 The figures:
 
 1. **model**: sentences/s of `unspun.runtime.models.load_claims()[0].scores(texts)` (tokenising, the int8 ONNX
-   encoder in length-sorted batches of 64, pooling, head, calibration) over N sentences: the held-out ClaimBuster
+   encoder run once per sentence, pooling, head, calibration) over N sentences: the held-out ClaimBuster
    and validation sentences when `$UNSPUN_SHARED_DATA/checkworthy` (default `../shared/data/checkworthy`) exists,
    else the sentences of `examples/*.txt`, repeated up to N. This is what `unspun claims score` spends per line.
 2. **stage**: articles/s of `unspun.stages.claims.run(doc)` over `examples/*.txt`, with spaCy's parse already

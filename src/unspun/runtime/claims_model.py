@@ -15,8 +15,6 @@ from pathlib import Path
 
 import numpy as np
 
-BATCH = 64
-
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(x, -40, 40)))
@@ -46,7 +44,6 @@ class ClaimsModel:
         self.max_length = int(self.config.get("max_length", 64))
         self.tokenizer.enable_truncation(max_length=self.max_length)
         self.tokenizer.no_padding()
-        self.pad_id = int(self.config.get("pad_id", 0))
         with np.load(folder / "head.npz") as z:
             self.w = z["w"].astype(np.float32)
             self.b = float(z["b"])
@@ -55,25 +52,23 @@ class ClaimsModel:
         self.threshold = float(self.config.get("threshold", 0.5))
 
     def logits(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
-        """Raw head logits, one per text. Texts are batched by length so padding stays small."""
+        """Raw head logits, one per text, each text run on its own.
+
+        The int8 encoder quantises its activations with one scale per batch (onnxruntime's dynamic quantisation),
+        so in a batch a sentence's score moved with its neighbours and their padding: by 0.1 logit on average
+        and up to 1.1 for the same sentence in another article (1.3% of PTC sentences crossed the threshold).
+        Alone, a sentence always gets the same score, in `analyze` as in `claims score`. An article's sentences,
+        mixed in length, lose their padding and run no slower (1,592 PTC sentences: 4.1 s against 4.6 s batched)."""
         out = np.zeros(len(texts), dtype=np.float32)
         if not texts:
             return out
-        encoded = self.tokenizer.encode_batch(list(texts))
-        order = sorted(range(len(texts)), key=lambda i: len(encoded[i].ids))
-        for b in range(0, len(order), BATCH):
-            idx = order[b : b + BATCH]
-            width = max(len(encoded[i].ids) for i in idx)
-            ids = np.full((len(idx), width), self.pad_id, dtype=np.int64)
-            mask = np.zeros((len(idx), width), dtype=np.int64)
-            for r, i in enumerate(idx):
-                n = len(encoded[i].ids)
-                ids[r, :n] = encoded[i].ids
-                mask[r, :n] = 1
+        for i, encoding in enumerate(self.tokenizer.encode_batch(list(texts))):
+            ids = np.asarray([encoding.ids], dtype=np.int64)
+            mask = np.ones_like(ids)
             states = self.session.run([self.output], {"input_ids": ids, "attention_mask": mask})[0]
-            out[idx] = mean_pool(states, mask) @ self.w + self.b
+            out[i] = mean_pool(states, mask)[0] @ self.w + self.b
             if progress is not None:
-                progress(len(idx))
+                progress(1)
         return out
 
     def calibrate(self, logits: np.ndarray) -> np.ndarray:
