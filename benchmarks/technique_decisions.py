@@ -23,7 +23,10 @@ probabilities (`runtime.technique_model.document_evidence`). It is chosen before
 whose SI and full-task F1 on the 111 (min score re-chosen) stay within 1 point of no gate, the one that reports the
 fewest items per 1,000 words on PolNeAR's 840 *train* texts (ordinary 2016 reporting, used as a rate, not as
 labels). The cross-validation then chooses every other decision under that gate, fold by fold, and the min score
-that ships is again the one with the best full-task F1. `--gate off` gives the figures without a gate. The encoder
+that ships is again the one with the best full-task F1. `--gate off` gives the figures without a gate. `--gate keep`
+holds the gate stored in the model's config (chosen earlier by `--gate search`, whose trials stay recorded) and
+chooses everything else again: for a change of span edges, where the search's choice among near-equal gates flips
+with small changes of the candidate tables. The encoder
 output of the PolNeAR train texts is kept as candidate tables only (no states) in
 `build/technique-gate/<model>-polnear-train.pkl`.
 
@@ -177,6 +180,12 @@ def evaluate(name: str, k: int, rounds: int, kinds: tuple[str, ...], gate_mode: 
     tables, ys = td.build_tables(model, cache, held + sorted(polnear), si)
     ordinary, ordinary_words = ordinary_tables(name, model, load_polnear_train())
     gate, tried = (0.0, 0.0), []
+    if gate_mode == "keep":
+        from unspun.runtime.models import technique_dir
+
+        stored = json.loads((technique_dir(name) / "config.json").read_text(encoding="utf-8")).get("document_gate", {})
+        gate = (float(stored.get("threshold", 0.0)), float(stored.get("weight", 0.0)))
+        log(f"{name}: document gate {gate} kept from the config")
     if gate_mode == "search":
         gold = td.gold_table(model, cache, [(i, t, s, e) for i in held for t, s, e in tc.get(i, [])])
         ungated = td.tune(model, tables, ys, gold, held, si, tc, kinds)
@@ -196,6 +205,7 @@ def evaluate(name: str, k: int, rounds: int, kinds: tuple[str, ...], gate_mode: 
         "polnear_train": td.rate(td.apply(model, final, c, np.ones(len(c.article), dtype=bool)), ordinary_words),
     }
     result["gate_trials"] = tried
+    result["gate_kept"] = gate_mode == "keep"
     result["log_prior"] = [round(float(x), 4) for x in model.log_prior]
     return result
 
@@ -210,12 +220,14 @@ def write(name: str, result: dict, command: str) -> None:
     config.update(settings)
     config["log_prior"] = result["log_prior"]
     config.setdefault("training", {})["decisions"] = command
+    earlier_trials = config.get("scores", {}).get("cross_validated", {}).get("document_gate_trials", [])
     config.setdefault("scores", {})["cross_validated"] = {
         k: result[k] for k in ("articles", "folds", "out_of_fold", "out_of_fold_tc_per_technique", "per_1000_words")}
     config["scores"]["cross_validated"]["calibration"] = result["decisions"]["calibration"]
     config["scores"]["cross_validated"]["document_gate"] = result["decisions"]["document_gate"]
-    config["scores"]["cross_validated"]["document_gate_trials"] = [  # one line each: threshold, weight: full F1 and
-        # SI F1 on the 111 (min score re-chosen), that min score, items per 1,000 words on PolNeAR train
+    config["scores"]["cross_validated"]["document_gate_trials"] = earlier_trials if result.get("gate_kept") else [
+        # one line each: threshold, weight: full F1 and SI F1 on the 111 (min score re-chosen), that min score,
+        # items per 1,000 words on PolNeAR train (a kept gate keeps the trials of the search that chose it)
         f"{t['threshold']:.2f}, {t['weight']:g}: {t['full_f1']:.4f} {t['si_f1']:.4f} {t['min_score']:.3f} "
         f"{t['ordinary_per_1000_words']:.2f}" for t in result.get("gate_trials", [])]
     path.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
@@ -228,7 +240,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=1000, help="bootstrap resamples")
     parser.add_argument("--calibration", default="density+name",
                         help="comma-separated span calibrations to choose among: plain, density, density+name")
-    parser.add_argument("--gate", default="search", choices=["search", "off"],
+    parser.add_argument("--gate", default="search", choices=["search", "off", "keep"],
                         help="choose the document gate (default), or run without one")
     parser.add_argument("--encode-only", action="store_true", help="fill the encoder cache and stop")
     parser.add_argument("--write", action="store_true", help="store the decisions chosen on all 111 in the config")

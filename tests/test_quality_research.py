@@ -63,10 +63,11 @@ def ptc_val():
 # (before them: fast 0.3262, 0.6120, 0.1915; accurate 0.3418, 0.6398, 0.2199; with decisions chosen on dev alone:
 # fast 0.3464, 0.6064, 0.1902; accurate 0.3698, 0.6215, 0.2214). SI fell then because the min score is chosen for
 # full-task F1. Then the Repetition offset on found spans (`detect_repeat_offset`): fast 0.3257, 0.6120, 0.1936;
-# accurate 0.3538, 0.6398, 0.2262.
+# accurate 0.3538, 0.6398, 0.2262. Then whole compounds and abbreviations, no trailing function words, with the
+# decisions chosen again (accurate's gate kept): fast 0.3268, 0.6120, 0.1986; accurate 0.3512, 0.6398, 0.2260.
 PTC_FLOORS = {
-    "fast": {"si": 0.3257 - MARGIN, "tc": 0.6120 - MARGIN, "full": 0.1936 - MARGIN},
-    "accurate": {"si": 0.3538 - MARGIN, "tc": 0.6398 - MARGIN, "full": 0.2262 - MARGIN},
+    "fast": {"si": 0.3268 - MARGIN, "tc": 0.6120 - MARGIN, "full": 0.1986 - MARGIN},
+    "accurate": {"si": 0.3512 - MARGIN, "tc": 0.6398 - MARGIN, "full": 0.2260 - MARGIN},
 }
 
 
@@ -195,7 +196,8 @@ def test_realworld_dev() -> None:
         # carry only their own label and the document gate (accurate): precision 0.494, recall 0.513 -> 0.496
         # then cleanup marks "more about" cards (a line that is all one link to the site's own page): 0.4935 -> 0.4967
         # then a Repetition offset on found spans, chosen out of fold on PTC: 0.4967 -> 0.5117, recall 0.496 -> 0.491
-        "tech_P": 0.5117 - 0.05,        # measured 0.5117 (optimistic: PTC scrapes are training data; web pages 0.273)
+        # then spans cover whole compounds ("right-wing") and end on a content word: 0.5117 -> 0.510
+        "tech_P": 0.510 - 0.05,         # measured 0.510 (optimistic: PTC scrapes are training data; web pages 0.273)
         "tech_R": 0.491 - 0.05,         # measured 0.491
     })
     # Lower is better for these two. Neutral pieces: measured 2.23 techniques per 1,000 words (11 in 4,923 words;

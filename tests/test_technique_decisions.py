@@ -258,3 +258,34 @@ def test_tuning_chooses_an_offset_when_found_repetitions_are_wrong():
     after = td.apply(model, d, table)
     assert after and all(t == "Loaded_Language" for _, t, _, _ in after)
     assert d.settings()["detect_repeat_offset"] == d.detect_repeat_offset
+
+
+def test_a_kept_gate_keeps_the_trials_of_the_search_that_chose_it(tmp_path, monkeypatch):
+    """`benchmarks/technique_decisions.py --gate keep --write` updates every decision and figure but leaves the gate
+    and the recorded trials of the search that chose it; `--gate search` replaces the trials."""
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    from unspun.runtime import models
+
+    spec = importlib.util.spec_from_file_location(
+        "benchmarks_technique_decisions", Path(__file__).resolve().parent.parent / "benchmarks" / "technique_decisions.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    (tmp_path / "config.json").write_text(json.dumps({
+        "min_score": 0.3, "document_gate": {"share": 0.05, "threshold": 0.6, "weight": 2.5},
+        "scores": {"cross_validated": {"document_gate_trials": ["0.60, 2.5: 0.2433 0.3643 0.250 10.29"]}}}))
+    monkeypatch.setattr(models, "technique_dir", lambda name: tmp_path)
+    figures = {"articles": 111, "folds": 5, "out_of_fold": {}, "out_of_fold_tc_per_technique": {}, "per_1000_words": {},
+               "log_prior": [0.0], "decisions": {"min_score": 0.2, "calibration": "name",
+                                                   "document_gate": {"share": 0.05, "threshold": 0.6, "weight": 2.5}}}
+    bench.write("accurate", {**figures, "gate_trials": [], "gate_kept": True}, "kept")
+    config = json.loads((tmp_path / "config.json").read_text())
+    assert config["min_score"] == 0.2 and config["training"]["decisions"] == "kept"
+    assert config["scores"]["cross_validated"]["document_gate_trials"] == ["0.60, 2.5: 0.2433 0.3643 0.250 10.29"]
+    trial = {"threshold": 0.5, "weight": 5.0, "full_f1": 0.24, "si_f1": 0.37, "min_score": 0.2,
+             "ordinary_per_1000_words": 9.2}
+    bench.write("accurate", {**figures, "gate_trials": [trial], "gate_kept": False}, "searched")
+    config = json.loads((tmp_path / "config.json").read_text())
+    assert config["scores"]["cross_validated"]["document_gate_trials"] == ["0.50, 5: 0.2400 0.3700 0.200 9.20"]

@@ -132,7 +132,23 @@ def check_detections(text: str, found: list[Detection], model: TechniqueModel, f
         ("Stop the steal!", 0, 15, "Stop the steal!"),  # '!' is not trimmed
         ("word", 0, 4, "word"),
         ("x", 0, 1, "x"),
-        ("pre-war years", 4, 7, "war"),  # a hyphen is a word boundary
+        ("pre-war years", 4, 7, "pre-war"),  # a hyphenated compound is one word (PTC's annotators marked them whole)
+        ("a right-wing owner", 7, 12, "right-wing"),  # a span starting at the hyphen
+        ("false-documented illegals", 0, 5, "false-documented"),
+        ("so - not", 0, 2, "so"),  # a spaced hyphen joins nothing
+        ("an 11th-hour deal", 3, 7, "11th-hour"),
+        ("how the U.S. treats", 4, 9, "the U.S"),  # a dotted abbreviation is whole (its last full stop trimmed)
+        ("in U.S. troops", 5, 6, "U.S"),
+        ("Washington, D.C. A", 12, 13, "D.C"),
+        ("the night.What we", 4, 9, "night"),  # a missing space after a sentence joins nothing
+        ("Mr. Smith", 0, 2, "Mr"),
+        ("defenseless in the face", 0, 18, "defenseless"),  # trailing function words go, one after another
+        ("all the wickedness of the Church", 0, 21, "all the wickedness"),  # leading ones stay (as in the gold)
+        ("stop it now", 0, 7, "stop it"),  # pronouns stay ("Stop it")
+        ("the", 0, 3, "the"),  # a span of one word keeps it
+        ("weapons of mass destruction", 0, 11, "weapons"),
+        ("“strategies” that render", 11, 24, "that render"),  # no closing quotation mark first
+        ("so-called “experts”", 0, 11, "so-called"),  # no opening one last
         ("Zürich café", 1, 3, "Zürich"),  # non-ASCII letters are word characters
         ("line one\r\nline two", 5, 12, "one\r\nline"),
         ("our children's future", 13, 21, "children's future"),  # a span starting after the apostrophe
@@ -225,7 +241,8 @@ def test_candidate_spans_on_hand_made_probabilities():
     assert [text[s:e] for s, e in offsets] == ["Alpha", "beta", ",", "gamma", "delta", ".", "Epsilon"]
     probs = np.array([0.9, 0.7, 0.8, 0.2, 0.6, 0.9, 0.1])
     spans = model.candidate_spans(text, offsets, probs, 0.5)
-    assert [(text[s:e], i, j) for s, e, i, j, _ in spans] == [("Alpha beta", 0, 2), ("delta", 4, 5)]
+    # the tokens are those of the span as reported (the comma and the full stop are trimmed); the score is the run's
+    assert [(text[s:e], i, j) for s, e, i, j, _ in spans] == [("Alpha beta", 0, 1), ("delta", 4, 4)]
     assert spans[0][4] == pytest.approx(0.8)  # mean of 0.9, 0.7, 0.8
     assert spans[1][4] == pytest.approx(0.75)
     # the threshold is inclusive; a run of punctuation alone (the full stop at 0.9) tidies to nothing and is dropped
@@ -239,7 +256,8 @@ def test_candidate_spans_extend_subwords_and_drop_punctuation_only_runs():
     offsets = np.array([[0, 2], [2, 9], [9, 12], [13, 14], [15, 21]])  # un ##believ ##able , really
     probs = np.array([0.0, 0.9, 0.0, 0.9, 0.0])
     spans = model.candidate_spans(text, offsets, probs, 0.5)
-    assert [(text[s:e], i, j) for s, e, i, j, _ in spans] == [("unbelievable", 1, 1)]
+    assert [(text[s:e], i, j) for s, e, i, j, _ in spans] == [("unbelievable", 0, 2)]  # pooled over the whole word
+    assert spans[0][4] == pytest.approx(0.9)  # scored by the run the model found
 
 
 def test_candidate_spans_split_inside_a_word_become_one_span():

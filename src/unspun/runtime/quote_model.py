@@ -65,7 +65,7 @@ def role_segments(text: str, offsets: np.ndarray, probs: np.ndarray, outside_bia
                   words: WordRuns | None = None) -> list[Segment]:
     """Contiguous runs of tokens with the same role; a B- tag starts a new run. Offsets are characters in `text`.
 
-    Pass one `WordRuns(text, apostrophes=False)` for all the pieces of a text (see `_extend_words`)."""
+    Pass one `WordRuns(text, joiners=False)` for all the pieces of a text (see `_extend_words`)."""
     if len(offsets) == 0:
         return []
     p = probs.copy()
@@ -99,7 +99,7 @@ def _extend_words(text: str, segs: list[Segment], words: WordRuns | None = None)
     Words are runs of `str.isalnum` characters, read by `words` (one for the whole text, segments in text order):
     linear in the text however long its words, and checking the time limit as it reads them."""
     if words is None:
-        words = WordRuns(text, apostrophes=False)
+        words = WordRuns(text, joiners=False)
     for s in segs:
         if words.joined(s.start):
             s.start = words.word_at(s.start)[0]
@@ -307,7 +307,7 @@ class QuoteModel:
     def decode(self, text: str, tagged: list[tuple[np.ndarray, np.ndarray]], **settings) -> list[Attribution]:
         d = dict(self.decoding)
         d.update(settings)
-        words = WordRuns(text, apostrophes=False)  # one for all pieces: whole-word extension stays linear
+        words = WordRuns(text, joiners=False)  # one for all pieces: whole-word extension stays linear
         segs = [s for offsets, probs in tagged
                 for s in role_segments(text, offsets, probs, d["outside_bias"], words)]
         return link(text, segs, min_content_chars=int(d["min_content_chars"]), link_chars=int(d["link_chars"]))
