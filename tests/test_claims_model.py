@@ -35,6 +35,8 @@ def test_loads_once_with_its_settings(model):
     assert a > 0  # calibration keeps the ranking
     info = models.load_claims()[1]
     assert info["name"] and info["version"] and len(info["sha256"]) == 64
+    # one sentence per run is too small to split across threads: one thread, the same scores, half the CPU
+    assert model.session.get_session_options().intra_op_num_threads == 1
 
 
 def test_scores_are_probabilities_in_input_order(model):
