@@ -108,6 +108,25 @@ def test_tidying_spans_inside_one_long_word_reads_it_once():
     assert reads[1] <= 2.2 * reads[0]
 
 
+def test_trimming_reads_a_bounded_part_of_each_span():
+    """The trims look at a few characters at each edge, never along the span: spans that all grow into one long word
+    (a text without spaces) must not each read it again."""
+
+    class Counting(str):
+        reads = 0
+
+        def __getitem__(self, k):
+            Counting.reads += 1
+            return str.__getitem__(self, k)
+
+    n = 4_000
+    text = Counting(letters(n))
+    words = WordRuns(text)
+    spans = [tidy_span(text, a, a + 3, words) for a in range(1, n - 4, 4)]
+    assert set(spans) == {(0, n)}
+    assert Counting.reads <= 40 * len(spans)  # reading the word back per span would be about n per span
+
+
 def test_tidying_spans_over_many_long_words_reads_each_once():
     text = " ".join(letters(997, seed=i) for i in range(100))
     read, spans = tidy_every_few_chars(text)

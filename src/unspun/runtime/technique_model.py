@@ -309,8 +309,8 @@ def tidy_span(text: str, start: int, end: int, words: WordRuns | None = None) ->
     while True:
         while end > start and (text[end - 1] in _TRIM or text[end - 1] in _OPENING_MARKS):
             end -= 1
-        k = end
-        while k > start and text[k - 1].isalpha():
+        k = end  # the last word, read back at most 5 letters (the longest function word has 4): linear
+        while k > start and end - k < 5 and text[k - 1].isalpha():
             k -= 1
         if not (start < k < end and text[k - 1].isspace() and text[k:end].lower() in _TRAILING_FUNCTION_WORDS):
             return start, end
