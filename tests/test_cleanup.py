@@ -419,6 +419,37 @@ def test_a_block_of_teasers_at_the_end_is_related_posts():
     assert all("council" not in t and "vote was close" not in t for t, _ in reasons)
 
 
+@pytest.mark.parametrize("heading, reason", [("Editors’ Recommendations:", "promotion"),
+                                             ("Related posts", "related-posts"), ("Read more:", "related-posts")])
+def test_headline_list_items_under_a_related_heading_are_related_posts(heading: str, reason: str) -> None:
+    text = ("The ferry will run from June, the council said.\n\n" + heading + "\n"
+            "- Crates are leaving the harbour and the traders are scrambling\n\n"
+            "* Holy smoke, the lighthouse is getting a café\r\n"
+            "• Review: The Winter Port – ice, so much ice (but no ferry)\n"
+            "1. The council approved the plan on Monday after a long debate.\n"  # a sentence: not a headline
+            "- A teaser after it is not taken\n\n"
+            "Next season's timetable is due in May.\n")
+    doc = clean(text)
+    check_invariants(doc)
+    assert removed(doc) == [(heading, reason),
+                            ("- Crates are leaving the harbour and the traders are scrambling", "related-posts"),
+                            ("* Holy smoke, the lighthouse is getting a café", "related-posts"),
+                            ("• Review: The Winter Port – ice, so much ice (but no ferry)", "related-posts")]
+
+
+@pytest.mark.parametrize("text", [
+    # an article's own list has no junk heading above it
+    "The residents want three things:\n- a ferry every hour in summer\n- lower fares\n- a new pier\n",
+    # nor does a list after article text that merely follows a junk line further up
+    "Related posts\n\nThe residents want three things:\n- a ferry every hour\n- lower fares\n",
+    # a list separated from the heading by article text
+    "Recommended:\nThe ferry is late again.\n- a ferry every hour\n",
+])
+def test_lists_without_a_junk_heading_right_above_stay(text: str) -> None:
+    doc = clean(text)
+    assert not [t for t, _ in removed(doc) if t.startswith("-")]
+
+
 def test_an_article_paragraph_that_elides_a_quotation_stays():
     text = ("The report said the plan \"was flawed from the start and […]\"\n\nThe minister disagreed. "
             "She said the plan was sound.\n\nThe ferry will run from June, the council said.\n")

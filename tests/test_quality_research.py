@@ -178,7 +178,8 @@ def test_realworld_dev() -> None:
         "source_R": 0.961 - 0.04,       # measured 0.961 (74 of 77)
         # then poll widgets and form fine print are junk, books cited by chapter and verse are no actors, a name NER cut
         # inside its brackets is merged: 0.8661 (207 of 239)
-        "actor_P": 0.8661 - 0.04,       # measured 0.8661 (207 of 239)
+        # then a headline list under a related heading is junk (its teasers named no actors): 0.8697
+        "actor_P": 0.8697 - 0.04,       # measured 0.8697
         "actor_R": 0.8341 - 0.04,       # measured 0.8341 (186 of 223)
         # then a label after "serving as" goes to the one who serves: 0.5278 (38 of 72)
         "label_R": 0.5278 - 0.05,       # measured 0.5278 (38 of 72)
@@ -196,15 +197,17 @@ def test_realworld_dev() -> None:
         # carry only their own label and the document gate (accurate): precision 0.494, recall 0.513 -> 0.496
         # then cleanup marks "more about" cards (a line that is all one link to the site's own page): 0.4935 -> 0.4967
         # then a Repetition offset on found spans, chosen out of fold on PTC: 0.4967 -> 0.5117, recall 0.496 -> 0.491
-        # then spans cover whole compounds ("right-wing") and end on a content word: 0.5117 -> 0.510
-        "tech_P": 0.510 - 0.05,         # measured 0.510 (optimistic: PTC scrapes are training data; web pages 0.273)
+        # then spans cover whole compounds ("right-wing") and end on a content word: 0.5117 -> 0.510; then a headline
+        # list under a related heading is junk: 0.5134 (web pages 0.273 -> 0.300)
+        "tech_P": 0.5134 - 0.05,        # measured 0.5134 (optimistic: PTC scrapes are training data; web pages 0.300)
         "tech_R": 0.491 - 0.05,         # measured 0.491
     })
     # Lower is better for these two. Neutral pieces: measured 2.23 techniques per 1,000 words (11 in 4,923 words;
     # it was 5.89, then 4.67 before the name rule and the document gate); a ceiling 1.5 higher allows about 7 more
     # false alarms. No gold quote or claim was cut as junk (measured 0).
-    # Then 1.83 (9 in 4,923 words) once cleanup marks "more about" cards; 2.03 (10) with the Repetition offset.
-    assert r["neutral_tech_per_1k_words"] <= 2.03 + 1.5, r
+    # Then 1.83 (9 in 4,923 words) once cleanup marks "more about" cards; 2.03 (10) with the Repetition offset;
+    # 1.63 (8) once the headline list under an "Editors' Recommendations" heading is junk.
+    assert r["neutral_tech_per_1k_words"] <= 1.63 + 1.5, r
     assert r["content_removed"] == 0, r
     # junk recall: 0.82 (27 of 33 gold junk lines: credits, rules, promotions, comment prompts, newsletter boxes,
     # poll blocks; it was 0.0, then 0.27, then 0.48)

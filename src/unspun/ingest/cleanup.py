@@ -16,7 +16,8 @@ Removed reasons (`Removed.reason`):
 - `related-posts`: "Related posts", "Related", "You may also like", "Read more:" (alone or followed by a headline),
   and a block of teasers at the end of the text: excerpts of other posts cut off with "[…]" (two at least, and at
   least half the lines from the first of them to the end), as blogs list them under an article; and, in HTML input,
-  a headline-like line that is all one link to another page of the same site (a "more about" card).
+  a headline-like line that is all one link to another page of the same site (a "more about" card); and the
+  headline list items ("- Crates are leaving …") right under a related-posts or promotion heading.
 - `cookie-banner`: "We use cookies to ...", "This website uses cookies ...", "Accept all cookies", "Cookie settings".
 - `advertisement`: "Advertisement", "Sponsored content", "Story continues below advertisement".
 - `newsletter`: "Subscribe to our newsletter", "Sign up for our newsletter", "Subscribe", "Enter your email address".
@@ -318,7 +319,8 @@ def _mark(doc: Document) -> None:
     prev: _Line | None = None
     cur: _Line | None = None
     merged_into_prev = False  # the current line's post was already emitted as part of the previous line's post
-    for nxt in _classified_lines(doc.text, _teaser_tail(doc.text) | _link_teasers(doc), _poll_lines(doc.text)):
+    teasers = _teaser_tail(doc.text) | _link_teasers(doc) | _listed_teasers(doc.text)
+    for nxt in _classified_lines(doc.text, teasers, _poll_lines(doc.text)):
         if cur is not None and (cur.reason is not None or cur.post is not None):
             merged_into_prev = _emit(doc, prev, cur, nxt, merged_into_prev)
         prev, cur = cur, nxt
@@ -406,6 +408,56 @@ def _link_teasers(doc: Document) -> set[int]:
             continue  # the page itself
         out.add(link.start)  # the lead before the link is only trimmable space, so the line's content starts here
     return out
+
+
+LIST_TEASERS = 12
+"""At most this many list items under a related-posts heading are read as teasers."""
+HEADLINE_WORDS = 25
+"""A list item reads like a headline when it has at most this many words and no full stop at its end."""
+_LIST_ITEM = re.compile(r"(?m)^[ \t]*(?:[-*•·▪]|\d{1,2}[.)])[ \t]+(?P<item>\S[^\n]*)$")
+
+
+def _listed_teasers(text: str) -> set[int]:
+    """Starts of the list items under a heading that is itself related-posts or promotion junk ("Related posts:",
+    "Editors' Recommendations:"): the headlines of the site's other pages, one per line with a list marker, as
+    pages list them under an article ("- Crates are leaving Rocket League and …"). The items must follow the heading
+    directly (blank lines aside), each read like a headline (at most HEADLINE_WORDS words, no full stop at the end),
+    and at most LIST_TEASERS of them are taken, stopping at the first that is not a headline. An article's own list
+    (steps, demands) has no junk heading above it."""
+    out: set[int] = set()
+    block: list[int | None] = []  # each item's line start, None for an item that does not read like a headline
+    last_end = 0
+    for m in _LIST_ITEM.finditer(text):
+        if block and text[last_end : m.start()].strip(_TRIM):  # the gaps between matches add up to the text: linear
+            _close_list(text, block, out)
+            block = []
+        item = m.group("item").rstrip(_TRIM)
+        headline = len(item) <= MAX_LINE and len(item.split()) <= HEADLINE_WORDS and not item.endswith((".", "…"))
+        line = m.group(0)
+        block.append(m.start() + len(line) - len(line.lstrip(_TRIM)) if headline else None)
+        last_end = m.end()
+    _close_list(text, block, out)
+    return out
+
+
+def _close_list(text: str, block: list[int | None], out: set[int]) -> None:
+    """Add the leading headline items of one list to `out` when its nearest non-blank line above is a junk heading."""
+    if not block or block[0] is None:
+        return
+    end = text.rfind("\n", 0, block[0])
+    while end > 0:
+        start = text.rfind("\n", 0, end) + 1
+        if end - start > _MAX_RAW:
+            return
+        heading = text[start:end].strip(_TRIM)
+        if heading:
+            if _classify(heading)[0] in ("related-posts", "promotion"):
+                for item in block[:LIST_TEASERS]:
+                    if item is None:
+                        break
+                    out.add(item)
+            return
+        end = start - 1
 
 
 def _poll_lines(text: str) -> set[int]:
