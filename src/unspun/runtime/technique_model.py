@@ -222,7 +222,7 @@ _RUN = re.compile(r"[^\W_]*")
 _RUN_JOINED = re.compile(r"(?:['\u2019\-\u2010\u2011](?=[^\W_]))?[^\W_]*(?:['\u2019\-\u2010\u2011][^\W_]+)*")
 # Dotted abbreviations ("U.S.", "D.C."): single ASCII letters, each followed by a full stop.
 _ABBREVIATION_AFTER = re.compile(r"(?:\.[A-Za-z](?![^\W_]))+\.")
-_ABBREVIATION_BEFORE = re.compile(r"(?:(?<![^\W_])[A-Za-z]\.)+$")
+_ABBREVIATION_BEFORE = re.compile(r"(?:(?<![^\W_])[A-Za-z]\.)+\Z")
 
 
 def _letter(c: str) -> bool:
