@@ -171,18 +171,34 @@ def test_predict_on_text_without_spaces_reads_the_long_word_once(monkeypatch):
         normalised.append(len(s))
         return real_normalise(s)
 
+    calls: list[str] = []
+
+    def counting(name: str):
+        real = getattr(technique_model, name)
+
+        def wrapper(*args, **kwargs):
+            calls.append(name)
+            return real(*args, **kwargs)
+
+        return wrapper
+
     monkeypatch.setattr(technique_model, "WordRuns", Recorded)
     monkeypatch.setattr(technique_model, "_normalise", counted)
+    for name in ("function_only", "name_like", "repetition_cue"):  # each reads the span's whole text
+        monkeypatch.setattr(technique_model, name, counting(name))
     model = marking_model()
     for n in (5 * SEGMENT_CHARS, 10 * SEGMENT_CHARS):  # 5 and 10 pieces
         made.clear()
         normalised.clear()
+        calls.clear()
         text = letters(n)
         found = model.predict(text, floor=0.0)
         assert found and {(d.start, d.end) for d in found} == {(0, n)}
         assert len(found) == len({d.technique for d in found})  # once, not once per piece
         assert sum(w.chars_read for w in made) <= 3 * n
         assert sum(normalised) <= n  # per piece, it was 2 × pieces × n
+        # the span's own facts are read once for the text (per piece, the 2 MB benchmark grew 1.5× per MB)
+        assert sorted(calls) == ["function_only", "name_like", "repetition_cue"]
 
 
 def test_quote_decoding_reads_a_long_word_once(monkeypatch):

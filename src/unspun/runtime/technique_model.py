@@ -333,6 +333,17 @@ def segments(text: str, limit: int = SEGMENT_CHARS) -> list[tuple[int, int]]:
     return out
 
 
+def _span_facts(text: str, start: int, end: int, memo: dict[tuple[int, int], tuple]) -> tuple:
+    """(normalised text, function words only, name-like, Repetition cue) of a span, read once per text: `memo` holds
+    them by (start, end) for all the pieces of one text (see `TechniqueModel.detect_in_piece`)."""
+    facts = memo.get((start, end))
+    if facts is None:
+        span = text[start:end]
+        facts = memo[(start, end)] = (_normalise(span), function_only(span), name_like(text, start, end),
+                                      repetition_cue(text, start, end))
+    return facts
+
+
 class TechniqueModel:
     """Finds persuasion-technique spans in a text and names their techniques.
 
@@ -470,36 +481,34 @@ class TechniqueModel:
         return out
 
     def detect_in_piece(self, text: str, text_lower: str, offsets: np.ndarray, states: list[np.ndarray], floor: float,
-                        words: WordRuns | None = None, needles: dict[tuple[int, int], str] | None = None):
+                        words: WordRuns | None = None, memo: dict[tuple[int, int], tuple] | None = None):
         """Detections in one encoded piece: (start, end, technique, score, span prob, technique prob, raw).
 
-        For all the pieces of one text, pass one `WordRuns(text)` and one dict `needles` (each span's normalised
-        text, by (start, end)): a word longer than a piece (text without spaces) then gives every piece the same
-        span, and its text is read once, not once per piece (quadratic)."""
+        For all the pieces of one text, pass one `WordRuns(text)` and one dict `memo` (what each span's own text
+        gives, by (start, end): `_span_facts`): a word longer than a piece (text without spaces) then gives every
+        piece the same span, and its text is read once, not once per piece (quadratic)."""
         out = []
-        needles = {} if needles is None else needles
+        memo = {} if memo is None else memo
         if len(offsets) == 0:
             return out
         probs = self.si_probs(states)
         hay = self.haystack(text_lower, offsets)
         found = self.candidate_spans(text, offsets, probs, self.token_threshold, words)
+        facts = {(start, end): _span_facts(text, start, end, memo) for start, end, *_ in found}
         if self.drop_function_only:
-            found = [f for f in found if not function_only(text[f[0] : f[1]])]
+            found = [f for f in found if not facts[(f[0], f[1])][1]]
         if not found:
             return out
         density = float(probs.mean())  # the document-level prior's input (see span_calibration)
         evidence = document_evidence(probs, self.gate_share) if self.gate_weight else 1.0  # the document gate's
-        for start, end, *_ in found:
-            if (start, end) not in needles:
-                needles[(start, end)] = _normalise(text[start:end])
-        feats = np.stack([span_features(hay, "", j - i + 1, needle=needles[(start, end)])
+        feats = np.stack([span_features(hay, "", j - i + 1, needle=facts[(start, end)][0])
                           for start, end, i, j, _ in found])
-        cue = self.cues(text, [(start, end) for start, end, *_ in found])
+        cue = np.array([facts[(start, end)][3] for start, end, *_ in found], dtype=np.float32).reshape(-1, 2)
         logits = self.technique_logits_many(states, [(i, j) for _, _, i, j, _ in found], feats)
         all_probs = softmax(self.adjusted(logits, cue[:, 0], cue[:, 1], found=True)).mean(axis=1)
         uses_name = len(self.span_calibration) > 3 and self.span_calibration[3] != 0
         for (start, end, i, j, raw), tech_probs in zip(found, all_probs):
-            name = name_like(text, start, end) if uses_name or self.name_labels is not None else 0.0
+            name = facts[(start, end)][2] if uses_name or self.name_labels is not None else 0.0
             p_span = self.calibrate_span(raw, density, name if uses_name else 0.0, evidence)
             order = np.argsort(-tech_probs)
             for rank, k in enumerate(order[:3]):
@@ -572,7 +581,7 @@ class TechniqueModel:
         """`predict` and `classify` from one encoder pass per piece (evaluation needs both, and the encoder is
         nearly all of the cost). One piece is in memory at a time; a given span belongs to the piece it starts in."""
         text_lower = text.lower()
-        words, needles = WordRuns(text), {}  # one for all pieces (see `detect_in_piece`)
+        words, memo = WordRuns(text), {}  # one for all pieces (see `detect_in_piece`)
         found: list[Detection] = []
         results: list[list[tuple[str, float]]] = [[] for _ in spans]
         for a, b in segments(text):
@@ -582,7 +591,7 @@ class TechniqueModel:
             check_time()  # the per-document time limit, once per segment
             offsets, states = self.encode_piece(text, a, b)
             if detect:
-                detected = self.detect_in_piece(text, text_lower, offsets, states, floor, words, needles)
+                detected = self.detect_in_piece(text, text_lower, offsets, states, floor, words, memo)
                 for start, end, tech, score, p_span, p, _ in detected:
                     found.append(Detection(start, end, tech, score, round(p_span, 4), round(p, 4)))
             for k in todo:
