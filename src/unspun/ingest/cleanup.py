@@ -451,7 +451,7 @@ def _close_list(text: str, block: list[int | None], out: set[int]) -> None:
             return
         heading = text[start:end].strip(_TRIM)
         if heading:
-            if _classify(heading)[0] in ("related-posts", "promotion"):
+            if len(heading) <= MAX_LINE and _classify(heading)[0] in ("related-posts", "promotion"):
                 for item in block[:LIST_TEASERS]:
                     if item is None:
                         break
