@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -333,14 +334,23 @@ def segments(text: str, limit: int = SEGMENT_CHARS) -> list[tuple[int, int]]:
     return out
 
 
-def _span_facts(text: str, start: int, end: int, memo: dict[tuple[int, int], tuple]) -> tuple:
-    """(normalised text, function words only, name-like, Repetition cue) of a span, read once per text: `memo` holds
-    them by (start, end) for all the pieces of one text (see `TechniqueModel.detect_in_piece`)."""
+class _SpanFacts(NamedTuple):
+    """What a span's own text gives, whichever piece found it."""
+
+    needle: str  # its normalised text (`span_features`)
+    function_words: bool  # `function_only`
+    name: float  # `name_like`
+    cue: tuple[bool, bool]  # `repetition_cue`: (earlier, later)
+
+
+def _span_facts(text: str, start: int, end: int, memo: dict[tuple[int, int], _SpanFacts]) -> _SpanFacts:
+    """A span's facts, read once per text: `memo` holds them by (start, end) for all the pieces of one text (see
+    `TechniqueModel.detect_in_piece`)."""
     facts = memo.get((start, end))
     if facts is None:
         span = text[start:end]
-        facts = memo[(start, end)] = (_normalise(span), function_only(span), name_like(text, start, end),
-                                      repetition_cue(text, start, end))
+        facts = memo[(start, end)] = _SpanFacts(_normalise(span), function_only(span), name_like(text, start, end),
+                                                repetition_cue(text, start, end))
     return facts
 
 
@@ -481,7 +491,7 @@ class TechniqueModel:
         return out
 
     def detect_in_piece(self, text: str, text_lower: str, offsets: np.ndarray, states: list[np.ndarray], floor: float,
-                        words: WordRuns | None = None, memo: dict[tuple[int, int], tuple] | None = None):
+                        words: WordRuns | None = None, memo: dict[tuple[int, int], _SpanFacts] | None = None):
         """Detections in one encoded piece: (start, end, technique, score, span prob, technique prob, raw).
 
         For all the pieces of one text, pass one `WordRuns(text)` and one dict `memo` (what each span's own text
@@ -496,19 +506,19 @@ class TechniqueModel:
         found = self.candidate_spans(text, offsets, probs, self.token_threshold, words)
         facts = {(start, end): _span_facts(text, start, end, memo) for start, end, *_ in found}
         if self.drop_function_only:
-            found = [f for f in found if not facts[(f[0], f[1])][1]]
+            found = [f for f in found if not facts[(f[0], f[1])].function_words]
         if not found:
             return out
         density = float(probs.mean())  # the document-level prior's input (see span_calibration)
         evidence = document_evidence(probs, self.gate_share) if self.gate_weight else 1.0  # the document gate's
-        feats = np.stack([span_features(hay, "", j - i + 1, needle=facts[(start, end)][0])
+        feats = np.stack([span_features(hay, "", j - i + 1, needle=facts[(start, end)].needle)
                           for start, end, i, j, _ in found])
-        cue = np.array([facts[(start, end)][3] for start, end, *_ in found], dtype=np.float32).reshape(-1, 2)
+        cue = np.array([facts[(start, end)].cue for start, end, *_ in found], dtype=np.float32).reshape(-1, 2)
         logits = self.technique_logits_many(states, [(i, j) for _, _, i, j, _ in found], feats)
         all_probs = softmax(self.adjusted(logits, cue[:, 0], cue[:, 1], found=True)).mean(axis=1)
         uses_name = len(self.span_calibration) > 3 and self.span_calibration[3] != 0
         for (start, end, i, j, raw), tech_probs in zip(found, all_probs):
-            name = facts[(start, end)][2] if uses_name or self.name_labels is not None else 0.0
+            name = facts[(start, end)].name if uses_name or self.name_labels is not None else 0.0
             p_span = self.calibrate_span(raw, density, name if uses_name else 0.0, evidence)
             order = np.argsort(-tech_probs)
             for rank, k in enumerate(order[:3]):
