@@ -11,6 +11,9 @@ quadratic code doubles the per-MB time with each doubling of the size (0.25 → 
 - **nospace**: random lowercase letters, no space or line break: one "word" of megabytes, which every span inside
   it extends to. Extending spans char by char took 12.8 s at 1 MB, 42.6 s at 2 MB and 405 s at 5 MB.
 - **spaces**: prose, the benchmark articles (`benchmarks/articles.py`) in a seeded shuffle of their paragraphs.
+- **oneline**: the same prose with every line break made a space: one line of megabytes, as a scrape or a PDF copy
+  without line breaks gives. Checking whether each name sits on a heading line read the whole line per name: 158 s/MB
+  at 0.125 MB, 420 s/MB at 0.5 MB (now about 25 s/MB, as with line breaks).
 
 The transformer networks (the technique encoders, the quote tagger, the claims scorer) run on CPU at about an hour
 per MB of prose on 2 cores, so by default they are replaced by a stand-in that maps each token id to a fixed
@@ -21,9 +24,9 @@ the real networks did on the 1 MB input of the report. The tokenizers, windows, 
 quote linking, evidence and every stage run for real, and that is where a super-linear cost hides (a network runs
 fixed-size windows: linear by construction). `--networks real` runs the real ones.
 
-Default sizes: 0.25, 0.5, 1 and 2 MB without spaces, 0.125 to 1 MB of prose (its spaCy parse alone takes ~30 s per
-MB on 2 cores); the whole run takes about 2 minutes. `--sizes 1,2,5` (the API accepts up to 5 MB) sets the sizes of
-both kinds.
+Default sizes: 0.25, 0.5, 1 and 2 MB without spaces, 0.125 to 1 MB of prose and of one-line prose (the spaCy parse
+alone takes ~30 s per MB on 2 cores); the whole run takes about 4 minutes. `--sizes 1,2,5` (the API accepts up to
+5 MB) sets the sizes of every kind.
 """
 
 from __future__ import annotations
@@ -126,7 +129,7 @@ _REAL: dict = {}
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", help="sizes in MB (10^6 characters), comma-separated (default: see above)")
-    ap.add_argument("--kinds", default="nospace,spaces", help="nospace, spaces or both")
+    ap.add_argument("--kinds", default="nospace,spaces,oneline", help="nospace, spaces, oneline, comma-separated")
     ap.add_argument("--model", default="fast", choices=["fast", "accurate"])
     ap.add_argument("--stages", default=None, help="comma-separated stages (default: all)")
     ap.add_argument("--networks", default="stand-in", choices=["real", "stand-in"],
@@ -140,10 +143,10 @@ def main() -> None:
 
     from unspun import pipeline
 
-    default_sizes = {"nospace": "0.25,0.5,1,2", "spaces": "0.125,0.25,0.5,1"}
+    default_sizes = {"nospace": "0.25,0.5,1,2", "spaces": "0.125,0.25,0.5,1", "oneline": "0.125,0.25,0.5,1"}
     kinds = [k.strip() for k in args.kinds.split(",")]
     if not kinds or set(kinds) - set(default_sizes):
-        ap.error("--kinds takes nospace, spaces or both")
+        ap.error("--kinds takes nospace, spaces and oneline, comma-separated")
     stages = args.stages.split(",") if args.stages else None
     paragraphs = [p.strip() for t in articles.load(args.articles, 400) for p in re.split(r"\n\s*\n", t) if p.strip()]
 
@@ -162,6 +165,8 @@ def main() -> None:
         for mb in sizes:
             n = int(mb * MB)
             text = nospace_text(n) if kind == "nospace" else prose_text(n, paragraphs)
+            if kind == "oneline":
+                text = text.replace("\n", " ")
             t0 = time.perf_counter()
             doc = pipeline.analyze_text(text, model=args.model, stages=stages, time_limit=0, max_bytes=8 * n + MB)
             seconds = time.perf_counter() - t0

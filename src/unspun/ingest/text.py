@@ -98,13 +98,26 @@ def guess_title(doc: Document) -> str | None:
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 
 
+HEADING_LOOK = 1000
+"""How far heading_line looks for the ends of a line on each side: a heading is short, so a line running on further
+is none, and a text on one line (a scrape without line breaks) is not read whole for each name in it."""
+
+
 def heading_line(text: str, pos: int) -> bool:
     """Whether the line holding `pos` reads as a heading: at most 150 characters, no full stop, question or
     exclamation mark (or closing quote) at its end, and at least 60% of its words capitalised ("Policy
-    Shortcomings", "Ferry Chief Quits Over Harbour Row"). NER and the quote tagger misread such lines as names."""
-    a = text.rfind("\n", 0, pos) + 1
-    b = text.find("\n", pos)
-    line = text[a : b if b >= 0 else len(text)].strip()
+    Shortcomings", "Ferry Chief Quits Over Harbour Row"). NER and the quote tagger misread such lines as names.
+    A line that runs on more than HEADING_LOOK characters from `pos` is no heading."""
+    lo = max(0, pos - HEADING_LOOK)
+    a = text.rfind("\n", lo, pos) + 1
+    if a == 0 and lo > 0:
+        return False
+    b = text.find("\n", pos, pos + HEADING_LOOK)
+    if b < 0:
+        if pos + HEADING_LOOK < len(text):
+            return False
+        b = len(text)
+    line = text[a:b].strip()
     words = _LETTERS.findall(line)
     return (bool(words) and len(line) <= 150 and not line.endswith((".", "?", "!", "”", '"', "’", "'"))
             and sum(w[0].isupper() for w in words) >= 0.6 * len(words))
