@@ -13,7 +13,8 @@ quadratic code doubles the per-MB time with each doubling of the size (0.25 → 
 - **spaces**: prose, the benchmark articles (`benchmarks/articles.py`) in a seeded shuffle of their paragraphs.
 - **oneline**: the same prose with every line break made a space: one line of megabytes, as a scrape or a PDF copy
   without line breaks gives. Checking whether each name sits on a heading line read the whole line per name: 158 s/MB
-  at 0.125 MB, 420 s/MB at 0.5 MB (now about 25 s/MB, as with line breaks).
+  at 0.125 MB, 420 s/MB at 0.5 MB; counting quotation marks from the line's start for every quote, and reading
+  a credit line whole, grew too (now about 30 s/MB, as with line breaks).
 
 The transformer networks (the technique encoders, the quote tagger, the claims scorer) run on CPU at about an hour
 per MB of prose on 2 cores, so by default they are replaced by a stand-in that maps each token id to a fixed

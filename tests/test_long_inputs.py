@@ -339,3 +339,43 @@ def test_heading_checks_on_a_text_without_line_breaks_read_a_bounded_window(monk
                  "The chief quit.\nFerry Chief Quits Over Harbour Row"):
         assert text_ingest.heading_line(text, text.index("Chief"))
     assert not text_ingest.heading_line("a" * 5000 + "\nFerry Chief Quits", 10)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet='a “”„«»"\n', max_size=60))
+def test_quote_marks_read_once_per_text_match_reading_each_line(text):
+    """`_closed_quotes` and `_within_marks` ask what the double marks from a line's start to a position add up to;
+    the per-text index answers as reading the line would (it did, once per quote: quadratic on one-line text)."""
+    from unspun.stages import quotes as stage
+
+    index = stage._LineMarks(text)
+    for pos in range(len(text) + 1):
+        line = text.rfind("\n", 0, pos) + 1
+        marks = stage._mark_depth(text, line, pos)
+        piece = text[line:pos]
+        assert index.before(pos) == (marks[-1][1] if marks else 0, piece.count("“"), piece.count("”"), piece.count('"'))
+
+
+def test_quote_marks_of_one_line_text_are_indexed_once(monkeypatch):
+    from unspun.stages import quotes as stage
+
+    built: list[int] = []
+    real_init = stage._LineMarks.__init__
+
+    def counting(self, text):
+        built.append(len(text))
+        real_init(self, text)
+
+    monkeypatch.setattr(stage._LineMarks, "__init__", counting)
+    stage._line_marks.cache_clear()
+    text = 'He said “we will win” and left. ' * 20_000  # 640 KB, one line
+    inside = [stage._within_marks(text, p) for p in range(0, len(text), 997)]
+    assert built == [len(text)] and any(inside) and not all(inside)
+
+
+def test_a_credit_line_check_reads_a_bounded_window():
+    from unspun.stages.actors import _credit_line
+
+    assert _credit_line("A story.\n– Newsweek\nMore.", 11, 19)
+    assert not _credit_line("Source: Reuters " + "word " * 1000, 8, 15)  # a line running on is no credit line
+    assert _credit_line("x" * 5000 + "\nSource: Reuters", 5009, 5016)
