@@ -99,24 +99,34 @@ _LETTERS = re.compile(r"[^\W\d_]{2,}")
 
 
 HEADING_LOOK = 1000
-"""How far heading_line looks for the ends of a line on each side: a heading is short, so a line running on further
-is none, and a text on one line (a scrape without line breaks) is not read whole for each name in it."""
+"""How far `line_around` looks for the ends of a line on each side: a heading or a credit line is short, so a line
+running on further is none, and a text on one line (a scrape without line breaks) is not read whole for each name."""
+
+
+def line_around(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """[a, b) of the line holding text[start:end], or None when it runs on more than HEADING_LOOK characters before
+    `start` or after `end` (then it is no short line, and finding its ends would read it all)."""
+    lo = max(0, start - HEADING_LOOK)
+    a = text.rfind("\n", lo, start) + 1
+    if a == 0 and lo > 0:
+        return None
+    b = text.find("\n", end, end + HEADING_LOOK)
+    if b < 0:
+        if end + HEADING_LOOK < len(text):
+            return None
+        b = len(text)
+    return a, b
 
 
 def heading_line(text: str, pos: int) -> bool:
     """Whether the line holding `pos` reads as a heading: at most 150 characters, no full stop, question or
     exclamation mark (or closing quote) at its end, and at least 60% of its words capitalised ("Policy
     Shortcomings", "Ferry Chief Quits Over Harbour Row"). NER and the quote tagger misread such lines as names.
-    A line that runs on more than HEADING_LOOK characters from `pos` is no heading."""
-    lo = max(0, pos - HEADING_LOOK)
-    a = text.rfind("\n", lo, pos) + 1
-    if a == 0 and lo > 0:
+    A line that runs on more than HEADING_LOOK characters from `pos` is no heading (`line_around`)."""
+    bounds = line_around(text, pos, pos)
+    if bounds is None:
         return False
-    b = text.find("\n", pos, pos + HEADING_LOOK)
-    if b < 0:
-        if pos + HEADING_LOOK < len(text):
-            return False
-        b = len(text)
+    a, b = bounds
     line = text[a:b].strip()
     words = _LETTERS.findall(line)
     return (bool(words) and len(line) <= 150 and not line.endswith((".", "?", "!", "”", '"', "’", "'"))

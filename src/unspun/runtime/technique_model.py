@@ -30,8 +30,8 @@ _TRIM = " \t\r\n.,:;"
 # spans 5%: "defenseless in the", "all the wickedness of"), never starts with a closing quotation mark or ends with
 # an opening one (the gold: 0 and 1 in 5,468).
 _TRAILING_FUNCTION_WORDS = frozenset("a an the of and or nor with at to in on for by from as".split())
-_CLOSING_MARKS = "\u201d\u00bb"
-_OPENING_MARKS = "\u201c\u00ab"
+_TRIM_START = _TRIM + "\u201d\u00bb"  # and closing quotation marks
+_TRIM_END = _TRIM + "\u201c\u00ab"  # and opening ones
 # Long inputs are processed in pieces cut at line breaks, so memory stays bounded for a 2 MB article.
 SEGMENT_CHARS = 40_000
 
@@ -305,10 +305,10 @@ def tidy_span(text: str, start: int, end: int, words: WordRuns | None = None) ->
             end = m.end()
     # the trims read only characters of the span as given (extension adds word characters, never these), and the
     # spans of a text are disjoint token runs: linear in all
-    while start < end and (text[start] in _TRIM or text[start] in _CLOSING_MARKS):
+    while start < end and text[start] in _TRIM_START:
         start += 1
     while True:
-        while end > start and (text[end - 1] in _TRIM or text[end - 1] in _OPENING_MARKS):
+        while end > start and text[end - 1] in _TRIM_END:
             end -= 1
         k = end  # the last word, read back at most 5 letters (the longest function word has 4): linear
         while k > start and end - k < 5 and text[k - 1].isalpha():

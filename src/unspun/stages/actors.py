@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from unspun import lexicon
 from unspun.document import Actor, ActorLabel, Document
-from unspun.ingest.text import HEADING_LOOK, heading_line
+from unspun.ingest.text import heading_line, line_around
 from unspun.runtime import item_scores, nlp, offsets
 from unspun.stages import names as names_mod
 
@@ -574,14 +574,13 @@ def _citing(tok, *, outlet: bool = True) -> bool:
 
 def _credit_line(text: str, start: int, end: int) -> bool:
     """A line that holds nothing but the outlet's name and credit words ("– Newsweek", "Source: Reuters"). Such a
-    line is short: one running on more than HEADING_LOOK characters either side is none (a text without line breaks
-    is not read whole for each outlet named in it)."""
-    lo = max(0, start - HEADING_LOOK)
-    a = text.rfind("\n", lo, start) + 1
-    b = text.find("\n", end, end + HEADING_LOOK)
-    if (a == 0 and lo > 0) or (b < 0 and end + HEADING_LOOK < len(text)):
+    line is short: one running on more than HEADING_LOOK characters either side is none (`line_around`: a text
+    without line breaks is not read whole for each outlet named in it)."""
+    bounds = line_around(text, start, end)
+    if bounds is None:
         return False
-    rest = (text[a:start] + " " + text[end:b if b >= 0 else len(text)]).lower()
+    a, b = bounds
+    rest = (text[a:start] + " " + text[end:b]).lower()
     return all(w in _CREDIT_WORDS for w in _LETTERS.findall(rest))
 
 

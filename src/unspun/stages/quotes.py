@@ -293,14 +293,17 @@ def _mark_depth(text: str, start: int, end: int, depth: int = 0) -> list[tuple[i
     out = []
     for i in range(start, end):
         c = text[i]
-        if c in _DOUBLE_OPEN or (c == '"' and depth == 0):
-            depth += 1
-        elif c in _DOUBLE_CLOSE or c == '"':
-            depth = max(0, depth - 1)
-        else:
-            continue
-        out.append((i, depth))
+        if c in _DOUBLE_OPEN or c in _DOUBLE_CLOSE or c == '"':
+            depth = _depth_after(c, depth)
+            out.append((i, depth))
     return out
+
+
+def _depth_after(mark: str, depth: int) -> int:
+    """The quotation depth after one double mark: an opening mark, or a straight '"' outside marks, opens."""
+    if mark in _DOUBLE_OPEN or (mark == '"' and depth == 0):
+        return depth + 1
+    return max(0, depth - 1)
 
 
 class _LineMarks:
@@ -322,10 +325,7 @@ class _LineMarks:
                 self.breaks.append(m.start())
                 depth = opens = closes = straight = 0
                 continue
-            if c in _DOUBLE_OPEN or (c == '"' and depth == 0):
-                depth += 1
-            else:
-                depth = max(0, depth - 1)
+            depth = _depth_after(c, depth)
             opens += c == "“"
             closes += c == "”"
             straight += c == '"'
