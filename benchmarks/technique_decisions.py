@@ -1,6 +1,7 @@
 """Honest tuning of the technique models' decisions: cross-validated over the 111 PTC articles the encoders never saw.
 
-    python benchmarks/technique_decisions.py --model fast|accurate [--folds 5] [--rounds 1000] [--write] [--json]
+    python benchmarks/technique_decisions.py --model fast|accurate [--calibration plain,name,head] [--gate search|off|keep]
+        [--member K] [--folds 5] [--rounds 1000] [--write] [--json]
 
 The encoders were trained on 260 PTC articles; the other 111 (unspun's fixed dev 37 + validation 74,
 `unspun.datasets.ptc_split`) are unseen. Every decision parameter (temperature, class-prior weight,
@@ -29,6 +30,12 @@ chooses everything else again: for a change of span edges, where the search's ch
 with small changes of the candidate tables. The encoder
 output of the PolNeAR train texts is kept as candidate tables only (no states) in
 `build/technique-gate/<model>-polnear-train.pkl`.
+
+`--calibration` lists the span calibrations the tuning chooses among, fold by fold: `plain` (the span's mean token
+probability), `name` (plus `name_like`), `density`, and `head`, a span-level head (a ridge logistic model on the
+run's pooled encoder states, `training.technique_decisions.fit_span_head`, chosen and scored on cross-fitted
+log-odds; measured and not shipped, see the model card). `--member K` scores member K of an ensemble alone (what the
+ensemble buys).
 
 `--write` stores the decisions chosen on all 111 articles in the model's config.json, with the out-of-fold figures
 under `scores.cross_validated` and this command under `training.decisions`.
@@ -129,7 +136,9 @@ def ordinary_tables(model_name: str, model, texts: dict[str, str]) -> tuple[dict
     cache = _read_cache(path)
     # older entries were keyed "polnear:<stem>"
     cache = {(k.replace("polnear:", "polnear-train:", 1) if k.startswith("polnear:") else k): v for k, v in cache.items()}
-    missing = [i for i in texts if i not in cache or cache[i][0] != texts[i]]
+    # entries cached before the span head existed lack its inputs (`Candidates.pooled`): encode them again
+    missing = [i for i in texts if i not in cache or cache[i][0] != texts[i]
+               or not isinstance(getattr(cache[i][2][td.THRESHOLDS[0]], "pooled", None), np.ndarray)]
     t0 = time.time()
     for k, i in enumerate(missing):
         pieces = list(model.encode_segments(texts[i]))
@@ -164,7 +173,8 @@ def rates(rows, texts: dict[str, str]) -> float:
     return round(1000 * sum(1 for r in rows if r[0] in texts) / max(n_words, 1), 3)
 
 
-def evaluate(name: str, k: int, rounds: int, kinds: tuple[str, ...], gate_mode: str = "search") -> dict:
+def evaluate(name: str, k: int, rounds: int, kinds: tuple[str, ...], gate_mode: str = "search",
+             member: int | None = None) -> dict:
     from unspun.runtime.models import load_techniques as load
     from unspun.training import technique_decisions as td
     from unspun.training.techniques import training_log_prior
@@ -173,12 +183,16 @@ def evaluate(name: str, k: int, rounds: int, kinds: tuple[str, ...], gate_mode: 
     texts, si, tc, train_ids = load_ptc()
     polnear = {f"polnear:{k}": v for k, v in load_polnear().items()}
     cache = encoded(name, model, {**texts, **polnear})
+    if member is not None:  # one member of an ensemble alone: what the ensemble buys (its states are in the cache)
+        model.members = [model.members[member]]
+        cache = {i: (t, [(a, off, [st[member]]) for a, off, st in pieces]) for i, (t, pieces) in cache.items()}
     held = sorted(texts)
     # the class prior is counted on the 260 training articles (what the encoder saw), never on the 111
     model.log_prior = np.asarray(training_log_prior(tc, set(held), model.techniques), dtype=np.float32)
     t0 = time.time()
     tables, ys = td.build_tables(model, cache, held + sorted(polnear), si)
-    ordinary, ordinary_words = ordinary_tables(name, model, load_polnear_train())
+    ordinary, ordinary_words = ordinary_tables(name if member is None else f"{name}-m{member}", model,
+                                               load_polnear_train())
     gate, tried = (0.0, 0.0), []
     if gate_mode == "keep":
         from unspun.runtime.models import technique_dir
@@ -239,9 +253,11 @@ def main() -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=1000, help="bootstrap resamples")
     parser.add_argument("--calibration", default="density+name",
-                        help="comma-separated span calibrations to choose among: plain, density, density+name")
+                        help="comma-separated span calibrations to choose among: plain, name, density, density+name, head (the span head)")
     parser.add_argument("--gate", default="search", choices=["search", "off", "keep"],
                         help="choose the document gate (default), or run without one")
+    parser.add_argument("--member", type=int, help="score one member of an ensemble alone (what the ensemble buys; "
+                        "not with --write)")
     parser.add_argument("--encode-only", action="store_true", help="fill the encoder cache and stop")
     parser.add_argument("--write", action="store_true", help="store the decisions chosen on all 111 in the config")
     parser.add_argument("--json", action="store_true")
@@ -254,7 +270,9 @@ def main() -> int:
         encoded(args.model, load(args.model)[0], {**texts, **{f"polnear:{k}": v for k, v in load_polnear().items()}})
         return 0
     kinds = tuple(args.calibration.split(","))
-    result = evaluate(args.model, args.folds, args.rounds, kinds, args.gate)
+    if args.member is not None and args.write:
+        parser.error("--member scores one member alone; it cannot --write the ensemble's decisions")
+    result = evaluate(args.model, args.folds, args.rounds, kinds, args.gate, args.member)
     if args.json:
         print(json.dumps(result, indent=1))
     else:

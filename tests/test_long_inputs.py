@@ -54,6 +54,14 @@ def reference_tidy(text: str, start: int, end: int) -> tuple[int, int]:
         start += 1
     while end > start and text[end - 1] in " \t\r\n.,:;\u201c\u00ab":
         end -= 1
+    # leading prepositions, each followed by a space or line break, one at a time
+    while (m := re.match(r"([^\W\d_]+)\s", text[start:end])) and m.group(1).lower() in (
+            "of", "or", "nor", "at", "on", "by", "from"):
+        start += m.end(1)
+        while start < end and text[start] in " \t\r\n.,:;\u201d\u00bb":
+            start += 1
+    while end > start and text[end - 1] in " \t\r\n.,:;\u201c\u00ab":
+        end -= 1
     # then trailing function words, each after a space or line break, one at a time
     while (m := re.search(r"\s([^\W\d_]+)\Z", text[start:end])) and m.group(1).lower() in (
             "a", "an", "the", "of", "and", "or", "nor", "with", "at", "to", "in", "on", "for", "by", "from", "as"):

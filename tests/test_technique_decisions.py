@@ -289,3 +289,50 @@ def test_a_kept_gate_keeps_the_trials_of_the_search_that_chose_it(tmp_path, monk
     bench.write("accurate", {**figures, "gate_trials": [trial], "gate_kept": False}, "searched")
     config = json.loads((tmp_path / "config.json").read_text())
     assert config["scores"]["cross_validated"]["document_gate_trials"] == ["0.50, 5: 0.2400 0.3700 0.200 9.20"]
+
+
+@pytest.mark.parametrize("gate", [(0.0, 0.0), (0.6, 8.0)])
+def test_the_span_head_reproduces_the_run_time(gate):
+    """With a span head (issue 17) the tuning tables and the run time give the same rows, and the config the
+    benchmark writes loads into the same model; the head, not the calibration, sets the span probability."""
+    from test_technique_model import H
+
+    texts = {"1": "They lie and lie again. Our glorious nation, betrayed by Gloomwater elites!\nIt is a disgrace.",
+             "2": "A calm report: the council met on Tuesday and approved the budget. Drain the swamp, drain the swamp."}
+    rng = np.random.default_rng(11)
+    head = (rng.normal(0, 0.5, size=2 + H + 4), 0.3, 100.0)
+    model = make_model(bias=0.5, name_labels=["Name_Calling,Labeling", "Repetition", "Slogans"])
+    d = td.Decisions(token_threshold=0.4, span_calibration=(1.0, 0.0), min_score=0.05, second_label_prob=0.2,
+                     gate_threshold=gate[0], gate_weight=gate[1], calibration="head", span_head=head)
+    d.set_on(model)
+    cache = {i: (t, list(model.encode_segments(t))) for i, t in texts.items()}
+    table = td.candidates(model, cache, sorted(texts), d.token_threshold)
+    assert table.pooled.shape == (len(table.article), H + 4)
+    got = sorted(td.apply(model, d, table))
+    want = sorted((i, x.technique, x.start, x.end) for i, t in texts.items() for x in model.predict(t, floor=d.min_score))
+    assert got and got == want
+    shipped = make_model(bias=0.5, name_labels=["Name_Calling,Labeling", "Repetition", "Slogans"], **d.settings())
+    assert shipped.span_head is not None
+    again = sorted((i, x.technique, x.start, x.end) for i, t in texts.items() for x in shipped.predict(t, floor=d.min_score))
+    assert again == want
+    # the span probability is the head's: a head that rejects everything leaves nothing
+    d.span_head = (np.zeros(2 + H + 4), -30.0, 100.0)
+    assert td.apply(model, d, table) == []
+
+
+def test_fit_span_head_chooses_its_ridge_on_articles_it_was_not_fitted_on():
+    """The head learns a rule the inputs carry, its cross-fitted log-odds are out of sample (worse than in-sample
+    on noise), and with pure noise it chooses the strongest ridge of its grid."""
+    rng = np.random.default_rng(5)
+    n, k = 3000, 40
+    groups = np.array([f"a{i % 60}" for i in range(n)], dtype=object)
+    x = rng.normal(size=(n, k))
+    y = (rng.random(n) < 1 / (1 + np.exp(-(2.5 * x[:, 0] - 1.5 * x[:, 1])))).astype(float)
+    (w, b, l2), z = td.fit_span_head(x, y, groups)
+    assert w[0] > 1.0 and w[1] < -0.6 and np.abs(w[2:]).max() < 0.3  # shrunk by the ridge, not turned
+    auc = lambda s: np.mean(s[y == 1][:, None] > s[y == 0][None, :])  # noqa: E731
+    assert auc(z) > 0.8
+    noise = (rng.random(n) < 0.3).astype(float)
+    (w2, b2, l2_noise), z2 = td.fit_span_head(x, noise, groups)
+    assert l2_noise == max(td.HEAD_L2)
+    assert auc(x @ w2 + b2) > auc(z2)  # in-sample looks better than it is; the cross-fitted scores do not

@@ -143,7 +143,13 @@ def check_detections(text: str, found: list[Detection], model: TechniqueModel, f
         ("the night.What we", 4, 9, "night"),  # a missing space after a sentence joins nothing
         ("Mr. Smith", 0, 2, "Mr"),
         ("defenseless in the face", 0, 18, "defenseless"),  # trailing function words go, one after another
-        ("all the wickedness of the Church", 0, 21, "all the wickedness"),  # leading ones stay (as in the gold)
+        ("all the wickedness of the Church", 0, 21, "all the wickedness"),  # leading articles stay (as in the gold)
+        ("medicine of immortality", 9, 23, "immortality"),  # a leading "of" goes (the gold: 0.18% of spans)
+        ("kind of disappointed atheism", 5, 20, "disappointed"),
+        ("read by or from them all", 5, 24, "them all"),  # one after another
+        ("and political it", 0, 16, "and political it"),  # "and" stays: the gold starts with it as often
+        ("of course", 0, 2, "of"),  # a span of one word keeps it (the function-word filter drops it later)
+        ("offer on", 0, 8, "offer"),  # "of" only as a whole word
         ("stop it now", 0, 7, "stop it"),  # pronouns stay ("Stop it")
         ("the", 0, 3, "the"),  # a span of one word keeps it
         ("weapons of mass destruction", 0, 11, "weapons"),

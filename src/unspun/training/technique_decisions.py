@@ -34,6 +34,7 @@ from unspun.runtime.technique_model import (
     name_like,
     softmax,
     span_features,
+    span_head_inputs,
 )
 from unspun.training.common import fit_temperature
 
@@ -44,8 +45,12 @@ REPEAT_BONUSES = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0)
 LATER_BONUSES = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0)
 SECOND_LABELS = (0.2, 0.3, 0.4, 0.5, 1.01)
 DETECT_REPEAT_OFFSETS = (0.0, -1.0, -2.0, -4.0, -8.0)
-# which inputs the span calibration reads, besides the span's mean token probability
-CALIBRATIONS = {"plain": (), "name": ("name",), "density": ("density",), "density+name": ("density", "name")}
+# which inputs the span calibration reads, besides the span's mean token probability; "head" is the span head
+# (raw, name and `span_head_inputs`: the run's pooled encoder states), fitted by `fit_span_head`
+CALIBRATIONS = {"plain": (), "name": ("name",), "density": ("density",), "density+name": ("density", "name"),
+                "head": ("name", "pooled")}
+HEAD_L2 = (100.0, 300.0, 1000.0, 3000.0)  # the span head's ridge, chosen by inner cross-fitting (log loss)
+HEAD_FOLDS = 4
 
 
 @dataclass
@@ -63,13 +68,20 @@ class Decisions:
     # the document gate (`TechniqueModel.gate`): (threshold, weight) on `document_evidence`; weight 0 is off
     gate_threshold: float = 0.0
     gate_weight: float = 0.0
+    # the span head (weights, bias, ridge) when calibration == "head"; it replaces span_calibration
+    span_head: tuple | None = None
 
     def settings(self) -> dict:
         return {"token_threshold": self.token_threshold, "span_calibration": [round(float(x), 4) for x in self.span_calibration],
                 "temperature": self.temperature, "min_score": self.min_score, "second_label_prob": self.second_label_prob,
                 "prior_weight": self.prior_weight, "repeat_bonus": self.repeat_bonus,
                 "repeat_bonus_later": self.repeat_bonus_later, "detect_repeat_offset": self.detect_repeat_offset,
-                "document_gate": {"share": GATE_SHARE, "threshold": self.gate_threshold, "weight": self.gate_weight}}
+                "document_gate": {"share": GATE_SHARE, "threshold": self.gate_threshold, "weight": self.gate_weight},
+                "span_head": None if self.span_head is None else {
+                    "inputs": "mean token probability of the run, name_like, span_head_inputs (mean token state, "
+                              "highest and lowest token probability, log tokens, log characters)",
+                    "l2": self.span_head[2], "bias": float(self.span_head[1]),
+                    "weights": [float(f"{x:.6g}") for x in self.span_head[0]]}}
 
     def set_on(self, model: TechniqueModel) -> None:
         model.temperature, model.prior_weight = self.temperature, self.prior_weight
@@ -78,6 +90,7 @@ class Decisions:
         model.token_threshold, model.span_calibration = self.token_threshold, tuple(self.span_calibration)
         model.min_score, model.second_label = self.min_score, self.second_label_prob
         model.gate_share, model.gate_threshold, model.gate_weight = GATE_SHARE, self.gate_threshold, self.gate_weight
+        model.span_head = None if self.span_head is None else (np.asarray(self.span_head[0], np.float64), float(self.span_head[1]))
 
 
 @dataclass
@@ -93,6 +106,7 @@ class Candidates:
     logits: list = field(default_factory=list)
     cue: list = field(default_factory=list)
     evidence: list = field(default_factory=list)  # the piece's `document_evidence` (the document gate's input)
+    pooled: list = field(default_factory=list)  # `span_head_inputs` per span (the span head's input)
 
     def freeze(self) -> Candidates:
         n = len(self.article)
@@ -103,6 +117,7 @@ class Candidates:
         self.name = np.array(self.name)
         self.logits = np.stack(self.logits) if n else np.zeros((0, 1, 1), np.float32)
         self.cue = np.array(self.cue, dtype=np.float32).reshape(-1, 2)
+        self.pooled = np.array(self.pooled, dtype=np.float32).reshape(n, -1) if n else np.zeros((0, 0), np.float32)
         return self
 
     def subset(self, ids: set[str]) -> np.ndarray:
@@ -117,6 +132,10 @@ class Candidates:
         out.cue = np.concatenate([p.cue for p in parts]) if parts else np.zeros((0, 2), np.float32)
         kept = [p.logits for p in parts if len(p.article)]
         out.logits = np.concatenate(kept) if kept else np.zeros((0, 1, 1), np.float32)
+        pooled = [getattr(p, "pooled", None) for p in parts if len(p.article)]
+        # tables cached before the span head existed have no pooled inputs: the head cannot score them
+        ok = pooled and all(isinstance(x, np.ndarray) and x.ndim == 2 for x in pooled)
+        out.pooled = np.concatenate(pooled) if ok else (np.zeros((0, 0), np.float32) if not pooled else None)
         return out
 
 
@@ -141,7 +160,8 @@ def candidates(model: TechniqueModel, cache: dict, ids, threshold: float) -> Can
             cue = model.cues(text, [(s, e) for s, e, *_ in found])
             density = float(probs.mean())
             evidence = document_evidence(probs)
-            for (s, e, _, _, raw), lg, c in zip(found, logits, cue):
+            pooled = span_head_inputs(states, probs, [(s, e, k, j) for s, e, k, j, _ in found])
+            for (s, e, _, _, raw), lg, c, x in zip(found, logits, cue, pooled):
                 out.article.append(i)
                 out.start.append(s)
                 out.end.append(e)
@@ -151,12 +171,45 @@ def candidates(model: TechniqueModel, cache: dict, ids, threshold: float) -> Can
                 out.name.append(name_like(text, s, e))
                 out.logits.append(lg)
                 out.cue.append(c)
+                out.pooled.append(x)
     return out.freeze()
 
 
 def _features(c: Candidates, kind: str, mask=slice(None)) -> np.ndarray:
+    if kind == "head":
+        if c.pooled is None:
+            raise ValueError("these candidates were cached before the span head existed: delete the cache and rebuild")
+        return np.c_[c.raw[mask], c.name[mask], c.pooled[mask]]
     cols = [c.raw[mask]] + [getattr(c, f)[mask] for f in CALIBRATIONS[kind]]
     return np.stack(cols, axis=1)
+
+
+def _fit_standardised(x: np.ndarray, y: np.ndarray, l2: float) -> tuple[np.ndarray, float]:
+    """A ridge logistic fit on standardised inputs, returned as plain (weights, bias) on the raw inputs."""
+    mu, sd = x.mean(axis=0), x.std(axis=0) + 1e-6
+    w = fit_logistic((x - mu) / sd, y, l2=l2)
+    weights = w[:-1] / sd
+    return weights, float(w[-1] - mu @ weights)
+
+
+def fit_span_head(x: np.ndarray, y: np.ndarray, groups: np.ndarray, l2s=HEAD_L2, k: int = HEAD_FOLDS) -> tuple:
+    """The span head: (weights, bias, ridge) fitted on all of x, with the ridge that gives the lowest log loss when
+    each group (article) is predicted by a fit on the other folds; and those cross-fitted log-odds, so that what is
+    chosen from the head's scores (token threshold, min score) is chosen on scores it was not fitted on."""
+    parts = folds(sorted(set(groups)), k, seed=5)
+    best = None
+    for l2 in l2s:
+        z = np.zeros(len(y))
+        for part in parts:
+            test = np.isin(groups, part)
+            w, b = _fit_standardised(x[~test], y[~test], l2)
+            z[test] = x[test] @ w + b
+        loss = float(np.mean(np.logaddexp(0.0, z) - y * z))
+        if best is None or loss < best[0] - 1e-9:
+            best = (loss, l2, z)
+    _, l2, z = best
+    w, b = _fit_standardised(x, y, l2)
+    return (w, b, l2), z
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-3) -> np.ndarray:
@@ -189,11 +242,19 @@ def gate_term(evidence: np.ndarray, threshold: float, weight: float) -> np.ndarr
     return weight * np.minimum(0.0, np.asarray(evidence, dtype=np.float64) - threshold)
 
 
-def span_probs(c: Candidates, calibration: tuple, mask=slice(None), gate: tuple = (0.0, 0.0)) -> np.ndarray:
-    """The calibrated span probability of the candidates under `mask`, with the document gate (threshold, weight)."""
-    a, b, *rest = calibration
-    cd, dn = (list(rest) + [0.0, 0.0])[:2]
-    z = a * c.raw[mask] + b + cd * c.density[mask] + dn * c.name[mask]
+def span_probs(c: Candidates, calibration: tuple, mask=slice(None), gate: tuple = (0.0, 0.0), head: tuple | None = None,
+               logit: np.ndarray | None = None) -> np.ndarray:
+    """The calibrated span probability of the candidates under `mask`, with the document gate (threshold, weight):
+    from the span head (weights, bias, …) when given, else the calibration; `logit` (log-odds for every candidate)
+    overrides both."""
+    if logit is not None:
+        z = np.asarray(logit, dtype=np.float64)[mask]
+    elif head is not None:
+        z = _features(c, "head", mask) @ np.asarray(head[0], np.float64) + head[1]
+    else:
+        a, b, *rest = calibration
+        cd, dn = (list(rest) + [0.0, 0.0])[:2]
+        z = a * c.raw[mask] + b + cd * c.density[mask] + dn * c.name[mask]
     if gate[1]:
         z = z + gate_term(c.evidence[mask], *gate)
     return 1 / (1 + np.exp(-np.clip(z, -40, 40)))
@@ -208,18 +269,22 @@ def tech_probs(model: TechniqueModel, d: Decisions, logits: np.ndarray, cue: np.
     return softmax(model.adjusted(logits, cue[:, 0], cue[:, 1], found=found)).mean(axis=1)
 
 
-def apply(model: TechniqueModel, d: Decisions, c: Candidates, mask=None, floor: float | None = None) -> list[tuple]:
-    """`ptc predict` rows (article, technique, start, end) for the candidates under `mask`, as the run time gives."""
+def apply(model: TechniqueModel, d: Decisions, c: Candidates, mask=None, floor: float | None = None,
+          span_logit: np.ndarray | None = None) -> list[tuple]:
+    """`ptc predict` rows (article, technique, start, end) for the candidates under `mask`, as the run time gives
+    (`span_logit`: see `scored_rows`)."""
     mask = np.ones(len(c.article), dtype=bool) if mask is None else mask
     floor = d.min_score if floor is None else floor
-    scores, rows = scored_rows(model, d, c, mask)
+    scores, rows = scored_rows(model, d, c, mask, span_logit)
     return list(dict.fromkeys(row for score, row in zip(scores, rows) if score >= floor))  # first occurrence kept
 
 
-def scored_rows(model: TechniqueModel, d: Decisions, c: Candidates, mask) -> tuple[np.ndarray, list]:
-    """(score of every (candidate, technique) option, its row) for a min-score sweep."""
+def scored_rows(model: TechniqueModel, d: Decisions, c: Candidates, mask,
+                span_logit: np.ndarray | None = None) -> tuple[np.ndarray, list]:
+    """(score of every (candidate, technique) option, its row) for a min-score sweep. `span_logit`: the span
+    head's cross-fitted log-odds for every candidate, for choosing on scores the head was not fitted on."""
     idx = np.flatnonzero(mask)
-    p_span = span_probs(c, d.span_calibration, idx, (d.gate_threshold, d.gate_weight))
+    p_span = span_probs(c, d.span_calibration, idx, (d.gate_threshold, d.gate_weight), d.span_head, span_logit)
     probs = tech_probs(model, d, c.logits[idx], c.cue[idx], found=True)
     scores, rows = [], []
     for n, k in enumerate(idx):
@@ -314,28 +379,36 @@ def tune_spans(model: TechniqueModel, d: Decisions, tables: dict, ys: dict, ids:
         if mask.sum() < 5:
             continue
         for kind in kinds:
-            w = fit_logistic(_features(c, kind, mask), ys[thr][mask])
-            d.span_calibration = calibration_tuple(w, kind)
-            scores, rows = scored_rows(model, d, c, mask)
+            head, logit = None, None
+            if kind == "head":  # chosen on cross-fitted log-odds; the head fitted on all `ids` is what ships
+                head, z = fit_span_head(_features(c, kind, mask), ys[thr][mask], c.article[mask])
+                logit = np.zeros(len(c.article))
+                logit[mask] = z
+                d.span_calibration = (1.0, 0.0)
+            else:
+                w = fit_logistic(_features(c, kind, mask), ys[thr][mask])
+                d.span_calibration = calibration_tuple(w, kind)
+            d.span_head = head
+            scores, rows = scored_rows(model, d, c, mask, logit)
             for min_score in MIN_SCORES:
                 pred = [r for r, sc in zip(rows, scores) if sc >= min_score]
                 key = (score_full(pred, gold_tc).f1, score_si(pred, gold_si).f1)
                 if best is None or key > best[0]:
-                    best = (key, thr, d.span_calibration, min_score, kind)
-    _, d.token_threshold, d.span_calibration, d.min_score, d.calibration = best
+                    best = (key, thr, d.span_calibration, min_score, kind, head, logit)
+    _, d.token_threshold, d.span_calibration, d.min_score, d.calibration, d.span_head, logit = best
     c = tables[d.token_threshold]
     mask = c.subset(ids)
     best_offset = None
     for offset in DETECT_REPEAT_OFFSETS:
         d.detect_repeat_offset = offset
-        key, min_score = best_min_score(model, d, c, mask, gold_si, gold_tc)
+        key, min_score = best_min_score(model, d, c, mask, gold_si, gold_tc, logit)
         if best_offset is None or key > best_offset[0]:
             best_offset = (key, offset, min_score)
     _, d.detect_repeat_offset, d.min_score = best_offset
     best2 = None
     for second in SECOND_LABELS:
         d.second_label_prob = second
-        f1 = score_full(apply(model, d, c, mask), gold_tc).f1
+        f1 = score_full(apply(model, d, c, mask, span_logit=logit), gold_tc).f1
         if best2 is None or f1 > best2[0]:
             best2 = (f1, second)
     d.second_label_prob = best2[1]
@@ -400,9 +473,10 @@ GATE_WEIGHTS = (2.5, 5.0, 10.0, 20.0, 40.0)
 GATE_BUDGET = 0.01  # the most SI or full-task F1 (on the tuning articles) the gate may cost
 
 
-def best_min_score(model: TechniqueModel, d: Decisions, c: Candidates, mask, gold_si, gold_tc) -> tuple:
+def best_min_score(model: TechniqueModel, d: Decisions, c: Candidates, mask, gold_si, gold_tc,
+                   span_logit: np.ndarray | None = None) -> tuple:
     """((full F1, SI F1), min score) at the min score with the best full-task F1, then SI F1 (as `tune_spans`)."""
-    scores, rows = scored_rows(model, d, c, mask)
+    scores, rows = scored_rows(model, d, c, mask, span_logit)
     best = None
     for min_score in MIN_SCORES:
         pred = [r for r, sc in zip(rows, scores) if sc >= min_score]
