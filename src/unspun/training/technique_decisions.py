@@ -176,12 +176,9 @@ def candidates(model: TechniqueModel, cache: dict, ids, threshold: float) -> Can
 
 
 def _features(c: Candidates, kind: str, mask=slice(None)) -> np.ndarray:
-    if kind == "head":
-        if c.pooled is None:
-            raise ValueError("these candidates were cached before the span head existed: delete the cache and rebuild")
-        return np.c_[c.raw[mask], c.name[mask], c.pooled[mask]]
-    cols = [c.raw[mask]] + [getattr(c, f)[mask] for f in CALIBRATIONS[kind]]
-    return np.stack(cols, axis=1)
+    if "pooled" in CALIBRATIONS[kind] and c.pooled is None:
+        raise ValueError("these candidates were cached before the span head existed: delete the cache and rebuild")
+    return np.column_stack([c.raw[mask]] + [getattr(c, f)[mask] for f in CALIBRATIONS[kind]])
 
 
 def _fit_standardised(x: np.ndarray, y: np.ndarray, l2: float) -> tuple[np.ndarray, float]:
@@ -389,12 +386,9 @@ def tune_spans(model: TechniqueModel, d: Decisions, tables: dict, ys: dict, ids:
                 w = fit_logistic(_features(c, kind, mask), ys[thr][mask])
                 d.span_calibration = calibration_tuple(w, kind)
             d.span_head = head
-            scores, rows = scored_rows(model, d, c, mask, logit)
-            for min_score in MIN_SCORES:
-                pred = [r for r, sc in zip(rows, scores) if sc >= min_score]
-                key = (score_full(pred, gold_tc).f1, score_si(pred, gold_si).f1)
-                if best is None or key > best[0]:
-                    best = (key, thr, d.span_calibration, min_score, kind, head, logit)
+            key, min_score = best_min_score(model, d, c, mask, gold_si, gold_tc, logit)
+            if best is None or key > best[0]:
+                best = (key, thr, d.span_calibration, min_score, kind, head, logit)
     _, d.token_threshold, d.span_calibration, d.min_score, d.calibration, d.span_head, logit = best
     c = tables[d.token_threshold]
     mask = c.subset(ids)
