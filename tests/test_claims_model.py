@@ -35,7 +35,7 @@ def test_loads_once_with_its_settings(model):
     assert a > 0  # calibration keeps the ranking
     info = models.load_claims()[1]
     assert info["name"] and info["version"] and len(info["sha256"]) == 64
-    # one sentence per run is too small to split across threads: one thread, the same scores, half the CPU
+    # one sentence per run is too small to split across threads: one thread per run, the same scores, half the CPU
     assert model.session.get_session_options().intra_op_num_threads == 1
 
 
@@ -52,6 +52,17 @@ def test_scores_are_probabilities_in_input_order(model):
     assert model.scores(["word " * 200, texts[0]])[1] == scores[0]
     assert min(scores[:3]) > max(scores[3:])
     assert all(s >= model.threshold for s in scores[:3]) and all(s < model.threshold for s in scores[3:])
+
+
+def test_sentences_scored_on_several_threads_get_the_same_bits_in_the_same_order():
+    # the cores score several sentences at once, each still alone in its run: nothing may change but the wall time
+    texts = (FACTUAL + NOT_FACTUAL) * 7 + ["word " * 80, "", "Short one."]  # more than one block of sentences
+    one = ClaimsModel(models.CLAIMS_DIR, threads=1)
+    three = ClaimsModel(models.CLAIMS_DIR, threads=3)
+    assert (one.workers, three.workers) == (1, 3)
+    seen = []
+    assert np.array_equal(one.logits(texts), three.logits(texts, progress=seen.append))
+    assert sum(seen) == len(texts)
 
 
 def test_calibration_is_monotonic_and_progress_counts_every_text(model):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from unspun.runtime import nlp
 
 
@@ -94,3 +96,43 @@ def test_cached_attribute_rules_set_exactly_what_spacys_ruler_sets():
     assert rules.ok and rules.multi and any(isinstance(c, dict) and "REGEX" in c
                                             for e in theirs.get_pipe("attribute_ruler").patterns
                                             for p in e["patterns"] for t in p for c in t.values())
+
+
+def _shape(chunks) -> list:
+    return [(c.offset, [(t.idx, t.text, t.pos_, t.dep_, t.head.i, t.ent_type_) for t in c.doc]) for c in chunks]
+
+
+def test_a_prefetched_parse_is_the_parse(monkeypatch):
+    monkeypatch.setenv("UNSPUN_THREADS", "2")
+    text = "The minister said on Monday that the harbour would close. Critics called it a swindle.\n\nNobody agreed."
+    nlp.clear()
+    nlp.prefetch(text)
+    assert text in nlp._pending  # started on the background thread
+    first = nlp.parse(text)
+    assert text not in nlp._pending  # read once, then cached like any parse
+    assert nlp.parse(text) is first
+    nlp.clear()
+    assert _shape(nlp.parse(text)) == _shape(first)
+
+
+def test_no_prefetch_without_a_spare_core(monkeypatch):
+    monkeypatch.setenv("UNSPUN_THREADS", "1")  # corpus workers: one per core
+    nlp.prefetch("One core, nothing spare.")
+    assert "One core, nothing spare." not in nlp._pending
+
+
+def test_a_prefetched_parse_keeps_the_time_limit(monkeypatch):
+    import time
+
+    from unspun.errors import TimeLimitError
+    from unspun.limits import deadline
+
+    monkeypatch.setenv("UNSPUN_THREADS", "2")
+    text = "A text parsed after its document's time ran out. " * 3
+    nlp.clear()
+    with deadline(0.001):
+        time.sleep(0.01)
+        nlp.prefetch(text)  # the background thread runs in this context, so under this deadline
+    with pytest.raises(TimeLimitError):
+        nlp.parse(text)
+    nlp.forget(text)

@@ -85,3 +85,19 @@ def test_file_dispatch_by_suffix(tmp_path):
     p.write_bytes((EXAMPLES / "saved-page.html").read_bytes())
     assert unspun.analyze_file(p).text.startswith("Water board")
     assert unspun.analyze(Path(p)).links
+
+
+def test_the_parse_overlapping_the_technique_stage_changes_nothing(monkeypatch):
+    # with a spare core the spaCy parse runs on a background thread during the technique stage (`nlp.prefetch`);
+    # with none (corpus workers) it runs in line: every span, score and label must come out the same
+    from unspun.runtime import nlp
+
+    text = (EXAMPLES / "opinion-loaded.txt").read_text(encoding="utf-8")
+    results = []
+    for threads in ("2", "1"):
+        monkeypatch.setenv("UNSPUN_THREADS", threads)
+        nlp.clear()
+        results.append(pipeline.analyze_text(text, model="fast").to_dict())
+        assert not nlp._pending  # nothing left waiting
+    assert results[0] == results[1]
+    assert results[0]["quotes"] and results[0]["claims"] and results[0]["techniques"]

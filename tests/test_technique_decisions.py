@@ -3,8 +3,12 @@ tuning (`unspun.training.technique_decisions`) reproducing the run-time decoding
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from unspun.runtime.technique_model import (
     SEGMENT_CHARS,
@@ -80,6 +84,35 @@ def test_repetition_cue_matches_whole_words_and_looks_a_bounded_distance():
     assert repetition_cue(far, len(far) - 10, len(far)) == (False, False)
     near = "witch hunt and again a witch hunt"
     assert repetition_cue(near, len(near) - 10, len(near)) == (True, False)
+
+
+def _cue_by_pattern_alone(text: str, start: int, end: int) -> tuple[bool, bool]:
+    """The cue as it was before the casefold pre-check: the case-insensitive pattern searched on both sides."""
+    words = re.findall(r"[^\W_]+(?:['\u2019][^\W_]+)*", text[start:end])
+    if not words or len(" ".join(words)) < 3:
+        return False, False
+    pattern = re.compile(r"(?<![^\W_])" + r"\W+".join(re.escape(w) for w in words) + r"(?![^\W_])", re.I)
+    lo, hi = max(0, start - 2 * SEGMENT_CHARS), end + 2 * SEGMENT_CHARS
+    return pattern.search(text, lo, start) is not None, pattern.search(text, end, hi) is not None
+
+
+# letters whose case-insensitive matches are irregular: dotted and dotless i, sharp s, long s, the Kelvin sign,
+# final sigma, a ligature that casefolds to two letters
+_TRICKY = "aAiIİıßſsSKkΣσςﬁ "
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_TRICKY + "'’-,.", min_size=1, max_size=40), st.data())
+def test_repetition_cue_precheck_changes_no_answer(text, data):
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, len(text)))
+    assert repetition_cue(text, start, end) == _cue_by_pattern_alone(text, start, end)
+
+
+def test_repetition_cue_sees_case_variants_the_casefold_cannot():
+    text = "İstanbul burns. They said istanbul burns again."  # re.I equates İ and i; casefold does not
+    second = text.index("istanbul burns")
+    assert repetition_cue(text, second, second + len("istanbul burns")) == (True, False)
 
 
 def test_later_occurrence_bonus_lifts_the_first_occurrence():

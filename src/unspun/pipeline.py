@@ -1,7 +1,8 @@
 """The one place to read how a document flows: `ingest.load` → Document → `run`: the stages, in order → caller.
 
-Each stage is a module in `unspun.stages` with `NAME`, `REQUIRES` (the stages it needs to have run first) and one
-entry function `run(doc) -> None` that adds its own span kind; `STAGES` lists them in their fixed order.
+Each stage is a module in `unspun.stages` with `NAME`, `REQUIRES` (the stages it needs to have run first),
+`READS_PARSE` (whether it reads the shared spaCy parse) and one entry function `run(doc) -> None` that adds its own
+span kind; `STAGES` lists them in their fixed order.
 Stages read their options (model, min_score) from `doc.options`. The functions below are the public Python API
 (INTERFACES.md): each is `ingest.load`, then `run`, as the CLI, the server and the corpus engines are.
 """
@@ -17,6 +18,7 @@ from unspun.document import Document
 from unspun.errors import UrlRefusedError, UsageError
 from unspun.limits import check_time, deadline
 from unspun.limits import time_limit as resolve_time_limit
+from unspun.runtime import nlp
 from unspun.runtime.models import DEFAULT_MODEL, MODELS
 from unspun.stages import actors, claims, quotes, sources, techniques
 from unspun.taxonomy import DEFAULT as DEFAULT_TAXONOMY
@@ -86,10 +88,15 @@ def run(doc: Document, options: dict, *, time_limit: float | None = None) -> Doc
     wanted = set(options.get("stages", ()))
     with deadline(resolve_time_limit(time_limit)), line_endings.normalized(doc):
         # the stages see LF text; offsets come back into the text as given
-        for stage in STAGES:
-            if stage.NAME in wanted:
+        chosen = [stage for stage in STAGES if stage.NAME in wanted]
+        if chosen and not chosen[0].READS_PARSE and any(stage.READS_PARSE for stage in chosen):
+            nlp.prefetch(doc.text)  # spaCy (one core) parses while the first stages run the encoders
+        try:
+            for stage in chosen:
                 check_time()  # the per-document time limit (see unspun.limits); stages also check inside long loops
                 stage.run(doc)
+        finally:
+            nlp.forget(doc.text)
     return doc
 
 

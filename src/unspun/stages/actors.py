@@ -777,6 +777,7 @@ def not_an_actor(doc: Document, cluster: names_mod.Cluster, quoted: bool) -> boo
 
 NAME = "actors"  # the stage contract (unspun.pipeline): its name, the stages it needs first, and run(doc)
 REQUIRES: tuple[str, ...] = ("techniques", "quotes")
+READS_PARSE = True  # whether it reads the shared spaCy parse (`unspun.runtime.nlp.parse`)
 
 
 def run(doc: Document) -> None:

@@ -290,6 +290,7 @@ def sourcing_of(doc: Document, start: int, end: int, tokens: _Tokens) -> tuple[s
 
 NAME = "claims"  # the stage contract (unspun.pipeline): its name, the stages it needs first, and run(doc)
 REQUIRES: tuple[str, ...] = ("quotes",)
+READS_PARSE = True  # whether it reads the shared spaCy parse (`unspun.runtime.nlp.parse`)
 
 
 def run(doc: Document) -> None:

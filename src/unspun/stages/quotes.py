@@ -763,6 +763,7 @@ def _headline(doc: Document) -> tuple[int, int] | None:
 
 NAME = "quotes"  # the stage contract (unspun.pipeline): its name, the stages it needs first, and run(doc)
 REQUIRES: tuple[str, ...] = ()
+READS_PARSE = True  # whether it reads the shared spaCy parse (`unspun.runtime.nlp.parse`)
 
 
 def run(doc: Document) -> None:

@@ -759,6 +759,7 @@ def _first_within(start: int, end: int, cue_starts: list[int], cue_index: list[t
 
 NAME = "sources"  # the stage contract (unspun.pipeline): its name, the stages it needs first, and run(doc)
 REQUIRES: tuple[str, ...] = ("quotes", "claims")
+READS_PARSE = True  # whether it reads the shared spaCy parse (`unspun.runtime.nlp.parse`)
 
 
 def run(doc: Document) -> None:

@@ -23,6 +23,7 @@ def _evidence_name(technique: str) -> str:
 
 NAME = "techniques"  # the stage contract (unspun.pipeline): its name, the stages it needs first, and run(doc)
 REQUIRES: tuple[str, ...] = ()
+READS_PARSE = False  # whether it reads the shared spaCy parse (`unspun.runtime.nlp.parse`)
 
 
 def run(doc: Document) -> None:
