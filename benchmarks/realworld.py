@@ -150,18 +150,74 @@ def item_score_checks(gold: Path, pred: Path) -> dict[str, dict[str, float]]:
     return out
 
 
+def unseen_ptc_ids() -> set[str]:
+    """PTC article ids the technique encoders never saw: unspun's dev and validation articles (`ptc_split`), the 111
+    every technique decision is chosen on out of fold. Empty when the PTC training articles are absent."""
+    from unspun.datasets import ptc_split
+
+    folder = shared_data() / "ptc" / "train" / "train-articles"
+    ids = sorted(p.stem.removeprefix("article") for p in folder.glob("article*.txt"))
+    if not ids:
+        return set()
+    _, dev, val = ptc_split.split(ids)
+    return set(dev) | set(val)
+
+
 def split_scores(gold: Path, pred: Path) -> dict[str, dict]:
     """The technique figures of the 7 web pages and of the 11 PTC scrapes apart (the scorer run on each part of the
-    gold): the PTC scrapes are in the technique models' training data, so the web pages are the honest part."""
+    gold): the PTC scrapes are in the technique models' training data, so the web pages are the honest part. The
+    PTC scrapes are split again into those the technique encoders never saw (unspun's dev and validation articles)
+    and those they were trained on."""
+    unseen = unseen_ptc_ids()
+
+    def ptc_id(name: str) -> str:
+        return name.removeprefix("ptc-article").split(".")[0]
+
+    parts = (("web", lambda n: not n.startswith("ptc-")), ("ptc", lambda n: n.startswith("ptc-")),
+             ("ptc_unseen", lambda n: n.startswith("ptc-") and ptc_id(n) in unseen),
+             ("ptc_seen", lambda n: n.startswith("ptc-") and ptc_id(n) not in unseen))
     out = {}
-    for part, keep in (("web", lambda n: not n.startswith("ptc-")), ("ptc", lambda n: n.startswith("ptc-"))):
+    for part, keep in parts:
+        names = [f for f in sorted(gold.glob("*.json")) if keep(f.name)]
+        if not names:
+            continue
         with tempfile.TemporaryDirectory(prefix=f"unspun-realworld-{part}-") as tmp:
-            names = [f for f in sorted(gold.glob("*.json")) if keep(f.name)]
             for f in names:
                 (Path(tmp) / f.name).symlink_to(f.resolve())
             r = run_scorer(Path(tmp), pred)
         out[part] = {"docs": len(names), **{k: r[k] for k in ("tech_P", "tech_R", "neutral_tech_per_1k_words")}}
     return out
+
+
+def ptc_gold_reference(gold: Path, pred: Path) -> dict | None:
+    """PTC's own gold techniques on the 11 PTC scrapes, scored by the same scorer as if unspun had predicted them:
+    how far two sets of human annotators agree, and so about the best precision a model trained on PTC can reach
+    here. Each Document is copied with its techniques replaced by PTC's labels (the final-release TC file); None when
+    the PTC labels are absent or a scrape's text is not its PTC article's."""
+    from unspun.datasets import ptc
+
+    try:
+        articles_dir, _, tc_file = ptc.locate(shared_data() / "ptc")
+    except FileNotFoundError:
+        return None
+    labels = ptc.load_techniques(tc_file)
+    names = [f for f in sorted(gold.glob("*.json")) if f.name.startswith("ptc-")]
+    with tempfile.TemporaryDirectory(prefix="unspun-realworld-ptcgold-") as tmp:
+        gold_dir, pred_dir = Path(tmp) / "gold", Path(tmp) / "pred"
+        gold_dir.mkdir()
+        pred_dir.mkdir()
+        for f in names:
+            article_id = f.name.removeprefix("ptc-article").split(".")[0]
+            doc = json.loads((pred / f.name).read_text(encoding="utf-8"))
+            source = articles_dir / f"article{article_id}.txt"
+            if not source.exists() or source.read_text(encoding="utf-8") != doc["text"]:
+                return None
+            doc["techniques"] = [{"id": f"g{i}", "start": s, "end": e, "text": doc["text"][s:e], "technique": t,
+                                  "score": 1.0} for i, (t, s, e) in enumerate(labels.get(article_id, []))]
+            (pred_dir / f.name).write_text(json.dumps(doc), encoding="utf-8")
+            (gold_dir / f.name).symlink_to(f.resolve())
+        r = run_scorer(gold_dir, pred_dir)
+    return {"docs": len(names), **{k: r[k] for k in ("tech_P", "tech_R", "neutral_tech_per_1k_words")}}
 
 
 def score(model: str = "accurate", out: Path | None = None, only: list[str] | None = None) -> dict:
@@ -176,6 +232,7 @@ def score(model: str = "accurate", out: Path | None = None, only: list[str] | No
         result = run_scorer(root / "gold", pred)
         result["item_scores"] = item_score_checks(root / "gold", pred)
         result["parts"] = split_scores(root / "gold", pred)
+        result["ptc_gold_reference"] = ptc_gold_reference(root / "gold", pred)
     result["seconds"] = seconds
     result["model"] = model
     return result
@@ -207,9 +264,14 @@ def main() -> int:
         print(f"  {kind + ' scored >= 0.5: precision':<45} {c['precision_sure']:.3f} (all: {c['precision_all']:.3f}, "
               f"share {c['share_sure']:.2f}, Brier {c['brier']:.3f} vs {c['brier_base_rate']:.3f} for the base rate)")
     for part, r in result.get("parts", {}).items():
-        label = {"web": "web pages", "ptc": "PTC scrapes"}[part]
+        label = {"web": "web pages", "ptc": "PTC scrapes", "ptc_unseen": "PTC, encoders never saw",
+                 "ptc_seen": "PTC, in training"}[part]
         print(f"  {'techniques, ' + label + ' (' + str(r['docs']) + '): P / R / neutral':<45} {r['tech_P']:.3f} / "
               f"{r['tech_R']:.3f} / {r['neutral_tech_per_1k_words']:.2f} per 1000 words")
+    ref = result.get("ptc_gold_reference")
+    if ref:
+        print(f"  {'PTC gold labels on the ' + str(ref['docs']) + ' PTC scrapes: P / R':<45} {ref['tech_P']:.3f} / "
+              f"{ref['tech_R']:.3f} (two annotations of the same articles)")
     print(f"  {'seconds (all documents)':<45} {sum(result['seconds'].values()):.1f}")
     if args.out:
         print(f"Documents in {args.out}")
