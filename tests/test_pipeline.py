@@ -101,3 +101,22 @@ def test_the_parse_overlapping_the_technique_stage_changes_nothing(monkeypatch):
         assert not nlp._pending  # nothing left waiting
     assert results[0] == results[1]
     assert results[0]["quotes"] and results[0]["claims"] and results[0]["techniques"]
+
+
+def test_numpy_blas_runs_on_one_thread_during_an_analysis_and_is_restored(monkeypatch):
+    # OpenBLAS's spinning workers took a fifth of the CPU from spaCy and the encoders (runtime/threads.py)
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from unspun.stages import sources
+
+    def blas_threads() -> list[int]:
+        return [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+
+    seen = []
+    real = sources.run
+    monkeypatch.setattr(sources, "run", lambda doc: (seen.append(blas_threads()), real(doc)))
+    with threadpool_limits(limits=2, user_api="blas"):
+        before = blas_threads()
+        pipeline.analyze_text("The mayor said the bridge would reopen in May.", model="fast")
+        assert blas_threads() == before  # the caller's setting is back
+    assert seen and seen[0] and all(n == 1 for n in seen[0])

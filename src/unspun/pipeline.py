@@ -20,6 +20,7 @@ from unspun.limits import check_time, deadline
 from unspun.limits import time_limit as resolve_time_limit
 from unspun.runtime import nlp
 from unspun.runtime.models import DEFAULT_MODEL, MODELS
+from unspun.runtime.threads import one_blas_thread
 from unspun.stages import actors, claims, quotes, sources, techniques
 from unspun.taxonomy import DEFAULT as DEFAULT_TAXONOMY
 from unspun.taxonomy import TAXONOMY_NAMES
@@ -86,7 +87,8 @@ def run(doc: Document, options: dict, *, time_limit: float | None = None) -> Doc
     doc.options = options
     doc.taxonomy = options.get("taxonomy", DEFAULT_TAXONOMY)
     wanted = set(options.get("stages", ()))
-    with deadline(resolve_time_limit(time_limit)), line_endings.normalized(doc):
+    # numpy's BLAS on one thread: its spinning workers took the cores from spaCy and the encoders (runtime/threads.py)
+    with deadline(resolve_time_limit(time_limit)), line_endings.normalized(doc), one_blas_thread():
         # the stages see LF text; offsets come back into the text as given
         chosen = [stage for stage in STAGES if stage.NAME in wanted]
         if chosen and not chosen[0].READS_PARSE and any(stage.READS_PARSE for stage in chosen):

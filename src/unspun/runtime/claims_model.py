@@ -33,7 +33,8 @@ class ClaimsModel:
     def __init__(self, folder: str | Path, threads: int | None = None) -> None:
         from tokenizers import Tokenizer
 
-        from unspun.runtime.encoder import onnx_session, thread_count
+        from unspun.runtime.encoder import onnx_session
+        from unspun.runtime.threads import thread_count
 
         folder = Path(folder)
         self.folder = folder

