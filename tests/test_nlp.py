@@ -121,6 +121,13 @@ def test_no_prefetch_without_a_spare_core(monkeypatch):
     assert "One core, nothing spare." not in nlp._pending
 
 
+def test_no_prefetch_for_a_text_longer_than_one_chunk(monkeypatch):
+    monkeypatch.setenv("UNSPUN_THREADS", "2")
+    long_text = "word " * (nlp.CHUNK_CHARS // 5 + 1)
+    nlp.prefetch(long_text)  # it could not be stopped, and a failing process would wait for it
+    assert long_text not in nlp._pending
+
+
 def test_a_prefetched_parse_keeps_the_time_limit(monkeypatch):
     import time
 

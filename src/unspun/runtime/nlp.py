@@ -139,9 +139,11 @@ def prefetch(text: str) -> None:
     spaCy runs on one core. The pipeline calls this before the technique stage, which reads no parse, so the parse
     overlaps with the technique encoder instead of leaving a core idle after it. The parse runs in a copy of the
     caller's context, so the document's time limit (`unspun.limits`) holds in it. With one thread allowed
-    (`UNSPUN_THREADS=1`: corpus workers, one per core) there is no core to spare, and this does nothing."""
+    (`UNSPUN_THREADS=1`: corpus workers, one per core) there is no core to spare, and this does nothing. Nor for a
+    text longer than one parse chunk: a background parse cannot be stopped once it runs, and a process that fails
+    in an earlier stage waits for it before it exits; one chunk takes a second or two at most."""
     global _executor
-    if thread_count() < 2 or text in _pending:
+    if thread_count() < 2 or len(text) > CHUNK_CHARS or text in _pending:
         return
     if _executor is None or _executor[0] != os.getpid():
         _executor = (os.getpid(), ThreadPoolExecutor(1, thread_name_prefix="unspun-parse"))
