@@ -120,3 +120,34 @@ def test_numpy_blas_runs_on_one_thread_during_an_analysis_and_is_restored(monkey
         pipeline.analyze_text("The mayor said the bridge would reopen in May.", model="fast")
         assert blas_threads() == before  # the caller's setting is back
     assert seen and seen[0] and all(n == 1 for n in seen[0])
+
+
+def test_analyses_in_several_threads_share_one_blas_limit():
+    # the first to enter sets it, the last to leave restores it, whatever order they finish in
+    import threading
+
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from unspun.runtime.threads import one_blas_thread
+
+    def blas_threads() -> set[int]:
+        return {lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"}
+
+    inside, release = threading.Event(), threading.Event()
+
+    def long_one():
+        with one_blas_thread():
+            inside.set()
+            release.wait(10)
+
+    with threadpool_limits(limits=2, user_api="blas"):
+        before = blas_threads()
+        worker = threading.Thread(target=long_one)
+        worker.start()
+        inside.wait(10)
+        with one_blas_thread():  # a short analysis beside it
+            assert blas_threads() == {1}
+        assert blas_threads() == {1}  # the long one still runs: the limit holds
+        release.set()
+        worker.join(10)
+        assert blas_threads() == before

@@ -13,7 +13,9 @@ program that imports unspun keeps its own BLAS threads for its own work.
 from __future__ import annotations
 
 import os
-from contextlib import AbstractContextManager
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 
 
@@ -30,6 +32,25 @@ def _controller():
     return ThreadpoolController()
 
 
-def one_blas_thread() -> AbstractContextManager:
-    """A context in which the BLAS libraries loaded in this process run on one thread (restored on exit)."""
-    return _controller().limit(limits=1, user_api="blas")
+_lock = threading.Lock()
+_holders = 0
+_limiter = None
+
+
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """A context in which the BLAS libraries loaded in this process run on one thread. Analyses running at once in
+    several threads share one limit: the first to enter sets it, the last to leave restores the caller's setting."""
+    global _holders, _limiter
+    with _lock:
+        if _holders == 0:
+            _limiter = _controller().limit(limits=1, user_api="blas")
+        _holders += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _holders -= 1
+            if _holders == 0 and _limiter is not None:
+                _limiter.restore_original_limits()
+                _limiter = None
