@@ -114,15 +114,39 @@ def run_scorer(gold: Path, pred: Path) -> dict:
     return result
 
 
-def item_score_checks(gold: Path, pred: Path) -> dict[str, dict[str, float]]:
-    """How well sources' and actors' `score` separates real items from wrong ones, matched as the scorer matches
-    names (its `name_match`): precision of all items, of those scored 0.5 or more, their share, and the Brier score
-    against that of always answering the base rate."""
+def _scorer_module():
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("score_realworld", scorer_path())
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)  # type: ignore[union-attr]
+    return tool
+
+
+def technique_precision(gold: Path, pred: Path) -> dict[str, dict[str, float]]:
+    """Per technique: how many items unspun reported and the share that lie on an annotated persuasive span, matched
+    as the scorer matches them (any overlap with a span found by its `spans_of`). The set labels spans, not
+    techniques, so this says how often a row of each technique points at persuasion, not whether its label is right."""
+    tool = _scorer_module()
+    items: dict[str, list[bool]] = {}
+    for gold_file in sorted(gold.glob("*.json")):
+        doc_file = pred / gold_file.name
+        if not doc_file.exists():
+            continue
+        doc = json.loads(doc_file.read_text("utf-8"))
+        spans = [sp for s in json.loads(gold_file.read_text("utf-8")).get("persuasive_spans", [])
+                 for sp in tool.spans_of(doc["text"], s)]
+        for t in doc.get("techniques", []):
+            items.setdefault(t["technique"], []).append(any(t["start"] < e and s < t["end"] for s, e in spans))
+    return {k: {"items": len(v), "on_a_span": round(sum(v) / len(v), 3)}
+            for k, v in sorted(items.items(), key=lambda kv: -len(kv[1]))}
+
+
+def item_score_checks(gold: Path, pred: Path) -> dict[str, dict[str, float]]:
+    """How well sources' and actors' `score` separates real items from wrong ones, matched as the scorer matches
+    names (its `name_match`): precision of all items, of those scored 0.5 or more, their share, and the Brier score
+    against that of always answering the base rate."""
+    tool = _scorer_module()
     out = {}
     for kind in ("sources", "actors"):
         pairs = []
@@ -201,7 +225,9 @@ def ptc_gold_reference(gold: Path, pred: Path) -> dict | None:
     except FileNotFoundError:
         return None
     labels = ptc.load_techniques(tc_file)
-    names = [f for f in sorted(gold.glob("*.json")) if f.name.startswith("ptc-")]
+    names = [f for f in sorted(gold.glob("*.json")) if f.name.startswith("ptc-") and (pred / f.name).exists()]
+    if not names:
+        return None
     with tempfile.TemporaryDirectory(prefix="unspun-realworld-ptcgold-") as tmp:
         gold_dir, pred_dir = Path(tmp) / "gold", Path(tmp) / "pred"
         gold_dir.mkdir()
@@ -217,7 +243,9 @@ def ptc_gold_reference(gold: Path, pred: Path) -> dict | None:
             (pred_dir / f.name).write_text(json.dumps(doc), encoding="utf-8")
             (gold_dir / f.name).symlink_to(f.resolve())
         r = run_scorer(gold_dir, pred_dir)
-    return {"docs": len(names), **{k: r[k] for k in ("tech_P", "tech_R", "neutral_tech_per_1k_words")}}
+        by_technique = technique_precision(gold_dir, pred_dir)
+    return {"docs": len(names), **{k: r[k] for k in ("tech_P", "tech_R", "neutral_tech_per_1k_words")},
+            "technique_precision": by_technique}
 
 
 def score(model: str = "accurate", out: Path | None = None, only: list[str] | None = None) -> dict:
@@ -233,6 +261,7 @@ def score(model: str = "accurate", out: Path | None = None, only: list[str] | No
         result["item_scores"] = item_score_checks(root / "gold", pred)
         result["parts"] = split_scores(root / "gold", pred)
         result["ptc_gold_reference"] = ptc_gold_reference(root / "gold", pred)
+        result["technique_precision"] = technique_precision(root / "gold", pred)
     result["seconds"] = seconds
     result["model"] = model
     return result
@@ -268,10 +297,15 @@ def main() -> int:
                  "ptc_seen": "PTC, in training"}[part]
         print(f"  {'techniques, ' + label + ' (' + str(r['docs']) + '): P / R / neutral':<45} {r['tech_P']:.3f} / "
               f"{r['tech_R']:.3f} / {r['neutral_tech_per_1k_words']:.2f} per 1000 words")
+    shown = [f"{k} {v['items']} ({v['on_a_span']:.2f})" for k, v in result.get("technique_precision", {}).items()]
+    if shown:
+        print(f"  {'technique items (share on a persuasive span)':<45} " + ", ".join(shown))
     ref = result.get("ptc_gold_reference")
     if ref:
         print(f"  {'PTC gold labels on the ' + str(ref['docs']) + ' PTC scrapes: P / R':<45} {ref['tech_P']:.3f} / "
               f"{ref['tech_R']:.3f} (two annotations of the same articles)")
+        shown = [f"{k} {v['items']} ({v['on_a_span']:.2f})" for k, v in ref["technique_precision"].items()]
+        print(f"  {'  their items (share on a persuasive span)':<45} " + ", ".join(shown))
     print(f"  {'seconds (all documents)':<45} {sum(result['seconds'].values()):.1f}")
     if args.out:
         print(f"Documents in {args.out}")
