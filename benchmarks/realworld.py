@@ -9,7 +9,10 @@ set's README says: the `.html` for the web pages, the `.txt` for the PTC scrapes
 `score_realworld.py GOLD PRED --json` from the shared tools. It prints the figures: quote precision and recall,
 speaker accuracy, source precision and recall, actor precision, label recall, claim recall, sourcing accuracy,
 asserted recall, junk recall, technique precision and recall, techniques per 1,000 words on neutral pieces and
-content wrongly removed; then how well the `score` of sources and actors separates real items from wrong ones.
+content wrongly removed; then how well the `score` of sources and actors separates real items from wrong ones;
+the technique figures by part (web pages, PTC scrapes, and those the technique encoders never saw or were trained
+on); the share of each technique's rows that lie on an annotated persuasive span; and PTC's own gold labels of the
+11 scrapes scored as if unspun had predicted them (how far two human annotations of the same articles agree).
 
 The data is read from `$UNSPUN_SHARED_DATA` (default `../shared/data` beside the repository) and the scorer from
 `$UNSPUN_SHARED_DATA/../tools/score_realworld.py`. Both are research-only: read at run time, never copied here.
