@@ -1,7 +1,7 @@
 """Honest tuning of the technique models' decisions: cross-validated over the 111 PTC articles the encoders never saw.
 
     python benchmarks/technique_decisions.py --model fast|accurate [--calibration plain,name,head] [--gate search|off|keep]
-        [--member K] [--folds 5] [--rounds 1000] [--write] [--json]
+        [--technique-weights] [--member K] [--folds 5] [--rounds 1000] [--write] [--json]
 
 The encoders were trained on 260 PTC articles; the other 111 (unspun's fixed dev 37 + validation 74,
 `unspun.datasets.ptc_split`) are unseen. Every decision parameter (temperature, class-prior weight,
@@ -35,7 +35,8 @@ output of the PolNeAR train texts is kept as candidate tables only (no states) i
 probability), `name` (plus `name_like`), `density`, and `head`, a span-level head (a ridge logistic model on the
 run's pooled encoder states, `training.technique_decisions.fit_span_head`, chosen and scored on cross-fitted
 log-odds; measured and not shipped, see the model card). `--member K` scores member K of an ensemble alone (what the
-ensemble buys).
+ensemble buys). `--technique-weights` also chooses a weight of at most 1 per technique on found items' scores, in
+every fold after the other decisions (`training.technique_decisions.tune_weights`; measured and not shipped).
 
 `--write` stores the decisions chosen on all 111 articles in the model's config.json, with the out-of-fold figures
 under `scores.cross_validated` and this command under `training.decisions`.
@@ -174,7 +175,7 @@ def rates(rows, texts: dict[str, str]) -> float:
 
 
 def evaluate(name: str, k: int, rounds: int, kinds: tuple[str, ...], gate_mode: str = "search",
-             member: int | None = None) -> dict:
+             member: int | None = None, weights: bool = False) -> dict:
     from unspun.runtime.models import load_techniques as load
     from unspun.training import technique_decisions as td
     from unspun.training.techniques import training_log_prior
@@ -207,7 +208,7 @@ def evaluate(name: str, k: int, rounds: int, kinds: tuple[str, ...], gate_mode: 
         gate, tried = td.choose_gate(model, ungated, tables, held, si, tc, ordinary, ordinary_words)
         log(f"{name}: document gate {gate} chosen in {time.time() - t0:.0f}s")
     cv = td.cross_validate(model, cache, held, si, tc, k=k, rounds=rounds, kinds=kinds, extra=sorted(polnear),
-                           gate=gate, tables=(tables, ys))
+                           gate=gate, tables=(tables, ys), weights=weights)
     log(f"{name}: cross-validated in {time.time() - t0:.0f}s")
     result = {"model": name, **cv["figures"]}
     final = cv["final"]
@@ -258,6 +259,9 @@ def main() -> int:
                         help="choose the document gate (default), or run without one")
     parser.add_argument("--member", type=int, help="score one member of an ensemble alone (what the ensemble buys; "
                         "not with --write)")
+    parser.add_argument("--technique-weights", action="store_true",
+                        help="choose a weight (at most 1) per technique on found items' scores too, in every fold "
+                             "(measured, not shipped: see the model card)")
     parser.add_argument("--encode-only", action="store_true", help="fill the encoder cache and stop")
     parser.add_argument("--write", action="store_true", help="store the decisions chosen on all 111 in the config")
     parser.add_argument("--json", action="store_true")
@@ -272,7 +276,7 @@ def main() -> int:
     kinds = tuple(args.calibration.split(","))
     if args.member is not None and args.write:
         parser.error("--member scores one member alone; it cannot --write the ensemble's decisions")
-    result = evaluate(args.model, args.folds, args.rounds, kinds, args.gate, args.member)
+    result = evaluate(args.model, args.folds, args.rounds, kinds, args.gate, args.member, args.technique_weights)
     if args.json:
         print(json.dumps(result, indent=1))
     else:
@@ -294,7 +298,7 @@ def main() -> int:
                       f"{t['ordinary_per_1000_words']:.2f}")
     if args.write:
         command = (f"python benchmarks/technique_decisions.py --model {args.model} --calibration {args.calibration}"
-                   f" --gate {args.gate} --write")
+                   f" --gate {args.gate}{' --technique-weights' if args.technique_weights else ''} --write")
         write(args.model, result, command)
         log(f"wrote the decisions and figures into the {args.model} config")
     return 0

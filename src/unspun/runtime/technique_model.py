@@ -46,7 +46,7 @@ class Detection:
     start: int
     end: int
     technique: str
-    score: float  # P(span is persuasive) × P(technique | span)
+    score: float  # P(span is persuasive) × P(technique | span) (× the technique's weight, when the config has one)
     span_score: float  # calibrated P(span is persuasive)
     technique_prob: float
 
@@ -427,6 +427,9 @@ class TechniqueModel:
         self.token_threshold = float(config.get("token_threshold", 0.5))
         self.min_score = float(config.get("min_score", 0.3))
         self.second_label = float(config.get("second_label_prob", 0.35))
+        # a weight of at most 1 per technique on a found item's score (absent: 1). Measured out of fold, not shipped
+        # (model card): on PTC the F1-optimal weights differ from fold to fold and cost SI.
+        self.technique_weights: dict[str, float] = {k: float(v) for k, v in config.get("technique_weights", {}).items()}
         # (a, b) or (a, b, c, d): P(span) = sigmoid(a·raw + b + c·density + d·name_like), where raw is the span's mean
         # token probability and density the mean token probability of the whole piece (the document, for an article
         # under 40,000 characters): a document-level prior, so a text that reads as ordinary reporting lights up less.
@@ -601,7 +604,8 @@ class TechniqueModel:
                     break
                 if name and self.name_labels is not None and self.techniques[k] not in self.name_labels:
                     continue  # a name or a title carries no technique but its own label
-                score = round(p_span * p, 4)  # rounded before the floor check, so every caller filters alike
+                score = round(p_span * p * self.technique_weights.get(self.techniques[k], 1.0), 4)  # rounded before
+                # the floor check, so every caller filters alike
                 if score >= floor:
                     out.append((start, end, self.techniques[k], score, p_span, p, raw))
         return out

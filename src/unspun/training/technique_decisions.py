@@ -70,12 +70,15 @@ class Decisions:
     gate_weight: float = 0.0
     # the span head (weights, bias, ridge) when calibration == "head"; it replaces span_calibration
     span_head: tuple | None = None
+    # per-technique weights (at most 1) on found items' scores, when tuned (`tune_weights`); absent means 1
+    technique_weights: dict = field(default_factory=dict)
 
     def settings(self) -> dict:
         return {"token_threshold": self.token_threshold, "span_calibration": [round(float(x), 4) for x in self.span_calibration],
                 "temperature": self.temperature, "min_score": self.min_score, "second_label_prob": self.second_label_prob,
                 "prior_weight": self.prior_weight, "repeat_bonus": self.repeat_bonus,
                 "repeat_bonus_later": self.repeat_bonus_later, "detect_repeat_offset": self.detect_repeat_offset,
+                "technique_weights": dict(self.technique_weights),
                 "document_gate": {"share": GATE_SHARE, "threshold": self.gate_threshold, "weight": self.gate_weight},
                 "span_head": None if self.span_head is None else {
                     "inputs": "mean token probability of the run, name_like, span_head_inputs (mean token state, "
@@ -89,6 +92,7 @@ class Decisions:
         model.detect_repeat_offset = self.detect_repeat_offset
         model.token_threshold, model.span_calibration = self.token_threshold, tuple(self.span_calibration)
         model.min_score, model.second_label = self.min_score, self.second_label_prob
+        model.technique_weights = dict(self.technique_weights)
         model.gate_share, model.gate_threshold, model.gate_weight = GATE_SHARE, self.gate_threshold, self.gate_weight
         model.span_head = None if self.span_head is None else (np.asarray(self.span_head[0], np.float64), float(self.span_head[1]))
 
@@ -292,7 +296,7 @@ def scored_rows(model: TechniqueModel, d: Decisions, c: Candidates, mask,
                 break
             if c.name[k] and model.name_labels is not None and model.techniques[t] not in model.name_labels:
                 continue  # as the run time: a name or a title carries no technique but its own label
-            scores.append(round(float(p_span[n]) * p, 4))
+            scores.append(round(float(p_span[n]) * p * d.technique_weights.get(model.techniques[t], 1.0), 4))
             rows.append((c.article[k], model.techniques[t], int(c.start[k]), int(c.end[k])))
     return np.array(scores), rows
 
@@ -408,14 +412,53 @@ def tune_spans(model: TechniqueModel, d: Decisions, tables: dict, ys: dict, ids:
     d.second_label_prob = best2[1]
 
 
+TECHNIQUE_WEIGHTS = (1.0, 0.85, 0.7, 0.55, 0.4)
+
+
+def tune_weights(model: TechniqueModel, d: Decisions, tables: dict, ids: set[str], si: dict, tc: dict,
+                 rounds: int = 2) -> None:
+    """Per-technique weights (from TECHNIQUE_WEIGHTS) on found items' scores, after every other decision: coordinate
+    ascent over the techniques, most rows first, for full-task F1 then SI F1 (ties keep the weight nearer 1), and
+    the min score again after each round."""
+    gold_si = [(i, s, e) for i in sorted(ids) for s, e in si.get(i, [])]
+    gold_tc = [(i, t, s, e) for i in sorted(ids) for t, s, e in tc.get(i, [])]
+    c = tables[d.token_threshold]
+    mask = c.subset(ids)
+    d.technique_weights = {}
+    base, rows = scored_rows(model, d, c, mask)
+    techs = [r[1] for r in rows]
+
+    def key(weights: dict, floor: float) -> tuple:
+        scores = np.round(base * np.array([weights.get(t, 1.0) for t in techs]), 4) if len(rows) else base
+        pred = [r for r, sc in zip(rows, scores) if sc >= floor]
+        return score_full(pred, gold_tc).f1, score_si(pred, gold_si).f1
+
+    best = key({}, d.min_score)
+    for _ in range(rounds):
+        for tech in sorted(set(techs), key=lambda t: (-techs.count(t), t)):
+            for w in TECHNIQUE_WEIGHTS:
+                trial = {**d.technique_weights, tech: w}
+                k = key(trial, d.min_score)
+                if k > best:
+                    best, d.technique_weights = k, trial
+        for floor in MIN_SCORES:
+            k = key(d.technique_weights, floor)
+            if k > best:
+                best, d.min_score = k, floor
+    d.technique_weights = {t: w for t, w in sorted(d.technique_weights.items()) if w != 1.0}
+
+
 def tune(model: TechniqueModel, tables: dict, ys: dict, gold: Gold, ids, si: dict, tc: dict, kinds=("plain",),
-         gate: tuple = (0.0, 0.0)) -> Decisions:
+         gate: tuple = (0.0, 0.0), weights: bool = False) -> Decisions:
     """All decisions, chosen on the articles `ids` only, under a given document gate (threshold, weight): the span
-    calibration is fitted without it (it is a prior on top), the min score and second label are chosen with it."""
+    calibration is fitted without it (it is a prior on top), the min score and second label are chosen with it.
+    `weights`: per-technique weights too (`tune_weights`; measured, not shipped)."""
     ids = set(ids)
     d = Decisions(gate_threshold=float(gate[0]), gate_weight=float(gate[1]))
     tune_technique(model, d, gold, np.array([k[0] in ids for k in gold.keys], dtype=bool))
     tune_spans(model, d, tables, ys, ids, si, tc, kinds)
+    if weights:
+        tune_weights(model, d, tables, ids, si, tc)
     return d
 
 
@@ -513,7 +556,7 @@ def choose_gate(model: TechniqueModel, d: Decisions, tables: dict, ids, si: dict
 
 
 def cross_validate(model: TechniqueModel, cache: dict, held, si: dict, tc: dict, *, k: int = 5, rounds: int = 1000,
-                   kinds=("plain", "name"), extra=(), gate: tuple = (0.0, 0.0), tables=None) -> dict:
+                   kinds=("plain", "name"), extra=(), gate: tuple = (0.0, 0.0), tables=None, weights: bool = False) -> dict:
     """Decisions chosen on k-1 folds and applied to the k-th, pooled: out-of-fold SI/TC/full with 95% bootstrap
     intervals over articles, TC per technique; and the decisions chosen on all of `held` (`final`, what ships).
     `extra`: more cached texts (no gold) to run the final decisions over (their rows come back in `extra_rows`).
@@ -529,7 +572,7 @@ def cross_validate(model: TechniqueModel, cache: dict, held, si: dict, tc: dict,
     pred, classified, chosen = [], [], []
     for test in folds(held, k):
         test_set = set(test)
-        d = tune(model, tables, ys, gold, sorted(set(held) - test_set), si, tc, kinds, gate)
+        d = tune(model, tables, ys, gold, sorted(set(held) - test_set), si, tc, kinds, gate, weights)
         chosen.append(d.settings() | {"calibration": d.calibration})
         c = tables[d.token_threshold]
         pred += apply(model, d, c, c.subset(test_set))
@@ -541,7 +584,7 @@ def cross_validate(model: TechniqueModel, cache: dict, held, si: dict, tc: dict,
         return {"precision": round(s.precision, 4), "recall": round(s.recall, 4), "f1": round(s.f1, 4),
                 "f1_95": [round(lo, 4), round(hi, 4)]}
 
-    final = tune(model, tables, ys, gold, held, si, tc, kinds, gate)
+    final = tune(model, tables, ys, gold, held, si, tc, kinds, gate, weights)
     c = tables[final.token_threshold]
     final.set_on(model)
     return {
