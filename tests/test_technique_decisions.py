@@ -371,21 +371,33 @@ def test_fit_span_head_chooses_its_ridge_on_articles_it_was_not_fitted_on():
     assert auc(x @ w2 + b2) > auc(z2)  # in-sample looks better than it is; the cross-fitted scores do not
 
 
+_WEIGHT_TEXTS = {"1": "They lie and lie again. Our glorious nation, betrayed by Gloomwater elites!\nIt is a disgrace.",
+                 "2": "A calm report: the council met on Tuesday and approved the budget. Drain the swamp, drain the swamp."}
+
+
+def _weights_case():
+    """A fake model, unweighted decisions set on it, and its candidate table over `_WEIGHT_TEXTS`; the min score is
+    high enough that a weight of 0.4 takes any row below it."""
+    model = make_model(bias=0.5)
+    d = td.Decisions(token_threshold=0.4, span_calibration=(6.0, -3.0), min_score=0.4, second_label_prob=0.2)
+    d.set_on(model)
+    cache = {i: (t, list(model.encode_segments(t))) for i, t in _WEIGHT_TEXTS.items()}
+    return model, d, td.candidates(model, cache, sorted(_WEIGHT_TEXTS), d.token_threshold)
+
+
+def _most_rows(rows) -> str:
+    return max({r[1] for r in rows}, key=lambda t: sum(r[1] == t for r in rows))
+
+
 def test_technique_weights_reproduce_the_run_time():
     """Per-technique weights on found items' scores (measured, not shipped): the tuning tables and the run time give
     the same rows, and the config the benchmark writes loads into the same model."""
-    texts = {"1": "They lie and lie again. Our glorious nation, betrayed by Gloomwater elites!\nIt is a disgrace.",
-             "2": "A calm report: the council met on Tuesday and approved the budget. Drain the swamp, drain the swamp."}
-    model = make_model(bias=0.5)
-    base = td.Decisions(token_threshold=0.4, span_calibration=(6.0, -3.0), min_score=0.4, second_label_prob=0.2)
-    base.set_on(model)
-    cache = {i: (t, list(model.encode_segments(t))) for i, t in texts.items()}
-    table = td.candidates(model, cache, sorted(texts), base.token_threshold)
+    model, base, table = _weights_case()
     unweighted = sorted(td.apply(model, base, table))
-    top = max({r[1] for r in unweighted}, key=lambda t: sum(r[1] == t for r in unweighted))
-    d = td.Decisions(**{**base.__dict__, "technique_weights": {top: 0.4}})
+    d = td.Decisions(**{**base.__dict__, "technique_weights": {_most_rows(unweighted): 0.4}})
     d.set_on(model)
     got = sorted(td.apply(model, d, table))
+    texts = _WEIGHT_TEXTS
     want = sorted((i, x.technique, x.start, x.end) for i, t in texts.items() for x in model.predict(t, floor=d.min_score))
     assert got == want and len(got) < len(unweighted)  # the weight took some of that technique's rows away
     shipped = make_model(bias=0.5, **d.settings())
@@ -395,23 +407,18 @@ def test_technique_weights_reproduce_the_run_time():
 
 
 def test_tune_weights_drops_a_technique_the_gold_never_has():
-    texts = {"1": "They lie and lie again. Our glorious nation, betrayed by Gloomwater elites!\nIt is a disgrace.",
-             "2": "A calm report: the council met on Tuesday and approved the budget. Drain the swamp, drain the swamp."}
-    model = make_model(bias=0.5)
-    d = td.Decisions(token_threshold=0.4, span_calibration=(6.0, -3.0), min_score=0.4, second_label_prob=0.2)
-    d.set_on(model)
-    cache = {i: (t, list(model.encode_segments(t))) for i, t in texts.items()}
-    tables = {d.token_threshold: td.candidates(model, cache, sorted(texts), d.token_threshold)}
-    rows = td.apply(model, d, tables[d.token_threshold])
-    wrong = max({r[1] for r in rows}, key=lambda t: sum(r[1] == t for r in rows))
+    model, d, table = _weights_case()
+    tables = {d.token_threshold: table}
+    rows = td.apply(model, d, table)
+    wrong = _most_rows(rows)
     tc = {}
     for i, t, s, e in rows:  # the gold is every row but those of one technique
         if t != wrong:
             tc.setdefault(i, []).append((t, s, e))
     si = {i: [(s, e) for _, s, e in v] for i, v in tc.items()}
-    td.tune_weights(model, d, tables, set(texts), si, tc)
+    td.tune_weights(model, d, tables, set(_WEIGHT_TEXTS), si, tc)
     assert set(d.technique_weights.values()) <= set(td.TECHNIQUE_WEIGHTS) - {1.0}
     assert d.technique_weights.get(wrong, 1.0) < 1.0
-    after = td.apply(model, d, tables[d.token_threshold])
+    after = td.apply(model, d, table)
     assert sum(r[1] == wrong for r in after) < sum(r[1] == wrong for r in rows)
     assert [r for r in rows if r[1] != wrong] == [r for r in after if r[1] != wrong]  # the right rows all stay
