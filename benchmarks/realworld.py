@@ -177,6 +177,11 @@ def item_score_checks(gold: Path, pred: Path) -> dict[str, dict[str, float]]:
     return out
 
 
+def _ptc_id(name: str) -> str:
+    """The PTC article id of a realworld-dev file name ("ptc-article123.txt.json" → "123")."""
+    return name.removeprefix("ptc-article").split(".")[0]
+
+
 def unseen_ptc_ids() -> set[str]:
     """PTC article ids the technique encoders never saw: unspun's dev and validation articles (`ptc_split`), the 111
     every technique decision is chosen on out of fold. Empty when the PTC training articles are absent."""
@@ -196,13 +201,9 @@ def split_scores(gold: Path, pred: Path) -> dict[str, dict]:
     PTC scrapes are split again into those the technique encoders never saw (unspun's dev and validation articles)
     and those they were trained on."""
     unseen = unseen_ptc_ids()
-
-    def ptc_id(name: str) -> str:
-        return name.removeprefix("ptc-article").split(".")[0]
-
     parts = (("web", lambda n: not n.startswith("ptc-")), ("ptc", lambda n: n.startswith("ptc-")),
-             ("ptc_unseen", lambda n: n.startswith("ptc-") and ptc_id(n) in unseen),
-             ("ptc_seen", lambda n: n.startswith("ptc-") and ptc_id(n) not in unseen))
+             ("ptc_unseen", lambda n: n.startswith("ptc-") and _ptc_id(n) in unseen),
+             ("ptc_seen", lambda n: n.startswith("ptc-") and _ptc_id(n) not in unseen))
     out = {}
     for part, keep in parts:
         names = [f for f in sorted(gold.glob("*.json")) if keep(f.name)]
@@ -236,7 +237,7 @@ def ptc_gold_reference(gold: Path, pred: Path) -> dict | None:
         gold_dir.mkdir()
         pred_dir.mkdir()
         for f in names:
-            article_id = f.name.removeprefix("ptc-article").split(".")[0]
+            article_id = _ptc_id(f.name)
             doc = json.loads((pred / f.name).read_text(encoding="utf-8"))
             source = articles_dir / f"article{article_id}.txt"
             if not source.exists() or source.read_text(encoding="utf-8") != doc["text"]:
@@ -270,6 +271,10 @@ def score(model: str = "accurate", out: Path | None = None, only: list[str] | No
     return result
 
 
+def _shares(by_technique: dict) -> str:
+    return ", ".join(f"{k} {v['items']} ({v['on_a_span']:.2f})" for k, v in by_technique.items())
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", default="accurate", choices=["accurate", "fast"])
@@ -300,15 +305,13 @@ def main() -> int:
                  "ptc_seen": "PTC, in training"}[part]
         print(f"  {'techniques, ' + label + ' (' + str(r['docs']) + '): P / R / neutral':<45} {r['tech_P']:.3f} / "
               f"{r['tech_R']:.3f} / {r['neutral_tech_per_1k_words']:.2f} per 1000 words")
-    shown = [f"{k} {v['items']} ({v['on_a_span']:.2f})" for k, v in result.get("technique_precision", {}).items()]
-    if shown:
-        print(f"  {'technique items (share on a persuasive span)':<45} " + ", ".join(shown))
+    if result.get("technique_precision"):
+        print(f"  {'technique items (share on a persuasive span)':<45} {_shares(result['technique_precision'])}")
     ref = result.get("ptc_gold_reference")
     if ref:
         print(f"  {'PTC gold labels on the ' + str(ref['docs']) + ' PTC scrapes: P / R':<45} {ref['tech_P']:.3f} / "
               f"{ref['tech_R']:.3f} (two annotations of the same articles)")
-        shown = [f"{k} {v['items']} ({v['on_a_span']:.2f})" for k, v in ref["technique_precision"].items()]
-        print(f"  {'  their items (share on a persuasive span)':<45} " + ", ".join(shown))
+        print(f"  {'  their items (share on a persuasive span)':<45} {_shares(ref['technique_precision'])}")
     print(f"  {'seconds (all documents)':<45} {sum(result['seconds'].values()):.1f}")
     if args.out:
         print(f"Documents in {args.out}")

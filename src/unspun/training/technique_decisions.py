@@ -371,8 +371,7 @@ def tune_spans(model: TechniqueModel, d: Decisions, tables: dict, ys: dict, ids:
                kinds=("plain",)) -> None:
     """Token threshold, calibration kind and fit, min score (best full-task F1, then SI F1); then the Repetition
     offset on found spans with the min score again (ties keep no offset); then the second label."""
-    gold_si = [(i, s, e) for i in sorted(ids) for s, e in si.get(i, [])]
-    gold_tc = [(i, t, s, e) for i in sorted(ids) for t, s, e in tc.get(i, [])]
+    gold_si, gold_tc = gold_lists(ids, si, tc)
     best = None
     d.second_label_prob = 1.01
     for thr, c in tables.items():
@@ -420,8 +419,7 @@ def tune_weights(model: TechniqueModel, d: Decisions, tables: dict, ids: set[str
     """Per-technique weights (from TECHNIQUE_WEIGHTS) on found items' scores, after every other decision: coordinate
     ascent over the techniques, most rows first, for full-task F1 then SI F1 (ties keep the weight nearer 1), and
     the min score again after each round."""
-    gold_si = [(i, s, e) for i in sorted(ids) for s, e in si.get(i, [])]
-    gold_tc = [(i, t, s, e) for i in sorted(ids) for t, s, e in tc.get(i, [])]
+    gold_si, gold_tc = gold_lists(ids, si, tc)
     c = tables[d.token_threshold]
     mask = c.subset(ids)
     d.technique_weights = {}
@@ -429,9 +427,9 @@ def tune_weights(model: TechniqueModel, d: Decisions, tables: dict, ids: set[str
     techs = [r[1] for r in rows]
 
     def key(weights: dict, floor: float) -> tuple:
+        # the unweighted scores were rounded once already: close to, not always equal to, `scored_rows` with weights
         scores = np.round(base * np.array([weights.get(t, 1.0) for t in techs]), 4) if len(rows) else base
-        pred = [r for r, sc in zip(rows, scores) if sc >= floor]
-        return score_full(pred, gold_tc).f1, score_si(pred, gold_si).f1
+        return f1_key(rows, scores, floor, gold_si, gold_tc)
 
     best = key({}, d.min_score)
     for _ in range(rounds):
@@ -510,14 +508,26 @@ GATE_WEIGHTS = (2.5, 5.0, 10.0, 20.0, 40.0)
 GATE_BUDGET = 0.01  # the most SI or full-task F1 (on the tuning articles) the gate may cost
 
 
+def gold_lists(ids, si: dict, tc: dict) -> tuple[list, list]:
+    """The gold SI spans (article, start, end) and TC rows (article, technique, start, end) of the articles `ids`."""
+    ids = sorted(set(ids))
+    return ([(i, s, e) for i in ids for s, e in si.get(i, [])],
+            [(i, t, s, e) for i in ids for t, s, e in tc.get(i, [])])
+
+
+def f1_key(rows: list, scores, floor: float, gold_si: list, gold_tc: list) -> tuple[float, float]:
+    """(full-task F1, SI F1) of the rows scored at least `floor`: what every decision here is chosen by."""
+    pred = [r for r, sc in zip(rows, scores) if sc >= floor]
+    return score_full(pred, gold_tc).f1, score_si(pred, gold_si).f1
+
+
 def best_min_score(model: TechniqueModel, d: Decisions, c: Candidates, mask, gold_si, gold_tc,
                    span_logit: np.ndarray | None = None) -> tuple:
     """((full F1, SI F1), min score) at the min score with the best full-task F1, then SI F1 (as `tune_spans`)."""
     scores, rows = scored_rows(model, d, c, mask, span_logit)
     best = None
     for min_score in MIN_SCORES:
-        pred = [r for r, sc in zip(rows, scores) if sc >= min_score]
-        key = (score_full(pred, gold_tc).f1, score_si(pred, gold_si).f1)
+        key = f1_key(rows, scores, min_score, gold_si, gold_tc)
         if best is None or key > best[0]:
             best = (key, min_score)
     return best
@@ -536,8 +546,7 @@ def choose_gate(model: TechniqueModel, d: Decisions, tables: dict, ids, si: dict
     never as labels). `d`: the other decisions, chosen on `ids` without a gate (left unchanged). Also returns the
     table of every gate tried."""
     ids = set(ids)
-    gold_si = [(i, s, e) for i in sorted(ids) for s, e in si.get(i, [])]
-    gold_tc = [(i, t, s, e) for i in sorted(ids) for t, s, e in tc.get(i, [])]
+    gold_si, gold_tc = gold_lists(ids, si, tc)
     c, o = tables[d.token_threshold], ordinary[d.token_threshold]
     mask, everything = c.subset(ids), np.ones(len(o.article), dtype=bool)
     trial = Decisions(**{**d.__dict__})
@@ -566,9 +575,8 @@ def cross_validate(model: TechniqueModel, cache: dict, held, si: dict, tc: dict,
 
     held = sorted(held)
     tables, ys = tables or build_tables(model, cache, held + sorted(extra), si)
-    gold_rows = [(i, t, s, e) for i in held for t, s, e in tc.get(i, [])]
+    gold_si, gold_rows = gold_lists(held, si, tc)
     gold = gold_table(model, cache, gold_rows)
-    gold_si = [(i, s, e) for i in held for s, e in si.get(i, [])]
     pred, classified, chosen = [], [], []
     for test in folds(held, k):
         test_set = set(test)
