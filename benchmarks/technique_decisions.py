@@ -1,7 +1,7 @@
 """Honest tuning of the technique models' decisions: cross-validated over the 111 PTC articles the encoders never saw.
 
     python benchmarks/technique_decisions.py --model fast|accurate [--calibration plain,name,head] [--gate search|off|keep]
-        [--technique-weights] [--member K] [--folds 5] [--rounds 1000] [--write] [--json]
+        [--technique-weights] [--objective full|si] [--member K] [--folds 5] [--rounds 1000] [--write] [--json]
 
 The encoders were trained on 260 PTC articles; the other 111 (unspun's fixed dev 37 + validation 74,
 `unspun.datasets.ptc_split`) are unseen. Every decision parameter (temperature, class-prior weight,
@@ -37,6 +37,10 @@ run's pooled encoder states, `training.technique_decisions.fit_span_head`, chose
 log-odds; measured and not shipped, see the model card). `--member K` scores member K of an ensemble alone (what the
 ensemble buys). `--technique-weights` also chooses a weight of at most 1 per technique on found items' scores, in
 every fold after the other decisions (`training.technique_decisions.tune_weights`; measured and not shipped).
+
+`--objective` is what the span decisions (token threshold, calibration, Repetition offset, min score) are chosen
+for: `full` (the default; full-task F1, SI F1 breaking ties) or `si` (SI F1 first, full-task F1 breaking ties). The
+second label is chosen for full-task F1 either way (it cannot change SI).
 
 `--write` stores the decisions chosen on all 111 articles in the model's config.json, with the out-of-fold figures
 under `scores.cross_validated` and this command under `training.decisions`.
@@ -175,7 +179,7 @@ def rates(rows, texts: dict[str, str]) -> float:
 
 
 def evaluate(name: str, k: int, rounds: int, kinds: tuple[str, ...], gate_mode: str = "search",
-             member: int | None = None, weights: bool = False) -> dict:
+             member: int | None = None, weights: bool = False, objective: str = "full") -> dict:
     from unspun.runtime.models import load_techniques as load
     from unspun.training import technique_decisions as td
     from unspun.training.techniques import training_log_prior
@@ -203,14 +207,14 @@ def evaluate(name: str, k: int, rounds: int, kinds: tuple[str, ...], gate_mode: 
         log(f"{name}: document gate {gate} kept from the config")
     if gate_mode == "search":
         gold = td.gold_table(model, cache, [(i, t, s, e) for i in held for t, s, e in tc.get(i, [])])
-        ungated = td.tune(model, tables, ys, gold, held, si, tc, kinds)
+        ungated = td.tune(model, tables, ys, gold, held, si, tc, kinds, objective=objective)
         ungated.detect_repeat_offset = 0.0  # the gate is chosen on span finding alone; the offset is chosen under it
         gate, tried = td.choose_gate(model, ungated, tables, held, si, tc, ordinary, ordinary_words)
         log(f"{name}: document gate {gate} chosen in {time.time() - t0:.0f}s")
     cv = td.cross_validate(model, cache, held, si, tc, k=k, rounds=rounds, kinds=kinds, extra=sorted(polnear),
-                           gate=gate, tables=(tables, ys), weights=weights)
+                           gate=gate, tables=(tables, ys), weights=weights, objective=objective)
     log(f"{name}: cross-validated in {time.time() - t0:.0f}s")
-    result = {"model": name, **cv["figures"]}
+    result = {"model": name, "objective": objective, **cv["figures"]}
     final = cv["final"]
     c = ordinary[final.token_threshold]
     result["per_1000_words"] = {
@@ -237,7 +241,8 @@ def write(name: str, result: dict, command: str) -> None:
     config.setdefault("training", {})["decisions"] = command
     earlier_trials = config.get("scores", {}).get("cross_validated", {}).get("document_gate_trials", [])
     config.setdefault("scores", {})["cross_validated"] = {
-        k: result[k] for k in ("articles", "folds", "out_of_fold", "out_of_fold_tc_per_technique", "per_1000_words")}
+        k: result[k] for k in ("articles", "folds", "objective", "out_of_fold", "out_of_fold_tc_per_technique",
+                               "per_1000_words")}
     config["scores"]["cross_validated"]["calibration"] = result["decisions"]["calibration"]
     config["scores"]["cross_validated"]["document_gate"] = result["decisions"]["document_gate"]
     config["scores"]["cross_validated"]["document_gate_trials"] = earlier_trials if result.get("gate_kept") else [
@@ -262,6 +267,9 @@ def main() -> int:
     parser.add_argument("--technique-weights", action="store_true",
                         help="choose a weight (at most 1) per technique on found items' scores too, in every fold "
                              "(measured, not shipped: see the model card)")
+    parser.add_argument("--objective", default="full", choices=["full", "si"],
+                        help="what the span decisions (token threshold, calibration, min score) are chosen for: "
+                             "full-task F1 then SI F1 (full), or SI F1 then full-task F1 (si)")
     parser.add_argument("--encode-only", action="store_true", help="fill the encoder cache and stop")
     parser.add_argument("--write", action="store_true", help="store the decisions chosen on all 111 in the config")
     parser.add_argument("--json", action="store_true")
@@ -276,7 +284,8 @@ def main() -> int:
     kinds = tuple(args.calibration.split(","))
     if args.member is not None and args.write:
         parser.error("--member scores one member alone; it cannot --write the ensemble's decisions")
-    result = evaluate(args.model, args.folds, args.rounds, kinds, args.gate, args.member, args.technique_weights)
+    result = evaluate(args.model, args.folds, args.rounds, kinds, args.gate, args.member, args.technique_weights,
+                      args.objective)
     if args.json:
         print(json.dumps(result, indent=1))
     else:
@@ -298,7 +307,8 @@ def main() -> int:
                       f"{t['ordinary_per_1000_words']:.2f}")
     if args.write:
         command = (f"python benchmarks/technique_decisions.py --model {args.model} --calibration {args.calibration}"
-                   f" --gate {args.gate}{' --technique-weights' if args.technique_weights else ''} --write")
+                   f" --gate {args.gate}{' --technique-weights' if args.technique_weights else ''}"
+                   f"{' --objective si' if args.objective == 'si' else ''} --write")
         write(args.model, result, command)
         log(f"wrote the decisions and figures into the {args.model} config")
     return 0

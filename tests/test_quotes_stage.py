@@ -568,7 +568,7 @@ def test_a_negated_cue_reports_no_words():
 
 
 def test_a_cited_work_in_quotation_marks_is_no_quote():
-    from unspun.stages.works import cited_work as _cited_work
+    from unspun.runtime.titles import cited_work as _cited_work
 
     def at(text: str, words: str) -> tuple[int, int]:
         return text.index(words), text.index(words) + len(words)

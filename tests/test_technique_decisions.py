@@ -12,12 +12,14 @@ from hypothesis import strategies as st
 
 from unspun.runtime.technique_model import (
     SEGMENT_CHARS,
+    TITLE_SHARE,
     TechniqueModel,
     document_evidence,
     function_only,
     name_like,
     repetition_cue,
 )
+from unspun.runtime.titles import title_share
 from unspun.taxonomy import NAMES
 from unspun.training import technique_decisions as td
 
@@ -147,7 +149,9 @@ def test_tuning_tables_reproduce_the_run_time(calibration, gate, name_labels, of
     document gate too, whether the gate comes from the config (what ships) or from `Decisions.set_on` (tuning)."""
     texts = {"1": "They lie and lie again. Our glorious nation, betrayed by Gloomwater elites!\nIt is a disgrace.",
              "2": "A calm report: the council met on Tuesday and approved the budget. Drain the swamp, drain the swamp.",
-             "3": "We watched Gloomwater Harbour Nights with the Federal Republic of Norland's Grand Vizier Tessaly."}
+             "3": "We watched Gloomwater Harbour Nights with the Federal Republic of Norland's Grand Vizier Tessaly.",
+             "4": "His new book, Traitors Everywhere: How the Elites Lied, Cheated, and Betrayed Us, sold well. "
+                  "The elites lied, cheated and betrayed us."}
     model = make_model(bias=0.5, repeat_bonus=1.0, repeat_bonus_later=0.5, prior_weight=0.5,
                        log_prior=np.linspace(-3, -1, len(NAMES)).tolist(), name_labels=name_labels)
     d = td.Decisions(temperature=1.2, prior_weight=0.5, repeat_bonus=1.0, repeat_bonus_later=0.5, token_threshold=0.4,
@@ -169,6 +173,8 @@ def test_tuning_tables_reproduce_the_run_time(calibration, gate, name_labels, of
         assert table.name.any()
         for i, tech, s, e in got:
             assert tech in name_labels or not name_like(texts[i], s, e)
+    for i, _, s, e in got:  # no span mostly inside a title of a work, at the run time and in the tables alike
+        assert title_share(texts[i], s, e) < TITLE_SHARE
     if gate[1] and gate[0] > table.evidence.min():
         ungated = td.Decisions(**{**d.__dict__, "gate_weight": 0.0})
         assert len(td.apply(model, ungated, table)) >= len(got)  # a gate only ever removes items
@@ -310,12 +316,13 @@ def test_a_kept_gate_keeps_the_trials_of_the_search_that_chose_it(tmp_path, monk
         "min_score": 0.3, "document_gate": {"share": 0.05, "threshold": 0.6, "weight": 2.5},
         "scores": {"cross_validated": {"document_gate_trials": ["0.60, 2.5: 0.2433 0.3643 0.250 10.29"]}}}))
     monkeypatch.setattr(models, "technique_dir", lambda name: tmp_path)
-    figures = {"articles": 111, "folds": 5, "out_of_fold": {}, "out_of_fold_tc_per_technique": {}, "per_1000_words": {},
+    figures = {"articles": 111, "folds": 5, "objective": "full", "out_of_fold": {}, "out_of_fold_tc_per_technique": {}, "per_1000_words": {},
                "log_prior": [0.0], "decisions": {"min_score": 0.2, "calibration": "name",
                                                    "document_gate": {"share": 0.05, "threshold": 0.6, "weight": 2.5}}}
     bench.write("accurate", {**figures, "gate_trials": [], "gate_kept": True}, "kept")
     config = json.loads((tmp_path / "config.json").read_text())
     assert config["min_score"] == 0.2 and config["training"]["decisions"] == "kept"
+    assert config["scores"]["cross_validated"]["objective"] == "full" and "objective" not in config
     assert config["scores"]["cross_validated"]["document_gate_trials"] == ["0.60, 2.5: 0.2433 0.3643 0.250 10.29"]
     trial = {"threshold": 0.5, "weight": 5.0, "full_f1": 0.24, "si_f1": 0.37, "min_score": 0.2,
              "ordinary_per_1000_words": 9.2}
@@ -422,3 +429,18 @@ def test_tune_weights_drops_a_technique_the_gold_never_has():
     after = td.apply(model, d, table)
     assert sum(r[1] == wrong for r in after) < sum(r[1] == wrong for r in rows)
     assert [r for r in rows if r[1] != wrong] == [r for r in after if r[1] != wrong]  # the right rows all stay
+
+
+def test_the_objective_orders_the_key_so_the_min_score_follows_it():
+    """`--objective si` (measured, not shipped) chooses for SI F1 first: here the second row is a right span with a
+    wrong technique, so SI wants it and the full task does not."""
+    rows = [("1", "Loaded_Language", 0, 5), ("1", "Loaded_Language", 10, 15)]
+    scores = np.array([0.9, 0.2])
+    gold_si = [("1", 0, 5), ("1", 10, 15)]
+    gold_tc = [("1", "Loaded_Language", 0, 5), ("1", "Doubt", 10, 15)]
+    strict, loose = td.f1_key(rows, scores, 0.5, gold_si, gold_tc), td.f1_key(rows, scores, 0.1, gold_si, gold_tc)
+    assert strict == pytest.approx((2 / 3, 2 / 3)) and loose == pytest.approx((0.5, 1.0))
+    assert max([(strict, 0.5), (loose, 0.1)])[1] == 0.5  # full task first: the strict floor
+    si = [td.f1_key(rows, scores, f, gold_si, gold_tc, "si") for f in (0.5, 0.1)]
+    assert si == [k[::-1] for k in (strict, loose)] and max(zip(si, (0.5, 0.1)))[1] == 0.1
+    assert td.Decisions().objective == "full" and "objective" not in td.Decisions().settings()  # not a run-time value

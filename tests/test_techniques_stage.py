@@ -161,3 +161,21 @@ def test_names_and_titles_carry_only_their_own_label(model):
     for d in tm.predict(TITLES, floor=0.0):
         if name_like(TITLES, d.start, d.end):
             assert d.technique in tm.name_labels, (TITLES[d.start : d.end], d.technique)
+
+
+BOOK = ("Last month the author published his new book, Globalist Thugs: How Corrupt Traitors Destroyed Our Glorious "
+        "Nation. It sold 4,000 copies in its first week, the publisher said.")
+PROSE = ("Last month the author wrote that globalist thugs and corrupt traitors destroyed our glorious nation. It sold "
+         "4,000 copies in its first week, the publisher said.")
+
+
+@pytest.mark.parametrize("model", ["fast", "accurate"])
+def test_no_technique_inside_a_title_of_a_work_though_its_words_get_one_in_prose(model):
+    """The issue's rule: never a span inside a title of a work. The same words written as the author's own get a
+    technique, so the title, not the words, is what keeps them out."""
+    from unspun.runtime.titles import title_share
+
+    tm = models.load_techniques(model)[0]
+    assert title_share(BOOK, BOOK.index("Globalist"), BOOK.index(". It")) == 1.0
+    assert not [d for d in tm.predict(BOOK, floor=0.0) if title_share(BOOK, d.start, d.end) > 0]
+    assert [d for d in tm.predict(PROSE, floor=0.2) if "thugs" in PROSE[d.start : d.end]]

@@ -18,14 +18,13 @@ from pathlib import Path
 import numpy as np
 
 from unspun.limits import check_time
+from unspun.runtime.quote_marks import CLOSE_MARKS, OPEN_MARKS
 from unspun.runtime.technique_model import WordRuns, segments
 
 TAGS = ("O", "B-SRC", "I-SRC", "B-CUE", "I-CUE", "B-CON", "I-CON")
 ROLES = ("SRC", "CUE", "CON")
 DEFAULT_DECODING = {"outside_bias": 1.0, "min_content_chars": 12, "link_chars": 250}
 _GAP_FILLER = re.compile(r"^[\s,.;:\-–—]*$")
-OPEN_MARKS = "\"“„‟«‘‚‛「『'‹"
-CLOSE_MARKS = "\"”“»’'」』›"
 
 
 @dataclass(slots=True)

@@ -20,6 +20,7 @@ from typing import NamedTuple
 import numpy as np
 
 from unspun.limits import check_time
+from unspun.runtime.titles import title_share
 from unspun.taxonomy import NAMES
 
 # An encoder maps text to (token char offsets [n, 2], token states [n, H]) over the whole text.
@@ -171,6 +172,7 @@ def name_like(text: str, start: int, end: int) -> float:
     return 1.0
 
 
+TITLE_SHARE = 0.5  # a span with at least this share of its characters inside titles of works is dropped
 GATE_SHARE = 0.05  # the share of a piece's tokens whose probabilities make its document evidence
 
 
@@ -397,6 +399,7 @@ class _SpanFacts(NamedTuple):
     function_words: bool  # `function_only`
     name: float  # `name_like`
     cue: tuple[bool, bool]  # `repetition_cue`: (earlier, later)
+    title: bool  # mostly inside a title of a work (`titles.title_share` at least TITLE_SHARE)
 
 
 def _span_facts(text: str, start: int, end: int, memo: dict[tuple[int, int], _SpanFacts]) -> _SpanFacts:
@@ -406,7 +409,8 @@ def _span_facts(text: str, start: int, end: int, memo: dict[tuple[int, int], _Sp
     if facts is None:
         span = text[start:end]
         facts = memo[(start, end)] = _SpanFacts(_normalise(span), function_only(span), name_like(text, start, end),
-                                                repetition_cue(text, start, end))
+                                                repetition_cue(text, start, end),
+                                                title_share(text, start, end) >= TITLE_SHARE)
     return facts
 
 
@@ -580,6 +584,7 @@ class TechniqueModel:
         facts = {(start, end): _span_facts(text, start, end, memo) for start, end, *_ in found}
         if self.drop_function_only:
             found = [f for f in found if not facts[(f[0], f[1])].function_words]
+        found = [f for f in found if not facts[(f[0], f[1])].title]  # a work's name is not the author's wording
         if not found:
             return out
         density = float(probs.mean())  # the document-level prior's input (see span_calibration)

@@ -17,10 +17,11 @@ from functools import lru_cache
 from unspun import lexicon
 from unspun.document import Document, Quote, View
 from unspun.ingest import text as text_ingest
-from unspun.runtime import nlp, offsets
+from unspun.runtime import nlp, offsets, titles
 from unspun.runtime.models import load_quotes
-from unspun.runtime.quote_model import CLOSE_MARKS, OPEN_MARKS, Attribution, QuoteModel
-from unspun.stages import reported, works
+from unspun.runtime.quote_marks import CLOSE_MARKS, OPEN_MARKS
+from unspun.runtime.quote_model import Attribution, QuoteModel
+from unspun.stages import reported
 from unspun.stages.cue_subject import attribution
 from unspun.stages.speakers import ANONYMOUS, GROUP_PRONOUNS, PERSON_PRONOUNS, EntityIndex, Resolution, resolve
 
@@ -876,7 +877,7 @@ def add_quotes(doc: Document, model: QuoteModel, min_score: float, calibration: 
         # "Trump knew that …", "officials believe …": an attribution whose cue reports no words is a view, not a
         # quote. Direct quotes keep their marks' evidence that someone's words are given.
         if kind == "direct" and (_title_of_a_work(text[parts[0][0] : parts[-1][1]])
-                                 or works.cited_work(text, parts[0][0], parts[-1][1])):
+                                 or titles.cited_work(text, parts[0][0], parts[-1][1])):
             continue  # '"9 Steps to Successfully Counter Jihad"', 'Re. “Rates rise again,” Page B4': a title, not words said
         is_view = kind in ("indirect", "mixed") and not explicit and lexicon.reports_speech(cue) is False or (
             # "Trump described Iran's crimes in detail": a speech act's topic right after its verb, not its words

@@ -38,9 +38,8 @@ from unspun import lexicon
 from unspun.document import Document, Mention, Source
 from unspun.ingest.site import link_domain, site_of
 from unspun.ingest.text import heading_line
-from unspun.runtime import item_scores, nlp, offsets
+from unspun.runtime import item_scores, nlp, offsets, titles
 from unspun.stages import names as names_mod
-from unspun.stages import works
 
 # People the text does not name: their presence makes a source anonymous unless a name comes with them.
 ANONYMOUS_NOUNS = frozenset(
@@ -592,7 +591,7 @@ class _Builder:
 
     def cited_works(self) -> None:
         """A work the author cites by its title in quotation marks ("the paper titled “…”", "Re. “…”, Page A8")."""
-        for start, end in works.cited_works(self.text):
+        for start, end in titles.cited_works(self.text):
             name = self.text[start:end].strip().rstrip(",.;:")
             if name:
                 self.out.add("doc:" + names_mod.key(name), name, "document", True, (start, start + len(name)))

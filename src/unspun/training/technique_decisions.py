@@ -25,6 +25,7 @@ import numpy as np
 from unspun.evaluation.ptc_scorer import merge_spans, score_full, score_si, score_tc
 from unspun.runtime.technique_model import (
     GATE_SHARE,
+    TITLE_SHARE,
     TechniqueModel,
     WordRuns,
     _normalise,
@@ -36,6 +37,7 @@ from unspun.runtime.technique_model import (
     span_features,
     span_head_inputs,
 )
+from unspun.runtime.titles import title_share
 from unspun.training.common import fit_temperature
 
 THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
@@ -72,6 +74,8 @@ class Decisions:
     span_head: tuple | None = None
     # per-technique weights (at most 1) on found items' scores, when tuned (`tune_weights`); absent means 1
     technique_weights: dict = field(default_factory=dict)
+    # what the span decisions are chosen for (`f1_key`): "full" (full-task F1, then SI F1) or "si" (the reverse)
+    objective: str = "full"
 
     def settings(self) -> dict:
         return {"token_threshold": self.token_threshold, "span_calibration": [round(float(x), 4) for x in self.span_calibration],
@@ -156,6 +160,7 @@ def candidates(model: TechniqueModel, cache: dict, ids, threshold: float) -> Can
             found = model.candidate_spans(text, offsets, probs, threshold, words)
             if model.drop_function_only:
                 found = [f for f in found if not function_only(text[f[0] : f[1]])]
+            found = [f for f in found if title_share(text, f[0], f[1]) < TITLE_SHARE]  # as the run time
             if not found:
                 continue
             hay = model.haystack(lower, offsets)
@@ -369,7 +374,7 @@ def overlaps_gold(c: Candidates, si: dict) -> np.ndarray:
 
 def tune_spans(model: TechniqueModel, d: Decisions, tables: dict, ys: dict, ids: set[str], si: dict, tc: dict,
                kinds=("plain",)) -> None:
-    """Token threshold, calibration kind and fit, min score (best full-task F1, then SI F1); then the Repetition
+    """Token threshold, calibration kind and fit, min score (best `f1_key` for `d.objective`); then the Repetition
     offset on found spans with the min score again (ties keep no offset); then the second label."""
     gold_si, gold_tc = gold_lists(ids, si, tc)
     best = None
@@ -429,7 +434,7 @@ def tune_weights(model: TechniqueModel, d: Decisions, tables: dict, ids: set[str
     def key(weights: dict, floor: float) -> tuple:
         # the unweighted scores were rounded once already: close to, not always equal to, `scored_rows` with weights
         scores = np.round(base * np.array([weights.get(t, 1.0) for t in techs]), 4) if len(rows) else base
-        return f1_key(rows, scores, floor, gold_si, gold_tc)
+        return f1_key(rows, scores, floor, gold_si, gold_tc, d.objective)
 
     best = key({}, d.min_score)
     for _ in range(rounds):
@@ -447,12 +452,12 @@ def tune_weights(model: TechniqueModel, d: Decisions, tables: dict, ids: set[str
 
 
 def tune(model: TechniqueModel, tables: dict, ys: dict, gold: Gold, ids, si: dict, tc: dict, kinds=("plain",),
-         gate: tuple = (0.0, 0.0), weights: bool = False) -> Decisions:
+         gate: tuple = (0.0, 0.0), weights: bool = False, objective: str = "full") -> Decisions:
     """All decisions, chosen on the articles `ids` only, under a given document gate (threshold, weight): the span
     calibration is fitted without it (it is a prior on top), the min score and second label are chosen with it.
-    `weights`: per-technique weights too (`tune_weights`; measured, not shipped)."""
+    `weights`: per-technique weights too (`tune_weights`; measured, not shipped). `objective`: see `f1_key`."""
     ids = set(ids)
-    d = Decisions(gate_threshold=float(gate[0]), gate_weight=float(gate[1]))
+    d = Decisions(gate_threshold=float(gate[0]), gate_weight=float(gate[1]), objective=objective)
     tune_technique(model, d, gold, np.array([k[0] in ids for k in gold.keys], dtype=bool))
     tune_spans(model, d, tables, ys, ids, si, tc, kinds)
     if weights:
@@ -515,19 +520,21 @@ def gold_lists(ids, si: dict, tc: dict) -> tuple[list, list]:
             [(i, t, s, e) for i in ids for t, s, e in tc.get(i, [])])
 
 
-def f1_key(rows: list, scores, floor: float, gold_si: list, gold_tc: list) -> tuple[float, float]:
-    """(full-task F1, SI F1) of the rows scored at least `floor`: what every decision here is chosen by."""
+def f1_key(rows: list, scores, floor: float, gold_si: list, gold_tc: list, objective: str = "full") -> tuple[float, float]:
+    """What every span decision here is chosen by, for the rows scored at least `floor`: (full-task F1, SI F1) for
+    the objective "full", (SI F1, full-task F1) for "si"."""
     pred = [r for r, sc in zip(rows, scores) if sc >= floor]
-    return score_full(pred, gold_tc).f1, score_si(pred, gold_si).f1
+    full, si = score_full(pred, gold_tc).f1, score_si(pred, gold_si).f1
+    return (si, full) if objective == "si" else (full, si)
 
 
 def best_min_score(model: TechniqueModel, d: Decisions, c: Candidates, mask, gold_si, gold_tc,
                    span_logit: np.ndarray | None = None) -> tuple:
-    """((full F1, SI F1), min score) at the min score with the best full-task F1, then SI F1 (as `tune_spans`)."""
+    """(`f1_key`, min score) at the min score with the best `f1_key` for `d.objective` (as `tune_spans`)."""
     scores, rows = scored_rows(model, d, c, mask, span_logit)
     best = None
     for min_score in MIN_SCORES:
-        key = f1_key(rows, scores, min_score, gold_si, gold_tc)
+        key = f1_key(rows, scores, min_score, gold_si, gold_tc, d.objective)
         if best is None or key > best[0]:
             best = (key, min_score)
     return best
@@ -553,7 +560,8 @@ def choose_gate(model: TechniqueModel, d: Decisions, tables: dict, ids, si: dict
     tried = []
     for threshold, weight in [(0.0, 0.0)] + [(t, w) for t in GATE_THRESHOLDS for w in GATE_WEIGHTS]:
         trial.gate_threshold, trial.gate_weight = threshold, weight
-        (full, si_f1), min_score = best_min_score(model, trial, c, mask, gold_si, gold_tc)
+        key, min_score = best_min_score(model, trial, c, mask, gold_si, gold_tc)
+        full, si_f1 = key[::-1] if trial.objective == "si" else key
         n_ptc = len(apply(model, trial, c, mask, floor=min_score))
         n_ord = len(apply(model, trial, o, everything, floor=min_score))
         tried.append({"threshold": threshold, "weight": weight, "full_f1": round(full, 4), "si_f1": round(si_f1, 4),
@@ -565,7 +573,8 @@ def choose_gate(model: TechniqueModel, d: Decisions, tables: dict, ids, si: dict
 
 
 def cross_validate(model: TechniqueModel, cache: dict, held, si: dict, tc: dict, *, k: int = 5, rounds: int = 1000,
-                   kinds=("plain", "name"), extra=(), gate: tuple = (0.0, 0.0), tables=None, weights: bool = False) -> dict:
+                   kinds=("plain", "name"), extra=(), gate: tuple = (0.0, 0.0), tables=None, weights: bool = False,
+                   objective: str = "full") -> dict:
     """Decisions chosen on k-1 folds and applied to the k-th, pooled: out-of-fold SI/TC/full with 95% bootstrap
     intervals over articles, TC per technique; and the decisions chosen on all of `held` (`final`, what ships).
     `extra`: more cached texts (no gold) to run the final decisions over (their rows come back in `extra_rows`).
@@ -580,7 +589,7 @@ def cross_validate(model: TechniqueModel, cache: dict, held, si: dict, tc: dict,
     pred, classified, chosen = [], [], []
     for test in folds(held, k):
         test_set = set(test)
-        d = tune(model, tables, ys, gold, sorted(set(held) - test_set), si, tc, kinds, gate, weights)
+        d = tune(model, tables, ys, gold, sorted(set(held) - test_set), si, tc, kinds, gate, weights, objective)
         chosen.append(d.settings() | {"calibration": d.calibration})
         c = tables[d.token_threshold]
         pred += apply(model, d, c, c.subset(test_set))
@@ -592,7 +601,7 @@ def cross_validate(model: TechniqueModel, cache: dict, held, si: dict, tc: dict,
         return {"precision": round(s.precision, 4), "recall": round(s.recall, 4), "f1": round(s.f1, 4),
                 "f1_95": [round(lo, 4), round(hi, 4)]}
 
-    final = tune(model, tables, ys, gold, held, si, tc, kinds, gate, weights)
+    final = tune(model, tables, ys, gold, held, si, tc, kinds, gate, weights, objective)
     c = tables[final.token_threshold]
     final.set_on(model)
     return {
