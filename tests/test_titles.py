@@ -23,6 +23,11 @@ def _found(text: str) -> list[str]:
     ("The generation we love to mock (via Nerds Are Cool)", "Nerds Are Cool"),
     ("A story on the Austrian Catholic website Kath.net said so.", "Kath.net"),
     ("He published a book titled Collusion: Secret Meetings and Dirty Money.", "Collusion: Secret Meetings and Dirty Money"),
+    ("She was interviewed about ABC's TV show Scandal.", "Scandal"),
+    ("A report from the conservative site The Gateway Pundit spread fast.", "The Gateway Pundit"),
+    ("The theatre premiered her play Cleanliness last May.", "Cleanliness"),
+    ("On his website, Infowars.com, he sells pills.", "Infowars.com"),
+    ("The book, titled, Man of the World, sold well.", "Man of the World"),
 ])
 def test_a_title_the_text_introduces_is_found_whole(text, title):
     assert _found(text) == [title]
@@ -36,6 +41,13 @@ def test_a_title_the_text_introduces_is_found_whole(text, title):
     "Throughout his book, Wills' argument holds.",  # a possessive
     "Pat Buchanan's Nixon Book Provides Road Map For Trump",  # a headline: "Book" is no noun for a work here
     "The crowd was angry, the book says nothing about it.",  # no capitalised words after the noun
+    "Recent polls show Clinton ahead, and the videos show Scott leaving.",  # "show" as a verb
+    "In the book, Byrne argues the opposite.",  # after "the book," the clause's subject
+    "He met the author of the book, Mitchell Zuckoff, on Friday.",
+    "On his website, Sanders wrote that he would stay.",  # one plain word after a possessive and a comma
+    "It was the site Saturday of the pillow fight.",  # "site" as a place
+    "The author of that boast, Muhammad Ali, smiled.",
+    "We heard it on Hugh Hewitt's radio show Thursday.",  # a day
 ])
 def test_no_title_where_the_text_introduces_none(text):
     assert _found(text) == []

@@ -54,33 +54,58 @@ _JOIN = r"(?:a|an|and|as|at|but|by|for|from|in|into|is|of|on|or|the|to|vs\.|with
 _RUN = rf"{_CAP}(?:[ ]+(?:{_JOIN}[ ]+)*{_CAP})*"
 _SUBTITLE = rf"{_CAP}(?:,?[ ]+(?:{_JOIN}[ ]+)*{_CAP})*"
 _TITLE = rf"(?P<title>{_RUN}(?::[ ]+{_SUBTITLE})?)"
-# What introduces one: a lower-case noun for a work after a determiner or a possessive, up to three words between
-# ("his new book, …", "the Austrian Catholic website …", "a book titled …"); "author of" ("the author of the
-# critically-acclaimed, …", but not "the author of the story, Luke Harding"); "(via …)", a post's source.
-_WORK_NOUNS = (r"book|novel|memoir|biography|film|movie|documentary|show|sitcom|series|podcast|album|song|play|"
-               r"musical|magazine|newspaper|blog|website|site|video game|painting|poem")
-_DETERMINER = r"(?i:the|a|an|my|his|her|our|their|its|your|new|latest|debut|recent|\w+['’]s)"
-_NAMED = r"(?:[ ,]+(?:is|was|titled|entitled|called|named))?[,:]?[ ]+"
+# What introduces one:
+# - a lower-case noun for a work after a determiner or a possessive, up to three words between ("his new book, …",
+#   "the Austrian Catholic website …", "a book titled …"). Nouns that are also verbs or places need more: "show" a
+#   kind of show right before it ("the web-tv show, …", "ABC's TV show …"; not "recent polls show Clinton"), "site"
+#   a word between ("the conservative site …"; not "was the site Saturday of …"), "play" the determiner right
+#   before it ("her play, …");
+# - "author of", with at most an article and one adjective between ("the author of the critically-acclaimed, …",
+#   not "the author of the story, Luke Harding" nor "the author of that boast, Muhammad Ali");
+# - "(via …)", a post's source.
+_WORK_NOUNS = (r"book|novel|memoir|biography|film|movie|documentary|sitcom|series|podcast|album|song|musical|"
+               r"magazine|newspaper|blog|website|video game|painting|poem")
+_SHOW_KINDS = r"(?:tv|TV|television|radio|talk|game|web|web-tv|comedy|news|reality|cooking|variety|hit|late-night)"
+_DETERMINER = r"(?P<det>(?i:the|a|an|my|his|her|our|their|its|your|new|latest|debut|recent|\w+['’]s))"
+_NAMED = r"(?P<sep>(?:[ ,]+(?:is|was|titled|entitled|called|named))?[,:]?[ ]+)"
 _INTRODUCED = (
-    re.compile(rf"\b{_DETERMINER}[ ]+(?:[\w-]+[ ]+){{0,3}}(?:{_WORK_NOUNS}){_NAMED}{_TITLE}"),
-    re.compile(rf"\b(?:author|co-author|creator)[ ]+of[ ]+"
-               rf"(?:(?!(?:story|study|report|article|paper|piece|letter|book|post|law|bill)\b)[a-z][\w-]*,?[ ]+){{0,2}}{_TITLE}"),
+    re.compile(rf"\b{_DETERMINER}[ ]+(?P<mid>(?:[\w-]+[ ]+){{0,3}})(?:{_WORK_NOUNS}|(?P<kind>{_SHOW_KINDS})[ -]show){_NAMED}{_TITLE}"),
+    re.compile(rf"\b{_DETERMINER}[ ]+(?P<mid>(?:[\w-]+[ ]+){{1,3}})site{_NAMED}{_TITLE}"),
+    re.compile(rf"\b{_DETERMINER}[ ]+(?P<mid>)play{_NAMED}{_TITLE}"),
+    re.compile(rf"\b(?:author|co-author|creator)[ ]+of[ ]+(?:(?:the|a|an|his|her|their)[ ]+)?"
+               rf"(?:(?:[a-z]+-[a-z]+|[a-z]+(?:ed|ing)),?[ ]+)?{_TITLE}"),
     re.compile(rf"\(via[ ]+{_TITLE}\)"),
 )
-# A person named after a work ("Martin's book, Cardinal Farrell, …") or a possessive ("his book, Wills' …") is
-# no title.
+# A person named after a work ("Martin's book, Cardinal Farrell, …"), a possessive ("his book, Wills' …") or a day
+# ("Hugh Hewitt's radio show Thursday") is no title.
 _NOT_TITLE = re.compile(r"(?:Dr|Mr|Mrs|Ms|Cardinal|Archbishop|Bishop|Father|Pope|President|Senator|Sen|Rep|Gov|Judge|"
-                        r"Professor|Prof|Sir|Lord|King|Queen|Prince)\b|.*['’]s?$", re.S)
+                        r"Professor|Prof|Sir|Lord|King|Queen|Prince)\b|.*['’]s?$|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day$", re.S)
+_ARTICLES = frozenset({"the", "a", "an"})
+
+
+def _introduced(m: re.Match) -> bool:
+    """Whether a match introduces a title. After a noun for a work and a bare comma, the next capitalised words are
+    often the clause's subject: always after an article right before the noun ("In the book, Byrne …", "the author of
+    the book, Mitchell Zuckoff"), and after a possessive when they are one plain word ("On his website, Sanders …",
+    "With her film, DuVernay …"). So a comma alone introduces a title only after a possessive or a qualifier, and
+    only one of two words or more, or with a dot or a digit ("his new book, Jihadist Psychopath", "his website,
+    Infowars.com"); "The book, titled, …" names it outright."""
+    title = m.group("title")
+    if _NOT_TITLE.match(title):
+        return False
+    groups = m.groupdict()
+    if groups.get("det") is None or "," not in groups["sep"] or re.search(r"[a-z]", groups["sep"]):
+        return True
+    mid = groups["mid"].split()
+    before = (mid[-1] if mid else groups["det"]).lower()
+    if before in _ARTICLES and not groups.get("kind"):
+        return False
+    return " " in title or bool(re.search(r"[.\d]", title))
 
 
 def unquoted_titles(text: str) -> list[tuple[int, int]]:
     """The (start, end) of each title of a work the text introduces as one ("her debut graphic novel Koko Be Good")."""
-    out = []
-    for pattern in _INTRODUCED:
-        for m in pattern.finditer(text):
-            if not _NOT_TITLE.match(m.group("title")):
-                out.append(m.span("title"))
-    return out
+    return [m.span("title") for pattern in _INTRODUCED for m in pattern.finditer(text) if _introduced(m)]
 
 
 @lru_cache(maxsize=4)
