@@ -125,8 +125,10 @@ def title_share(text: str, start: int, end: int) -> float:
     """The share of the non-space characters of [start, end) that lie inside titles of works (0.0 for none): a span
     the technique model found across a title's edge ("book, Globalist Thugs: How … Nation. It") is the title still."""
     titles = titles_of_works(text)
+    if not titles:  # most texts: no span is read
+        return 0.0
     total = sum(not c.isspace() for c in text[start:end])
-    if not total or not titles:
+    if not total:
         return 0.0
     k = max(0, bisect.bisect_right(titles, (start, len(text) + 1)) - 1)
     inside = 0
