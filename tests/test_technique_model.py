@@ -277,6 +277,34 @@ def test_candidate_spans_split_inside_a_word_become_one_span():
     assert spans[0][4] == pytest.approx(0.74)  # the mean over every token of the span, the one under the threshold too
 
 
+def test_candidate_spans_split_at_a_words_first_token_become_one_span():
+    """ "children" under the threshold splits the run before it; "'s" extends to the whole word, so the two tidied
+    spans touch with a space between: one span. A line break between them, or a half that is function words alone,
+    keeps them apart."""
+    model = make_model()
+    text = "betray our children's future"
+    offsets = np.array([[0, 6], [7, 10], [11, 19], [19, 20], [20, 21], [22, 28]])  # betray our children ' s future
+    probs = np.array([0.9, 0.9, 0.1, 0.9, 0.9, 0.9])
+    spans = model.candidate_spans(text, offsets, probs, 0.5)
+    assert [(text[s:e], i, j) for s, e, i, j, _ in spans] == [("betray our children's future", 0, 5)]
+    assert spans[0][4] == pytest.approx((0.9 * 5 + 0.1) / 6)  # the mean over all its tokens, "children" too
+
+    lines = "betray our\nchildren's future"
+    spans = model.candidate_spans(lines, offsets, probs, 0.5)
+    assert [lines[s:e] for s, e, *_ in spans] == ["betray our", "children's future"]
+
+    text = "saddened and shocked"
+    offsets = np.array([[0, 8], [9, 12], [13, 20]])
+    spans = model.candidate_spans(text, offsets, np.array([0.9, 0.9, 0.1]), 0.5)
+    # "and" alone is not joined to "saddened" across nothing: "saddened and" would end on a function word
+    assert [text[s:e] for s, e, *_ in spans] == ["saddened"]
+    text = "the “wicked” liars"
+    offsets = np.array([[0, 3], [4, 5], [5, 11], [11, 12], [13, 18]])
+    spans = model.candidate_spans(text, offsets, np.array([0.9, 0.1, 0.9, 0.1, 0.9]), 0.5)
+    # a quotation mark between the runs is not a space: two spans
+    assert [text[s:e] for s, e, *_ in spans] == ["the", "wicked", "liars"]
+
+
 # --- predict ----------------------------------------------------------------------------------------------------
 ARTICLE = (
     "The so-called experts have failed us again, and everyone knows it. Either we act now or we lose everything!\n"

@@ -176,6 +176,15 @@ TITLE_SHARE = 0.5  # a span with at least this share of its characters inside ti
 GATE_SHARE = 0.05  # the share of a piece's tokens whose probabilities make its document evidence
 
 
+_LONG_RUN = 512  # tokens: a span's score over a run longer than this comes from prefix sums (none in PTC's gold)
+
+
+def _only_spaces(text: str, a: int, b: int) -> bool:
+    """Whether text[a:b] is spaces or tabs alone (empty counts; a line break does not). Between two tidied runs of
+    the model it means the run broke inside a word, since no token covers a space."""
+    return all(ch in " \t\u00a0" for ch in text[a:b])
+
+
 def document_evidence(probs: np.ndarray, share: float = GATE_SHARE) -> float:
     """How strongly the most persuasive-looking part of a piece reads as persuasion: the mean of its highest `share`
     token probabilities (at least one token; 0.0 for no token). The input of the document gate (see
@@ -539,6 +548,8 @@ class TechniqueModel:
 
         `words`: one `WordRuns(text)` shared by all the pieces of a text keeps whole-word extension linear."""
         out, runs = [], []  # runs: the first token of the run behind each span
+        content: list[bool | None] = []  # whether each span has a word outside FUNCTION_WORDS (None: not read yet)
+        prefix = None  # prefix sums of probs, made when a run gets long
         words = words if words is not None else WordRuns(text)
         above = probs >= threshold
         n = len(probs)
@@ -552,18 +563,38 @@ class TechniqueModel:
                 j += 1
             start, end = tidy_span(text, int(offsets[i, 0]), int(offsets[j, 1]), words)
             run = i
-            if out and end > start and start < out[-1][1]:
+            has_content: bool | None = None
+            touching = False
+            if out and end > start and start >= out[-1][1] and _only_spaces(text, out[-1][1], start):
+                # the word's first token was under the threshold ("our heritage and our |children|'s"): tidied, the
+                # halves touch with only spaces between. One span, unless either half is function words alone
+                # ("saddened" and "and"), which would only add a word that `function_only` drops anyway. Each
+                # span's text is read at most once for this (`content`), so a text costs linear time.
+                if content[-1] is None:
+                    content[-1] = not function_only(text[out[-1][0] : out[-1][1]])
+                has_content = not function_only(text[start:end])
+                touching = has_content and content[-1]
+            if out and end > start and (start < out[-1][1] or touching):
                 # a token under the threshold inside a word ("children|'|s") split the run; tidied, the two
-                # halves overlap: one span, scored over all its tokens
+                # halves overlap (or touch, above): one span, scored over all its tokens
                 start, end, run = out[-1][0], max(end, out[-1][1]), runs.pop()
+                has_content = True if touching or content[-1] else None
                 out.pop()
+                content.pop()
             # the span's score is the mean over the run the model found; its technique is pooled over the tokens of
             # the span as reported (tidying adds the rest of a word and drops trailing function words), as
             # `classify` pools a span it is given
             tokens = tokens_for(offsets, start, end) if end > start else None
             if tokens is not None:
-                out.append((start, end, *tokens, float(probs[run : j + 1].mean())))
+                if j + 1 - run <= _LONG_RUN:
+                    score = float(probs[run : j + 1].mean())
+                else:  # a chain of merged runs: prefix sums keep the text linear however many merge
+                    if prefix is None:
+                        prefix = np.concatenate(([0.0], np.cumsum(probs, dtype=np.float64)))
+                    score = float((prefix[j + 1] - prefix[run]) / (j + 1 - run))
+                out.append((start, end, *tokens, score))
                 runs.append(run)
+                content.append(has_content)
             i = j + 1
         return out
 
