@@ -37,7 +37,6 @@ def cited_work(text: str, start: int, end: int) -> bool:
                 or _WORK_AFTER.match(text[close_at : close_at + 20]))
 
 
-
 _QUOTED = re.compile(r"[“\"]([^“”\"\n]{8,200})[”\"]")
 
 
