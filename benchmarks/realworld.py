@@ -11,7 +11,8 @@ speaker accuracy, source precision and recall, actor precision, label recall, cl
 asserted recall, junk recall, technique precision and recall, techniques per 1,000 words on neutral pieces and
 content wrongly removed; then how well the `score` of sources and actors separates real items from wrong ones;
 the technique figures by part (web pages, PTC scrapes, and those the technique encoders never saw or were trained
-on); the share of each technique's rows that lie on an annotated persuasive span; and PTC's own gold labels of the
+on); the same for the techniques a report shows as sure (scored at least the model's `sure_score`, chosen out of
+fold on PTC); the share of each technique's rows that lie on an annotated persuasive span; and PTC's own gold labels of the
 11 scrapes scored as if unspun had predicted them (how far two human annotations of the same articles agree).
 
 The data is read from `$UNSPUN_SHARED_DATA` (default `../shared/data` beside the repository) and the scorer from
@@ -217,6 +218,32 @@ def split_scores(gold: Path, pred: Path) -> dict[str, dict]:
     return out
 
 
+def sure_scores(gold: Path, pred: Path) -> dict | None:
+    """The technique figures of the items a report shows as sure: those scored at least the sure score that the
+    technique model states (`models.techniques.sure_score`, chosen out of fold on PTC, never here). Each Document
+    is copied with its other techniques dropped; None when the model states no sure score."""
+    names = [f for f in sorted(gold.glob("*.json")) if (pred / f.name).exists()]
+    with tempfile.TemporaryDirectory(prefix="unspun-realworld-sure-") as tmp:
+        gold_dir, pred_dir = Path(tmp) / "gold", Path(tmp) / "pred"
+        gold_dir.mkdir()
+        pred_dir.mkdir()
+        sure = None
+        for f in names:
+            doc = json.loads((pred / f.name).read_text(encoding="utf-8"))
+            sure = (doc.get("models", {}).get("techniques") or {}).get("sure_score")
+            if sure is None:
+                return None
+            doc["techniques"] = [t for t in doc["techniques"] if t["score"] >= sure]
+            (pred_dir / f.name).write_text(json.dumps(doc), encoding="utf-8")
+            (gold_dir / f.name).symlink_to(f.resolve())
+        if not names:
+            return None
+        r = run_scorer(gold_dir, pred_dir)
+        web = split_scores(gold_dir, pred_dir).get("web")
+    return {"sure_score": sure, **{k: r[k] for k in ("tech_P", "tech_R", "neutral_tech_per_1k_words")},
+            "web": web}
+
+
 def ptc_gold_reference(gold: Path, pred: Path) -> dict | None:
     """PTC's own gold techniques on the 11 PTC scrapes, scored by the same scorer as if unspun had predicted them:
     how far two sets of human annotators agree, and so about the best precision a model trained on PTC can reach
@@ -265,6 +292,7 @@ def score(model: str = "accurate", out: Path | None = None, only: list[str] | No
         result["item_scores"] = item_score_checks(root / "gold", pred)
         result["parts"] = split_scores(root / "gold", pred)
         result["ptc_gold_reference"] = ptc_gold_reference(root / "gold", pred)
+        result["sure"] = sure_scores(root / "gold", pred)
         result["technique_precision"] = technique_precision(root / "gold", pred)
     result["seconds"] = seconds
     result["model"] = model
@@ -305,6 +333,11 @@ def main() -> int:
                  "ptc_seen": "PTC, in training"}[part]
         print(f"  {'techniques, ' + label + ' (' + str(r['docs']) + '): P / R / neutral':<45} {r['tech_P']:.3f} / "
               f"{r['tech_R']:.3f} / {r['neutral_tech_per_1k_words']:.2f} per 1000 words")
+    sure = result.get("sure")
+    if sure:
+        print(f"  {'techniques shown as sure (score >= ' + format(sure['sure_score'], '.3g') + '): P / R / neutral':<45} "
+              f"{sure['tech_P']:.3f} / {sure['tech_R']:.3f} / {sure['neutral_tech_per_1k_words']:.2f} per 1000 words"
+              + (f" (web pages {sure['web']['tech_P']:.3f} / {sure['web']['tech_R']:.3f})" if sure.get("web") else ""))
     if result.get("technique_precision"):
         print(f"  {'technique items (share on a persuasive span)':<45} {_shares(result['technique_precision'])}")
     ref = result.get("ptc_gold_reference")

@@ -42,8 +42,12 @@ every fold after the other decisions (`training.technique_decisions.tune_weights
 for: `full` (the default; full-task F1, SI F1 breaking ties) or `si` (SI F1 first, full-task F1 breaking ties). The
 second label is chosen for full-task F1 either way (it cannot change SI).
 
-`--write` stores the decisions chosen on all 111 articles in the model's config.json, with the out-of-fold figures
-under `scores.cross_validated` and this command under `training.decisions`.
+The sure score (`training.technique_decisions.sure_score`): over every item shown out of fold, the first score
+where a monotone fit of "lies on a gold span" reaches one half. Renderers mark items under it as unsure; it
+decides nothing about which items are reported.
+
+`--write` stores the decisions chosen on all 111 articles and the sure score in the model's config.json, with the
+out-of-fold figures under `scores.cross_validated` and this command under `training.decisions`.
 
 Encoder output is cached in `build/technique-decisions/<model>.pkl` (the ONNX encoder is nearly all the cost);
 delete it after changing a model's weights.
@@ -242,7 +246,7 @@ def write(name: str, result: dict, command: str) -> None:
     earlier_trials = config.get("scores", {}).get("cross_validated", {}).get("document_gate_trials", [])
     config.setdefault("scores", {})["cross_validated"] = {
         k: result[k] for k in ("articles", "folds", "objective", "out_of_fold", "out_of_fold_tc_per_technique",
-                               "per_1000_words")}
+                               "out_of_fold_items", "per_1000_words")}
     config["scores"]["cross_validated"]["calibration"] = result["decisions"]["calibration"]
     config["scores"]["cross_validated"]["document_gate"] = result["decisions"]["document_gate"]
     config["scores"]["cross_validated"]["document_gate_trials"] = earlier_trials if result.get("gate_kept") else [
@@ -299,6 +303,9 @@ def main() -> int:
         for t, x in result["out_of_fold_tc_per_technique"].items():
             print(f"    {t:<40} gold {x['gold']:>4}  P {x['precision']:.3f}  R {x['recall']:.3f}")
         print(f"  per 1,000 words: {json.dumps(result['per_1000_words'])}")
+        it = result["out_of_fold_items"]
+        print(f"  items shown out of fold: {it['items']}, {it['on_a_span']} of them on a gold span; from the sure score "
+              f"{it['sure_score']}: {it['sure_items']}, {it['sure_on_a_span']} on a gold span")
         print(f"  decisions (all {result['articles']}): {json.dumps(result['decisions'])}")
         if result.get("gate_trials"):
             print("  document gates tried (threshold, weight: full F1, SI F1 on the 111, min score, PolNeAR train per 1,000 words):")

@@ -259,9 +259,14 @@ def test_unsure_items_look_unsure_and_the_key_says_so(browser, tmp_path):  # noq
 
     doc = full_document()
     doc.quotes[0].speaker_score = 0.41  # under the 0.70 line: the speaker is unsure
+    doc.models["techniques"] = {"name": "m", "version": "1", "sha256": "x", "sure_score": 0.5}  # 0.81 sure, 0.42 not
     path = tmp_path / "unsure.html"
     path.write_text(html.render_report([doc]), encoding="utf-8")
     context, pg = _open(browser, path.as_uri(), WIDE)
+    underline = "e => getComputedStyle(e).borderBottomStyle"
+    assert pg.locator("#d0-t0").evaluate(underline) == "solid"  # techniques: the default layer
+    assert pg.locator("#d0-t1").evaluate(underline) == "dashed"
+    assert "dashed underline marks an unsure one: scored under 0.50" in pg.locator(".key-techniques").inner_text()
     _layer(pg, "quotes")
     speaker = pg.locator("#d0-q0-speaker")
     style = speaker.evaluate("e => [getComputedStyle(e).textDecorationStyle, getComputedStyle(e).opacity]")

@@ -317,11 +317,13 @@ def test_a_kept_gate_keeps_the_trials_of_the_search_that_chose_it(tmp_path, monk
         "scores": {"cross_validated": {"document_gate_trials": ["0.60, 2.5: 0.2433 0.3643 0.250 10.29"]}}}))
     monkeypatch.setattr(models, "technique_dir", lambda name: tmp_path)
     figures = {"articles": 111, "folds": 5, "objective": "full", "out_of_fold": {}, "out_of_fold_tc_per_technique": {}, "per_1000_words": {},
-               "log_prior": [0.0], "decisions": {"min_score": 0.2, "calibration": "name",
+               "out_of_fold_items": {"items": 10, "on_a_span": 0.5, "sure_score": 0.4, "sure_items": 4, "sure_on_a_span": 0.75},
+               "log_prior": [0.0], "decisions": {"min_score": 0.2, "calibration": "name", "sure_score": 0.4,
                                                    "document_gate": {"share": 0.05, "threshold": 0.6, "weight": 2.5}}}
     bench.write("accurate", {**figures, "gate_trials": [], "gate_kept": True}, "kept")
     config = json.loads((tmp_path / "config.json").read_text())
-    assert config["min_score"] == 0.2 and config["training"]["decisions"] == "kept"
+    assert config["min_score"] == 0.2 and config["training"]["decisions"] == "kept" and config["sure_score"] == 0.4
+    assert config["scores"]["cross_validated"]["out_of_fold_items"]["sure_on_a_span"] == 0.75
     assert config["scores"]["cross_validated"]["objective"] == "full" and "objective" not in config
     assert config["scores"]["cross_validated"]["document_gate_trials"] == ["0.60, 2.5: 0.2433 0.3643 0.250 10.29"]
     trial = {"threshold": 0.5, "weight": 5.0, "full_f1": 0.24, "si_f1": 0.37, "min_score": 0.2,
@@ -444,3 +446,30 @@ def test_the_objective_orders_the_key_so_the_min_score_follows_it():
     si = [td.f1_key(rows, scores, f, gold_si, gold_tc, "si") for f in (0.5, 0.1)]
     assert si == [k[::-1] for k in (strict, loose)] and max(zip(si, (0.5, 0.1)))[1] == 0.1
     assert td.Decisions().objective == "full" and "objective" not in td.Decisions().settings()  # not a run-time value
+
+
+def test_isotonic_fit_pools_adjacent_violators():
+    assert td.isotonic(np.array([0, 1, 0, 1, 1])).tolist() == [0.0, 0.5, 0.5, 1.0, 1.0]
+    assert td.isotonic(np.array([1, 0, 0])).tolist() == pytest.approx([1 / 3] * 3)
+    y = np.random.default_rng(3).integers(0, 2, size=200)
+    fit = td.isotonic(y)
+    assert np.all(np.diff(fit) >= -1e-12) and fit.mean() == pytest.approx(y.mean())  # monotone, same total
+
+
+def test_sure_score_is_where_items_become_more_likely_right_than_wrong():
+    """Invented items: under 0.4 one in four lies on a gold span, from 0.4 on three in four. The sure score is
+    the first score where the monotone fit reaches one half, rounded up to the 0.025 grid."""
+    scores = np.round(np.arange(0.2, 0.6, 0.0025), 4)
+    right = np.array([(k % 4 == 0) if s < 0.4 else (k % 4 != 3) for k, s in enumerate(scores)], dtype=float)
+    assert td.sure_score(scores, right) == 0.4
+    assert td.sure_score(scores + 0.011, right) == 0.425  # 0.411 rounds up, never down
+    assert td.sure_score(scores[::-1], right[::-1]) == 0.4  # the order of the items does not matter
+    assert td.sure_score(scores, np.zeros(len(scores))) is None  # never more likely right than wrong
+    assert td.sure_score(np.array([]), np.array([])) is None
+    assert td.sure_score(scores, np.ones(len(scores))) == 0.2
+
+
+def test_overlaps_rows_counts_a_span_on_any_gold_span():
+    si = {"1": [(10, 20), (18, 30)], "2": []}
+    rows = [("1", "Loaded_Language", 25, 40), ("1", "Doubt", 0, 10), ("2", "Slogans", 0, 5), ("3", "Doubt", 0, 5)]
+    assert td.overlaps_rows(rows, si).tolist() == [1.0, 0.0, 0.0, 0.0]

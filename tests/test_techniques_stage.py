@@ -30,6 +30,9 @@ def test_items_are_valid(opinion):
 def test_models_entry_and_options(opinion):
     info = opinion.models["techniques"]
     assert info["name"] and info["version"] and len(info["sha256"]) == 64
+    # the score from which an item is more likely right than wrong (out of fold), for renderers to mark the rest
+    config = json.loads((models.technique_dir("fast") / "config.json").read_text(encoding="utf-8"))
+    assert info["sure_score"] == config["sure_score"] and opinion.options["min_score"] < info["sure_score"] < 1
     assert opinion.options["model"] == "fast" and opinion.options["stages"] == ["techniques"]
 
 

@@ -40,6 +40,34 @@ def unsure_item(item) -> bool:
     return isinstance(score, (int, float)) and score < UNSURE_ITEM
 
 
+def technique_sure_score(doc) -> float | None:
+    """The score from which the document's technique model found an item more likely right than wrong (out of fold
+    on PTC articles it never saw: `training.technique_decisions.sure_score`), or None when its model states none."""
+    info = (getattr(doc, "models", None) or {}).get("techniques") or {}
+    value = info.get("sure_score")
+    return float(value) if isinstance(value, (int, float)) else None
+
+
+def unsure_technique(item, sure: float | None) -> bool:
+    """A technique item scored under the model's sure score: shown, but more likely wrong than right."""
+    score = getattr(item, "score", None)
+    return sure is not None and isinstance(score, (int, float)) and score < sure
+
+
+def sure_text(sure: float) -> str:
+    """A sure score as people read it: two decimals, three when it needs them (0.40, 0.375)."""
+    return f"{sure:.2f}" if round(sure, 2) == round(sure, 6) else f"{sure:.3f}"
+
+
+def unsure_technique_note(doc) -> str | None:
+    """What "(unsure)" on a technique's score means, when the document has such an item."""
+    sure = technique_sure_score(doc)
+    if not any(unsure_technique(t, sure) for t in getattr(doc, "techniques", [])):
+        return None
+    return (f"scored under {sure_text(sure)}, where fewer than half of the model's detections lay on a persuasive span in "
+            "PTC articles it never saw")
+
+
 def tech_id(name: str, taxonomy_name: str | None = None) -> str:
     """The taxonomy's short id for a technique name (its CSS class suffix); a cleaned name for unknown ones."""
     from unspun.taxonomy import lookup
@@ -114,8 +142,12 @@ def shorten(value: str, width: int = 100) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
-def cells(kind: str, item: Any) -> list[str]:
-    return [shorten(str(fn(item))) for _, fn in COLUMNS[kind]]
+def cells(kind: str, item: Any, doc: Any = None) -> list[str]:
+    """A row's cells; with `doc`, an unsure technique's score says so, as an unsure speaker does."""
+    row = [shorten(str(fn(item))) for _, fn in COLUMNS[kind]]
+    if kind == "techniques" and doc is not None and unsure_technique(item, technique_sure_score(doc)):
+        row[headers(kind).index("score")] += " (unsure)"
+    return row
 
 
 def headers(kind: str) -> list[str]:

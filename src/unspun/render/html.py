@@ -103,7 +103,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals.update(css=CSS, js=JS, version=__version__, safe_url=safe_url, fmt_score=fmt_score,
-                       unsure_item=columns.unsure_item)
+                       unsure_item=columns.unsure_item, sure_text=columns.sure_text)
     env.filters["quoted"] = quoted
     return env
 
@@ -160,15 +160,19 @@ def _css(name: str) -> str:
     return _SAFE_CLASS.sub("-", name.lower())
 
 
-def _item_title(kind: str, item: Any) -> str:
+def _item_title(kind: str, item: Any, sure: float | None = None) -> str:
     if kind == "techniques":
-        return f"{item.technique.replace('_', ' ')} ({item.score:.2f})"
+        unsure = ", unsure" if columns.unsure_technique(item, sure) else ""
+        return f"{item.technique.replace('_', ' ')} ({item.score:.2f}{unsure})"
     label = getattr(item, "label", "")
     return f"{TITLES.get(kind, kind)}: {label}" if label else TITLES.get(kind, kind)
 
 
-def _states(kind: str, item: Any) -> str:
-    """The state classes the reading layers style: a claim's sourcing and check-worthiness, unsure items."""
+def _states(kind: str, item: Any, sure: float | None = None) -> str:
+    """The state classes the reading layers style: a claim's sourcing and check-worthiness, unsure items (`sure`:
+    the technique model's sure score)."""
+    if kind == "techniques":
+        return " unsure" if columns.unsure_technique(item, sure) else ""
     if kind == "claims":
         return f" s-{_css(item.sourcing)}" + (" cw" if item.checkworthy >= summaries.CHECKWORTHY else "")
     if kind in ("quotes", "views"):  # a view has a quote's fields: its holder's probability too
@@ -181,9 +185,10 @@ def _states(kind: str, item: Any) -> str:
 def collect_marks(doc: Document, prefix: str) -> list[Mark]:
     """Every span of every kind as a Mark. Generic: a new list in `KINDS` shows up without template changes."""
     marks: list[Mark] = []
+    sure = columns.technique_sure_score(doc)
     for kind, item in doc.items():
         ref = f"{prefix}-{item.id}"
-        states = _states(kind, item)
+        states = _states(kind, item, sure)
         if hasattr(item, "start") and getattr(item, "end", None) is not None:
             classes = f"m k-{_css(kind)}" + states
             tech = score = None
@@ -196,7 +201,7 @@ def collect_marks(doc: Document, prefix: str) -> list[Mark]:
                 score = item.score
             elif kind == "removed":
                 classes += f" r-{_css(item.reason)}"
-            marks.append(Mark(kind, item.start, item.end, ref, ref, classes, _item_title(kind, item), tech, score,
+            marks.append(Mark(kind, item.start, item.end, ref, ref, classes, _item_title(kind, item, sure), tech, score,
                               focusable=kind == "techniques"))
         if not is_dataclass(item):
             continue
@@ -502,6 +507,7 @@ def report_context(doc: Document, index: int = 0, *, charts: bool = True,
         "sourcing_titles": SOURCING_TITLES,
         "speakers": speakers,
         "unsure_speaker": columns.UNSURE_SPEAKER,
+        "sure_score": columns.technique_sure_score(doc),
         "by_id": by_id,
         "other_kinds": other_kinds,
         "generic": generic,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from unspun.document import KINDS, Document
-from unspun.render.columns import TITLES, cells, headers, technique_definitions
+from unspun.render.columns import TITLES, cells, headers, technique_definitions, unsure_technique_note
 
 
 def _cell(value: str) -> str:
@@ -40,10 +40,13 @@ def render_one(doc: Document) -> str:
         out.append("| id | " + " | ".join(cols) + " |")
         out.append("|---|" + "---|" * len(cols))
         for item in items:
-            out.append(f"| {item.id} | " + " | ".join(_cell(c) for c in cells(kind, item)) + " |")
+            out.append(f"| {item.id} | " + " | ".join(_cell(c) for c in cells(kind, item, doc)) + " |")
         out.append("")
         if kind == "techniques":
             out.extend(f"- **{name}**: {_cell(definition)}" for name, definition in technique_definitions(doc))
+            note = unsure_technique_note(doc)
+            if note:
+                out.append(f"- *(unsure)*: {note}.")
             out.append("")
     return "\n".join(out)
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from unspun.document import Document
-from unspun.render.columns import UNSURE_SPEAKER, tech_id, unsure_item, unsure_speaker
+from unspun.render.columns import UNSURE_SPEAKER, tech_id, technique_sure_score, unsure_item, unsure_speaker, unsure_technique
 
 REFERENCE_FILE = Path(__file__).resolve().parent / "static" / "reference.json"
 CHECKWORTHY = 0.5  # the claims model's probability from which a claim counts as check-worthy in the summary
@@ -71,6 +71,8 @@ class Summary:
     labelled: int  # actors with at least one label
     labelled_actors: list[Entry]
     other_actors: list[Entry] = field(default_factory=list)
+    sure_score: float | None = None  # the technique model's sure score (`columns.technique_sure_score`)
+    sure_techniques: int | None = None  # techniques scored at least that; None when the model states none
 
     @property
     def asserted_share(self) -> float | None:
@@ -132,6 +134,8 @@ def summarize(doc: Document, prefix: str, references: list[Reference] | None = N
     top_techniques = [Entry(name.replace("_", " "), len(items), [f"{prefix}-{t.id}" for t in items[:PLACES]],
                             key=tech_id(name, taxonomy)) for name, items in top]
 
+    sure = technique_sure_score(doc)
+    sure_techniques = None if sure is None else sum(not unsure_technique(t, sure) for t in doc.techniques)
     sources = {s.id: s for s in doc.sources}
     named = anonymous = unsure = unattributed = 0
     per_speaker: dict[str, list[Any]] = defaultdict(list)
@@ -176,7 +180,7 @@ def summarize(doc: Document, prefix: str, references: list[Reference] | None = N
 
     return Summary(
         words=n_words, techniques=len(doc.techniques), rate=1000.0 * len(doc.techniques) / n_words if n_words else 0.0,
-        references=refs, top_techniques=top_techniques,
+        references=refs, top_techniques=top_techniques, sure_score=sure, sure_techniques=sure_techniques,
         quotes=len(doc.quotes), named=named, anonymous=anonymous, unsure=unsure, unattributed=unattributed,
         quoted_share=_quoted_words(doc) / n_words if n_words else 0.0, speakers=speakers,
         checkworthy=len(worthy), asserted=len(asserted), asserted_places=[f"{prefix}-{c.id}" for c in asserted],

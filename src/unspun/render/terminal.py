@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from unspun.document import KINDS, Document
-from unspun.render.columns import TITLES, cells, headers, technique_definitions
+from unspun.render.columns import TITLES, cells, headers, technique_definitions, unsure_technique_note
 
 _MAX_ROWS = 25
 
@@ -47,10 +47,13 @@ def show(docs: Sequence[Document], console: Console | None = None) -> None:
             for h in headers(kind):
                 table.add_column(h, overflow="fold")
             for item in items[:_MAX_ROWS]:
-                table.add_row(item.id, *[Text(c) for c in cells(kind, item)])
+                table.add_row(item.id, *[Text(c) for c in cells(kind, item, doc)])
             if len(items) > _MAX_ROWS:
                 table.caption = f"… {len(items) - _MAX_ROWS} more; use --format json or md for all"
             console.print(table)
             if kind == "techniques":
                 for name, definition in technique_definitions(doc):
                     console.print(Text.assemble((name, "bold"), ": ", definition))
+                note = unsure_technique_note(doc)
+                if note:
+                    console.print(Text.assemble(("(unsure)", "italic"), ": ", note, "."))

@@ -147,7 +147,10 @@ def load_technique_folder(folder: Path, name: str | None = None) -> tuple[Techni
         raise ModelError(f"technique model {name!r}: {current} is corrupt ({_detail(exc)}); {RESTORE}") from None
     # one member: its encoder's hash; an ensemble: the hash of its members' hashes, in order
     sha = hashes[0] if len(hashes) == 1 else hashlib.sha256("".join(hashes).encode()).hexdigest()
-    return TechniqueModel(members[0][0], members[0][1], config, more=members[1:]), _info(config, name, sha)
+    info = _info(config, name, sha)
+    if isinstance(config.get("sure_score"), (int, float)):  # renderers mark items scored under it as unsure
+        info["sure_score"] = float(config["sure_score"])
+    return TechniqueModel(members[0][0], members[0][1], config, more=members[1:]), info
 
 
 @lru_cache(maxsize=2)

@@ -76,13 +76,15 @@ class Decisions:
     technique_weights: dict = field(default_factory=dict)
     # what the span decisions are chosen for (`f1_key`): "full" (full-task F1, then SI F1) or "si" (the reverse)
     objective: str = "full"
+    # the score from which an item is more likely right than wrong, out of fold (`sure_score`); None: not measured
+    sure_score: float | None = None
 
     def settings(self) -> dict:
         return {"token_threshold": self.token_threshold, "span_calibration": [round(float(x), 4) for x in self.span_calibration],
                 "temperature": self.temperature, "min_score": self.min_score, "second_label_prob": self.second_label_prob,
                 "prior_weight": self.prior_weight, "repeat_bonus": self.repeat_bonus,
                 "repeat_bonus_later": self.repeat_bonus_later, "detect_repeat_offset": self.detect_repeat_offset,
-                "technique_weights": dict(self.technique_weights),
+                "technique_weights": dict(self.technique_weights), "sure_score": self.sure_score,
                 "document_gate": {"share": GATE_SHARE, "threshold": self.gate_threshold, "weight": self.gate_weight},
                 "span_head": None if self.span_head is None else {
                     "inputs": "mean token probability of the run, name_like, span_head_inputs (mean token state, "
@@ -363,13 +365,48 @@ def tune_technique(model: TechniqueModel, d: Decisions, g: Gold, mask) -> None:
 
 # --- span finding -------------------------------------------------------------------------------------------------
 def overlaps_gold(c: Candidates, si: dict) -> np.ndarray:
+    """1.0 for each candidate whose span overlaps a gold span of its article, else 0.0."""
+    return overlaps_rows([(i, None, s, e) for i, s, e in zip(c.article, c.start, c.end)], si)
+
+
+def overlaps_rows(rows: list, si: dict) -> np.ndarray:
+    """1.0 for each (article, technique, start, end) row whose span overlaps a gold span of its article, else 0.0."""
     merged: dict = {}
-    out = np.zeros(len(c.article))
-    for n, (i, s, e) in enumerate(zip(c.article, c.start, c.end)):
+    out = np.zeros(len(rows))
+    for n, (i, _, s, e) in enumerate(rows):
         if i not in merged:
             merged[i] = merge_spans(si.get(i, []))
         out[n] = any(a < e and s < b for a, b in merged[i])
     return out
+
+
+def isotonic(y: np.ndarray) -> np.ndarray:
+    """The non-decreasing least-squares fit to `y` (pool adjacent violators), for values already in score order."""
+    sums, counts = [], []
+    for v in np.asarray(y, dtype=np.float64):
+        sums.append(v)
+        counts.append(1)
+        while len(sums) > 1 and sums[-2] * counts[-1] > sums[-1] * counts[-2]:
+            last_sum, last_count = sums.pop(), counts.pop()
+            sums[-1] += last_sum
+            counts[-1] += last_count
+    return np.repeat(np.array(sums) / np.array(counts), counts)
+
+
+def sure_score(scores: np.ndarray, right: np.ndarray) -> float | None:
+    """The lowest score from which an item is more likely right than wrong: where a non-decreasing fit of `right`
+    (1 when the item lies on a gold span) on the item's score first reaches one half, rounded up to 0.025 so that
+    the config states a plain number. None when it never does. Renderers mark items under it as unsure; which
+    items are shown stays the min score's choice."""
+    scores, right = np.asarray(scores, dtype=np.float64), np.asarray(right, dtype=np.float64)
+    if len(scores) == 0:
+        return None
+    order = np.argsort(scores, kind="stable")
+    fit = isotonic(right[order])
+    reached = np.flatnonzero(fit >= 0.5)
+    if len(reached) == 0:
+        return None
+    return round(float(np.ceil(scores[order][reached[0]] / 0.025 - 1e-9) * 0.025), 3)
 
 
 def tune_spans(model: TechniqueModel, d: Decisions, tables: dict, ys: dict, ids: set[str], si: dict, tc: dict,
@@ -586,13 +623,17 @@ def cross_validate(model: TechniqueModel, cache: dict, held, si: dict, tc: dict,
     tables, ys = tables or build_tables(model, cache, held + sorted(extra), si)
     gold_si, gold_rows = gold_lists(held, si, tc)
     gold = gold_table(model, cache, gold_rows)
-    pred, classified, chosen = [], [], []
+    pred, classified, chosen, shown = [], [], [], {}
     for test in folds(held, k):
         test_set = set(test)
         d = tune(model, tables, ys, gold, sorted(set(held) - test_set), si, tc, kinds, gate, weights, objective)
         chosen.append(d.settings() | {"calibration": d.calibration})
         c = tables[d.token_threshold]
         pred += apply(model, d, c, c.subset(test_set))
+        scores, rows = scored_rows(model, d, c, c.subset(test_set))
+        for score, row in zip(scores, rows):
+            if score >= d.min_score:
+                shown.setdefault(row, float(score))  # the first occurrence, as `apply` keeps it
         classified += classify(model, d, gold, np.array([key[0] in test_set for key in gold.keys], dtype=bool))
 
     def figure(scorer, p, g):
@@ -602,6 +643,9 @@ def cross_validate(model: TechniqueModel, cache: dict, held, si: dict, tc: dict,
                 "f1_95": [round(lo, 4), round(hi, 4)]}
 
     final = tune(model, tables, ys, gold, held, si, tc, kinds, gate, weights, objective)
+    right = overlaps_rows(list(shown), si)
+    final.sure_score = sure_score(np.array(list(shown.values())), right)
+    sure = np.array(list(shown.values())) >= (final.sure_score if final.sure_score is not None else np.inf)
     c = tables[final.token_threshold]
     final.set_on(model)
     return {
@@ -618,5 +662,9 @@ def cross_validate(model: TechniqueModel, cache: dict, held, si: dict, tc: dict,
             "out_of_fold_tc_per_technique": per_technique(classified, gold_rows, model.techniques),
             "fold_decisions": chosen,
             "decisions": final.settings() | {"calibration": final.calibration},
+            # items shown out of fold: how many lie on a gold span (any technique), all of them and those marked sure
+            "out_of_fold_items": {"items": len(shown), "on_a_span": round(float(right.mean()), 4) if len(right) else None,
+                                  "sure_score": final.sure_score, "sure_items": int(sure.sum()),
+                                  "sure_on_a_span": round(float(right[sure].mean()), 4) if sure.any() else None},
         },
     }
