@@ -12,8 +12,9 @@ asserted recall, junk recall, technique precision and recall, techniques per 1,0
 content wrongly removed; then how well the `score` of sources and actors separates real items from wrong ones;
 the technique figures by part (web pages, PTC scrapes, and those the technique encoders never saw or were trained
 on); the same for the techniques a report shows as sure (scored at least the model's `sure_score`, chosen out of
-fold on PTC); the share of each technique's rows that lie on an annotated persuasive span; and PTC's own gold labels of the
-11 scrapes scored as if unspun had predicted them (how far two human annotations of the same articles agree).
+fold on PTC); the share of each technique's rows that lie on an annotated persuasive span; and PTC's own gold
+labels of the 11 scrapes scored as if unspun had predicted them (how far two human annotations of the same
+articles agree).
 
 The data is read from `$UNSPUN_SHARED_DATA` (default `../shared/data` beside the repository) and the scorer from
 `$UNSPUN_SHARED_DATA/../tools/score_realworld.py`. Both are research-only: read at run time, never copied here.
@@ -335,7 +336,8 @@ def main() -> int:
               f"{r['tech_R']:.3f} / {r['neutral_tech_per_1k_words']:.2f} per 1000 words")
     sure = result.get("sure")
     if sure:
-        print(f"  {'techniques shown as sure (score >= ' + format(sure['sure_score'], '.3g') + '): P / R / neutral':<45} "
+        label = f"techniques shown as sure (score >= {sure['sure_score']:.3g}): P / R / neutral"
+        print(f"  {label:<45} "
               f"{sure['tech_P']:.3f} / {sure['tech_R']:.3f} / {sure['neutral_tech_per_1k_words']:.2f} per 1000 words"
               + (f" (web pages {sure['web']['tech_P']:.3f} / {sure['web']['tech_R']:.3f})" if sure.get("web") else ""))
     if result.get("technique_precision"):

@@ -304,8 +304,8 @@ def main() -> int:
             print(f"    {t:<40} gold {x['gold']:>4}  P {x['precision']:.3f}  R {x['recall']:.3f}")
         print(f"  per 1,000 words: {json.dumps(result['per_1000_words'])}")
         it = result["out_of_fold_items"]
-        print(f"  items shown out of fold: {it['items']}, {it['on_a_span']} of them on a gold span; from the sure score "
-              f"{it['sure_score']}: {it['sure_items']}, {it['sure_on_a_span']} on a gold span")
+        print(f"  items shown out of fold: {it['items']}, {it['on_a_span']} of them on a gold span; "
+              f"from the sure score {it['sure_score']}: {it['sure_items']}, {it['sure_on_a_span']} on a gold span")
         print(f"  decisions (all {result['articles']}): {json.dumps(result['decisions'])}")
         if result.get("gate_trials"):
             print("  document gates tried (threshold, weight: full F1, SI F1 on the 111, min score, PolNeAR train per 1,000 words):")

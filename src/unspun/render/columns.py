@@ -64,8 +64,8 @@ def unsure_technique_note(doc) -> str | None:
     sure = technique_sure_score(doc)
     if not any(unsure_technique(t, sure) for t in getattr(doc, "techniques", [])):
         return None
-    return (f"scored under {sure_text(sure)}, where fewer than half of the model's detections lay on a persuasive span in "
-            "PTC articles it never saw")
+    return (f"scored under {sure_text(sure)}, where fewer than half of the model's detections lay on a persuasive "
+            "span in PTC articles it never saw")
 
 
 def tech_id(name: str, taxonomy_name: str | None = None) -> str:

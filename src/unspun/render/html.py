@@ -201,8 +201,8 @@ def collect_marks(doc: Document, prefix: str) -> list[Mark]:
                 score = item.score
             elif kind == "removed":
                 classes += f" r-{_css(item.reason)}"
-            marks.append(Mark(kind, item.start, item.end, ref, ref, classes, _item_title(kind, item, sure), tech, score,
-                              focusable=kind == "techniques"))
+            marks.append(Mark(kind, item.start, item.end, ref, ref, classes, _item_title(kind, item, sure), tech,
+                              score, focusable=kind == "techniques"))
         if not is_dataclass(item):
             continue
         for f in fields(item):

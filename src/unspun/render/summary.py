@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from unspun.document import Document
-from unspun.render.columns import UNSURE_SPEAKER, tech_id, technique_sure_score, unsure_item, unsure_speaker, unsure_technique
+from unspun.render.columns import (UNSURE_SPEAKER, tech_id, technique_sure_score, unsure_item, unsure_speaker,
+                                   unsure_technique)
 
 REFERENCE_FILE = Path(__file__).resolve().parent / "static" / "reference.json"
 CHECKWORTHY = 0.5  # the claims model's probability from which a claim counts as check-worthy in the summary
