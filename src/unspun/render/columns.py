@@ -36,8 +36,12 @@ UNSURE_ITEM = 0.5
 
 
 def unsure_item(item) -> bool:
+    return _scored_under(item, UNSURE_ITEM)
+
+
+def _scored_under(item, line: float) -> bool:
     score = getattr(item, "score", None)
-    return isinstance(score, (int, float)) and score < UNSURE_ITEM
+    return isinstance(score, (int, float)) and score < line
 
 
 def technique_sure_score(doc) -> float | None:
@@ -50,8 +54,7 @@ def technique_sure_score(doc) -> float | None:
 
 def unsure_technique(item, sure: float | None) -> bool:
     """A technique item scored under the model's sure score: shown, but more likely wrong than right."""
-    score = getattr(item, "score", None)
-    return sure is not None and isinstance(score, (int, float)) and score < sure
+    return sure is not None and _scored_under(item, sure)
 
 
 def sure_text(sure: float) -> str:

@@ -103,7 +103,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals.update(css=CSS, js=JS, version=__version__, safe_url=safe_url, fmt_score=fmt_score,
-                       unsure_item=columns.unsure_item, sure_text=columns.sure_text)
+                       unsure_item=columns.unsure_item, unsure_technique=columns.unsure_technique,
+                       sure_text=columns.sure_text)
     env.filters["quoted"] = quoted
     return env
 

@@ -72,7 +72,6 @@ class Summary:
     labelled: int  # actors with at least one label
     labelled_actors: list[Entry]
     other_actors: list[Entry] = field(default_factory=list)
-    sure_score: float | None = None  # the technique model's sure score (`columns.technique_sure_score`)
     sure_techniques: int | None = None  # techniques scored at least that; None when the model states none
 
     @property
@@ -181,7 +180,7 @@ def summarize(doc: Document, prefix: str, references: list[Reference] | None = N
 
     return Summary(
         words=n_words, techniques=len(doc.techniques), rate=1000.0 * len(doc.techniques) / n_words if n_words else 0.0,
-        references=refs, top_techniques=top_techniques, sure_score=sure, sure_techniques=sure_techniques,
+        references=refs, top_techniques=top_techniques, sure_techniques=sure_techniques,
         quotes=len(doc.quotes), named=named, anonymous=anonymous, unsure=unsure, unattributed=unattributed,
         quoted_share=_quoted_words(doc) / n_words if n_words else 0.0, speakers=speakers,
         checkworthy=len(worthy), asserted=len(asserted), asserted_places=[f"{prefix}-{c.id}" for c in asserted],

@@ -284,7 +284,16 @@ def apply(model: TechniqueModel, d: Decisions, c: Candidates, mask=None, floor: 
     mask = np.ones(len(c.article), dtype=bool) if mask is None else mask
     floor = d.min_score if floor is None else floor
     scores, rows = scored_rows(model, d, c, mask, span_logit)
-    return list(dict.fromkeys(row for score, row in zip(scores, rows) if score >= floor))  # first occurrence kept
+    return list(shown_rows(scores, rows, floor))
+
+
+def shown_rows(scores, rows: list, floor: float) -> dict[tuple, float]:
+    """{row: score} of the rows scored at least `floor`, in order; a row given twice keeps its first score."""
+    shown: dict[tuple, float] = {}
+    for score, row in zip(scores, rows):
+        if score >= floor:
+            shown.setdefault(row, float(score))
+    return shown
 
 
 def scored_rows(model: TechniqueModel, d: Decisions, c: Candidates, mask,
@@ -629,11 +638,9 @@ def cross_validate(model: TechniqueModel, cache: dict, held, si: dict, tc: dict,
         d = tune(model, tables, ys, gold, sorted(set(held) - test_set), si, tc, kinds, gate, weights, objective)
         chosen.append(d.settings() | {"calibration": d.calibration})
         c = tables[d.token_threshold]
-        pred += apply(model, d, c, c.subset(test_set))
-        scores, rows = scored_rows(model, d, c, c.subset(test_set))
-        for score, row in zip(scores, rows):
-            if score >= d.min_score:
-                shown.setdefault(row, float(score))  # the first occurrence, as `apply` keeps it
+        fold_shown = shown_rows(*scored_rows(model, d, c, c.subset(test_set)), d.min_score)  # what `apply` gives
+        pred += list(fold_shown)
+        shown.update(fold_shown)
         classified += classify(model, d, gold, np.array([key[0] in test_set for key in gold.keys], dtype=bool))
 
     def figure(scorer, p, g):
@@ -643,9 +650,9 @@ def cross_validate(model: TechniqueModel, cache: dict, held, si: dict, tc: dict,
                 "f1_95": [round(lo, 4), round(hi, 4)]}
 
     final = tune(model, tables, ys, gold, held, si, tc, kinds, gate, weights, objective)
-    right = overlaps_rows(list(shown), si)
-    final.sure_score = sure_score(np.array(list(shown.values())), right)
-    sure = np.array(list(shown.values())) >= (final.sure_score if final.sure_score is not None else np.inf)
+    right, shown_scores = overlaps_rows(list(shown), si), np.array(list(shown.values()))
+    final.sure_score = sure_score(shown_scores, right)
+    sure = shown_scores >= (final.sure_score if final.sure_score is not None else np.inf)
     c = tables[final.token_threshold]
     final.set_on(model)
     return {
